@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { isValidDate, weekdayOf } from '../workflows/domain/time';
+
+/**
+ * The published catalogue's shapes. One schema per file kind is the runtime check at load,
+ * the TypeScript type (z.infer) and, later, the OpenAPI document of the catalogue routes.
+ */
+
+export const isoDate = z
+  .string()
+  .refine(isValidDate, { message: 'must be a calendar date YYYY-MM-DD' });
+
+const code = z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'must be an upper-case code such as LY01');
+
+export const departmentSchema = z.object({
+  code,
+  name: z.string().min(1),
+  nameEn: z.string().min(1),
+});
+export const departmentsFileSchema = z.object({ departments: z.array(departmentSchema).min(1) });
+
+export const materialSchema = z.object({
+  code,
+  name: z.string().min(1),
+  required: z.boolean().default(true),
+  /** 容缺: may be accepted now and supplied later, by its own due date. */
+  deferrable: z.boolean().default(false),
+});
+
+export const feeSchema = z.object({
+  name: z.string().min(1),
+  /** Amount in CNY; 0 for a free matter that still lists its legal basis. */
+  amountYuan: z.number().nonnegative(),
+  basis: z.string().min(1),
+});
+
+export const specialProcedureKind = z.enum(['siteInspection', 'expertReview', 'hearing', 'publicNotice']);
+export type SpecialProcedureKind = z.infer<typeof specialProcedureKind>;
+
+export const matterSchema = z
+  .object({
+    code,
+    name: z.string().min(1),
+    nameEn: z.string().min(1),
+    department: code,
+    legalBasis: z.string().min(1),
+    /** Legal time limit in working days (承诺时限). */
+    timeLimitDays: z.number().int().positive(),
+    /** Working days the department head may add once (延期); 0 when the law allows none. */
+    extensionDays: z.number().int().nonnegative().default(0),
+    /** Working days a 容缺 item may trail acceptance; never later than the matter's own limit. */
+    deferralDays: z.number().int().positive().optional(),
+    materials: z.array(materialSchema).min(1),
+    prerequisites: z.array(code).default([]),
+    intermediaryServices: z.array(code).default([]),
+    fees: z.array(feeSchema).default([]),
+    specialProcedures: z.array(specialProcedureKind).default([]),
+    /** Results this matter issues when approved (批文 / 证照). */
+    result: z.string().min(1),
+  })
+  .refine((m) => m.materials.every((x) => x.required || !x.deferrable), {
+    message: 'a deferrable (容缺) material must be a required one',
+    path: ['materials'],
+  });
+export const mattersFileSchema = z.object({ matters: z.array(matterSchema).min(1) });
+
+/** How a process places a catalogue matter: where, and what it overrides for this process. */
+export const matterRefSchema = z.object({
+  code,
+  /** A milestone must be decided for its stage to complete; others run without holding it. */
+  milestone: z.boolean().default(true),
+  timeLimitDays: z.number().int().positive().optional(),
+  prerequisites: z.array(code).optional(),
+});
+
+export const stageSchema = z.object({
+  code,
+  name: z.string().min(1),
+  nameEn: z.string().min(1),
+  leadDepartment: code,
+  timeLimitDays: z.number().int().positive(),
+  /** 'all': every milestone decided; 'any': the first approved milestone completes the stage. */
+  completion: z.enum(['all', 'any']).default('all'),
+  matters: z.array(matterRefSchema).min(1),
+});
+
+export const warningRuleSchema = z.union([
+  z.object({ daysLeft: z.number().int().nonnegative() }).strict(),
+  z.object({ shareUsed: z.number().gt(0).lt(1) }).strict(),
+]);
+
+export const escalationLevel = z.enum(['departmentHead', 'supervisionOffice', 'leadership']);
+export type EscalationLevel = z.infer<typeof escalationLevel>;
+
+export const escalationRungSchema = z.object({
+  level: escalationLevel,
+  /** Working days after the deadline at whose end the matter climbs to this level. */
+  afterOverdueWorkingDays: z.number().int().positive(),
+});
+
+export const processSchema = z.object({
+  code,
+  name: z.string().min(1),
+  nameEn: z.string().min(1),
+  /** Target total in calendar days, intermediary time included (e.g. 80, 100, 120). */
+  targetTotalDays: z.number().int().positive(),
+  /** Administrative Licensing Law Art. 32: the window's limit for a missing-materials notice. */
+  intakeLimitDays: z.number().int().positive().default(5),
+  warning: warningRuleSchema,
+  escalation: z
+    .array(escalationRungSchema)
+    .min(1)
+    .refine((rungs) => rungs.every((r, i) => i === 0 || r.afterOverdueWorkingDays > rungs[i - 1]!.afterOverdueWorkingDays), {
+      message: 'escalation rungs must climb at strictly increasing working-day offsets',
+    }),
+  stages: z.array(stageSchema).length(4, 'a process has exactly the four stages'),
+  /** 并行推进: matters beside the stages (utility connections…) that hold no stage. */
+  alongside: z.array(matterRefSchema).default([]),
+});
+
+export const serviceTypeSchema = z.object({
+  code,
+  name: z.string().min(1),
+  nameEn: z.string().min(1),
+  /** The industry authority that regulates providers of this service (行业主管部门). */
+  regulator: code,
+});
+
+export const providerSchema = z.object({
+  code,
+  name: z.string().min(1),
+  regulator: code,
+  qualifications: z
+    .array(
+      z.object({
+        serviceType: code,
+        /** Last day the qualification is valid. */
+        validUntil: isoDate,
+        committedDays: z.number().int().positive(),
+        dayKind: z.enum(['working', 'calendar']),
+      }),
+    )
+    .min(1),
+});
+
+export const intermediaryFileSchema = z.object({
+  serviceTypes: z.array(serviceTypeSchema).min(1),
+  providers: z.array(providerSchema).min(1),
+});
+
+export const calendarYearSchema = z
+  .object({
+    year: z.number().int().min(2000).max(2100),
+    timeZone: z.literal('Asia/Shanghai'),
+    source: z.object({ title: z.string().min(1), number: z.string().min(1), publishedOn: isoDate }),
+    holidays: z.array(z.object({ name: z.string().min(1), from: isoDate, to: isoDate })).min(1),
+    makeupWorkingDays: z.array(z.object({ date: isoDate, for: z.string().min(1) })),
+  })
+  .superRefine((cal, ctx) => {
+    const inYear = (d: string) => d.startsWith(`${cal.year}-`);
+    cal.holidays.forEach((h, i) => {
+      if (!inYear(h.from) || !inYear(h.to)) {
+        ctx.addIssue({ code: 'custom', path: ['holidays', i], message: `holiday ${h.name} lies outside ${cal.year}` });
+      }
+      if (h.from > h.to) ctx.addIssue({ code: 'custom', path: ['holidays', i], message: `holiday ${h.name} ends before it starts` });
+    });
+    cal.makeupWorkingDays.forEach((m, i) => {
+      if (!inYear(m.date)) ctx.addIssue({ code: 'custom', path: ['makeupWorkingDays', i], message: `${m.date} lies outside ${cal.year}` });
+      const wd = isValidDate(m.date) ? weekdayOf(m.date) : 0;
+      if (wd !== 0 && wd !== 6) {
+        ctx.addIssue({ code: 'custom', path: ['makeupWorkingDays', i], message: `make-up working day ${m.date} is not a Saturday or Sunday` });
+      }
+      if (cal.holidays.some((h) => h.from <= m.date && m.date <= h.to)) {
+        ctx.addIssue({ code: 'custom', path: ['makeupWorkingDays', i], message: `${m.date} is both a holiday and a make-up working day` });
+      }
+    });
+  });
+
+export type Department = z.infer<typeof departmentSchema>;
+export type Material = z.infer<typeof materialSchema>;
+export type Matter = z.infer<typeof matterSchema>;
+export type MatterRef = z.infer<typeof matterRefSchema>;
+export type Stage = z.infer<typeof stageSchema>;
+export type Process = z.infer<typeof processSchema>;
+export type WarningRule = z.infer<typeof warningRuleSchema>;
+export type EscalationRung = z.infer<typeof escalationRungSchema>;
+export type ServiceType = z.infer<typeof serviceTypeSchema>;
+export type Provider = z.infer<typeof providerSchema>;
+export type CalendarYear = z.infer<typeof calendarYearSchema>;

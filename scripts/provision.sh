@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Builds or fetches the Temporal binaries this project runs on, into .tools/ (ignored).
+# Idempotent: a warm machine returns at once. Sources reachable without internet:
+# the Go module proxy (Temporal CLI dev server) and Maven Central (Java time-skipping test server).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+tools="$root/.tools"
+mkdir -p "$tools/bin"
+
+TEMPORAL_CLI_VERSION="${TEMPORAL_CLI_VERSION:-v1.5.1}"
+TEST_SERVER_VERSION="${TEMPORAL_TEST_SERVER_VERSION:-1.31.0}"
+
+if [ ! -x "$tools/bin/temporal" ]; then
+  echo "provision: building temporal CLI $TEMPORAL_CLI_VERSION with go install (first run only)..."
+  start=$(date +%s)
+  GOBIN="$tools/bin" GOFLAGS=-mod=mod go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"
+  echo "provision: temporal CLI built in $(( $(date +%s) - start ))s"
+fi
+
+if [ ! -x "$tools/bin/temporal-test-server" ] || [ "$root/scripts/test-server/TestServerLauncher.java" -nt "$tools/bin/temporal-test-server" ]; then
+  echo "provision: fetching io.temporal:temporal-test-server:$TEST_SERVER_VERSION from Maven Central..."
+  start=$(date +%s)
+  mkdir -p "$tools/test-server"
+  cat > "$tools/test-server/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.provision</groupId>
+  <artifactId>temporal-test-server-launcher</artifactId>
+  <version>1</version>
+  <dependencies>
+    <dependency>
+      <groupId>io.temporal</groupId>
+      <artifactId>temporal-test-server</artifactId>
+      <version>$TEST_SERVER_VERSION</version>
+    </dependency>
+  </dependencies>
+</project>
+POM
+  mvn -q -B -f "$tools/test-server/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$tools/test-server/lib" -DincludeScope=runtime
+  mkdir -p "$tools/test-server/classes"
+  javac -d "$tools/test-server/classes" -cp "$tools/test-server/lib/*" "$root/scripts/test-server/TestServerLauncher.java"
+  cat > "$tools/bin/temporal-test-server" <<LAUNCH
+#!/usr/bin/env bash
+# Launcher the SDK runs as an existing-path executable: <port> [--enable-time-skipping] [--initial-time ISO]
+here="\$(cd "\$(dirname "\$0")/.." && pwd)"
+exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "\$here/test-server/classes:\$here/test-server/lib/*" TestServerLauncher "\$@"
+LAUNCH
+  chmod +x "$tools/bin/temporal-test-server"
+  echo "provision: test server fetched in $(( $(date +%s) - start ))s"
+fi
+echo "provision: ok ($tools/bin)"

@@ -1,0 +1,33 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { approveUpdate, statusQuery } from '../../workflows/messages';
+import type { ApplicationView, MatterView } from '../../workflows/domain/view';
+import { officer } from './temporal';
+
+export function mattersOf(view: ApplicationView): MatterView[] {
+  return [...view.stages.flatMap((s) => s.matters), ...view.alongside];
+}
+
+export function matter(view: ApplicationView, code: string): MatterView {
+  const m = mattersOf(view).find((x) => x.code === code);
+  if (!m) throw new Error(`no matter ${code}`);
+  return m;
+}
+
+/** The status as of the server's current time (a query alone sees the last activation's time). */
+export async function status(handle: WorkflowHandle, env?: TestWorkflowEnvironment): Promise<ApplicationView> {
+  return handle.query(statusQuery, { asOf: env ? await env.currentTimeMs() : Date.now() });
+}
+
+export async function approve(handle: WorkflowHandle, code: string, department: string): Promise<MatterView> {
+  return handle.executeUpdate(approveUpdate, {
+    args: [{ actor: officer(department), matter: code, result: { number: `浏审〔2026〕${code}号` }, reason: '' }],
+  });
+}
+
+/** Approves every matter whose clock is running; returns their codes. */
+export async function approveRunning(handle: WorkflowHandle, only?: (m: MatterView) => boolean): Promise<string[]> {
+  const running = mattersOf(await status(handle)).filter((m) => m.status === 'inProgress' && (!only || only(m)));
+  for (const m of running) await approve(handle, m.code, m.department);
+  return running.map((m) => m.code);
+}

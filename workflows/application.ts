@@ -1,0 +1,109 @@
+import type { UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { Application } from './domain/application';
+import { ActionRefused } from './domain/errors';
+import type { ApplicationInput, Outcome } from './domain/types';
+import { viewApplication, viewMatter, type ApplicationView, type MatterView } from './domain/view';
+import {
+  acceptUpdate,
+  approveUpdate,
+  endSpecialProcedureUpdate,
+  escalateSignal,
+  extendUpdate,
+  missingNoticeUpdate,
+  publishCalendarSignal,
+  rejectUpdate,
+  startSpecialProcedureUpdate,
+  statusQuery,
+  supervisionRefusalQuery,
+  supplementUpdate,
+  supplyUpdate,
+  urgeSignal,
+  withdrawUpdate,
+} from './messages';
+
+/** A refusal crosses to the client as a non-retryable failure whose type is the refusal code. */
+function refusing<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ActionRefused) throw ApplicationFailure.create({ type: e.code, message: e.message, nonRetryable: true });
+    throw e;
+  }
+}
+
+/**
+ * One application's run through its process: four stages in order, matters in parallel,
+ * working-day clocks, warnings and escalation. The rules live in domain/Application; this
+ * function owns the durable parts: messages in, one timer for the next instant that matters.
+ */
+export async function applicationWorkflow(input: ApplicationInput): Promise<Outcome> {
+  const app = new Application(input, Date.now());
+  let dirty = false;
+
+  const matterUpdate = <I extends { matter: string }>(
+    def: UpdateDefinition<MatterView, [I]>,
+    check: (a: NoInfer<I>, now: number) => void,
+    apply: (a: NoInfer<I>, now: number) => void,
+  ) =>
+    setHandler(
+      def,
+      (a: I) => {
+        refusing(() => apply(a, Date.now()));
+        dirty = true;
+        return viewMatter(app, app.state.matters[a.matter]!, Date.now());
+      },
+      { validator: (a: I) => refusing(() => check(a, Date.now())) },
+    );
+  const appUpdate = <I>(
+    def: UpdateDefinition<ApplicationView, [I]>,
+    check: (a: NoInfer<I>, now: number) => void,
+    apply: (a: NoInfer<I>, now: number) => void,
+  ) =>
+    setHandler(
+      def,
+      (a: I) => {
+        refusing(() => apply(a, Date.now()));
+        dirty = true;
+        return viewApplication(app, Date.now());
+      },
+      { validator: (a: I) => refusing(() => check(a, Date.now())) },
+    );
+
+  setHandler(statusQuery, (q) => viewApplication(app, Math.max(Date.now(), q?.asOf ?? 0)));
+  setHandler(supervisionRefusalQuery, ({ actor, matter }) => app.supervisionRefusal(actor, matter));
+
+  matterUpdate(acceptUpdate, (a) => app.checkAccept(a), (a, now) => app.accept(a, now));
+  matterUpdate(approveUpdate, (a) => app.checkApprove(a), (a, now) => app.approve(a, now));
+  matterUpdate(rejectUpdate, (a) => app.checkReject(a), (a, now) => app.reject(a, now));
+  matterUpdate(supplementUpdate, (a) => app.checkSupplement(a), (a, now) => app.requestSupplement(a, now));
+  matterUpdate(startSpecialProcedureUpdate, (a) => app.checkStartSpecial(a), (a, now) => app.startSpecialProcedure(a, now));
+  matterUpdate(endSpecialProcedureUpdate, (a) => app.checkEndSpecial(a), (a, now) => app.endSpecialProcedure(a, now));
+  matterUpdate(extendUpdate, (a, now) => app.checkExtend(a, now), (a, now) => app.extend(a, now));
+  appUpdate(missingNoticeUpdate, (a, now) => app.checkMissingNotice(a, now), (a, now) => app.issueMissingNotice(a, now));
+  appUpdate(supplyUpdate, (a) => app.checkSupply(a), (a, now) => app.supply(a, now));
+  appUpdate(withdrawUpdate, (a) => app.checkWithdraw(a), (a, now) => app.withdraw(a, now));
+
+  setHandler(urgeSignal, (a) => {
+    app.urge(a, Date.now());
+    dirty = true;
+  });
+  setHandler(escalateSignal, (a) => {
+    app.escalate(a, Date.now());
+    dirty = true;
+  });
+  setHandler(publishCalendarSignal, (a) => {
+    app.publishCalendar(a.calendar, a.actor, Date.now());
+    dirty = true;
+  });
+
+  app.advance(Date.now());
+  while (!app.ended) {
+    const next = app.nextWakeAt(Date.now());
+    dirty = false;
+    if (next === null) await condition(() => dirty);
+    else await condition(() => dirty, Math.max(1, next - Date.now()));
+    app.advance(Date.now());
+  }
+  return app.state.outcome!;
+}

@@ -1,0 +1,762 @@
+import type { CalendarYear } from '../../definitions/schema';
+import { allMatters, type ProcessSnapshot, type ResolvedMatter } from '../../definitions/snapshot';
+import type {
+  AcceptInput,
+  ApproveInput,
+  EndSpecialProcedureInput,
+  EscalateInput,
+  ExtendInput,
+  MissingNoticeInput,
+  RejectInput,
+  StartSpecialProcedureInput,
+  SupplementInput,
+  SupplyInput,
+  UrgeInput,
+  WithdrawInput,
+} from './actions';
+import { addWorkingDays, buildCalendar, CalendarRangeError, type WorkingCalendar } from './calendar';
+import {
+  CLOCK_LEVELS,
+  clockDueOn,
+  clockLevelAt,
+  clockMilestones,
+  higherLevel,
+  levelRank,
+  nextMilestone,
+  restartClock,
+  startClock,
+  stopClock,
+  type ClockLevel,
+} from './clock';
+import { ActionRefused } from './errors';
+import { endOfDay, shanghaiDate } from './time';
+import {
+  SYSTEM,
+  type Actor,
+  type AppEvent,
+  type ApplicationInput,
+  type ApplicationState,
+  type IntakeState,
+  type MatterState,
+  type MissingItem,
+  type Outcome,
+} from './types';
+
+const OPEN: ReadonlySet<MatterState['status']> = new Set(['pending', 'intake', 'waitingPrerequisites', 'inProgress', 'suspended']);
+const DECIDED: ReadonlySet<MatterState['status']> = new Set(['approved', 'rejected', 'terminated', 'cancelled']);
+
+function actorLabel(a: Actor): string {
+  if (a.role === 'agent' && a.onBehalfOf) return `agent ${a.id} for applicant ${a.onBehalfOf}`;
+  return a.department ? `${a.role} ${a.id} (${a.department})` : `${a.role} ${a.id}`;
+}
+
+/**
+ * One application's rules, as a deterministic state machine over explicit instants.
+ *
+ * The workflow owns timers and messages; this class owns every rule of DESIGN §4, so each is
+ * in one named place and testable without a server. `check*` methods are the Update
+ * validators (they throw ActionRefused and change nothing); the matching methods apply.
+ * `advance(now)` applies everything that time alone decides (deemed acceptance, starts,
+ * warnings, escalation, terminations, stage output) and is idempotent.
+ */
+export class Application {
+  readonly state: ApplicationState;
+  readonly snapshot: ProcessSnapshot;
+  private calendar: WorkingCalendar;
+  private readonly defs: Map<string, ResolvedMatter>;
+
+  constructor(input: ApplicationInput, now: number) {
+    this.snapshot = input.snapshot;
+    this.defs = new Map(allMatters(input.snapshot).map((m) => [m.code, m]));
+    this.calendar = buildCalendar(input.snapshot.calendars);
+    const { snapshot: _s, materials, ...rest } = input;
+    this.state = {
+      input: rest,
+      startedAt: now,
+      status: 'running',
+      outcome: null,
+      materials: Object.fromEntries(materials.map((m) => [m, now])),
+      stages: input.snapshot.stages.map((s) => ({ code: s.code, status: 'pending', startedAt: null, completedAt: null, outputs: [] })),
+      matters: Object.fromEntries(
+        allMatters(input.snapshot).map((m) => [
+          m.code,
+          {
+            code: m.code,
+            stage: m.stage,
+            department: m.department,
+            milestone: m.milestone,
+            status: 'pending',
+            receivedAt: null,
+            acceptedAt: null,
+            acceptance: null,
+            clock: null,
+            stops: [],
+            owedForSupplement: [],
+            deferred: [],
+            extension: null,
+            level: 'normal',
+            escalatedTo: 'normal',
+            urges: [],
+            decision: null,
+            resultIssuedAt: null,
+          } satisfies MatterState,
+        ]),
+      ),
+      intakes: {},
+      calendars: [...input.snapshot.calendars],
+      events: [],
+    };
+    this.record(now, 'applicationStarted', SYSTEM, {
+      data: { process: this.snapshot.code, definitionHash: this.snapshot.definitionHash, materials },
+    });
+  }
+
+  get cal(): WorkingCalendar {
+    return this.calendar;
+  }
+
+  get ended(): boolean {
+    return this.state.status !== 'running';
+  }
+
+  def(code: string): ResolvedMatter {
+    return this.defs.get(code)!;
+  }
+
+  private record(at: number, kind: string, actor: Actor, extra: Omit<AppEvent, 'seq' | 'at' | 'kind' | 'actor'> = {}) {
+    this.state.events.push({ seq: this.state.events.length + 1, at, kind, actor: actorLabel(actor), ...extra });
+  }
+
+  // ---- checks shared by the validators ----
+
+  private requireRunning() {
+    if (this.state.status !== 'running') {
+      throw new ActionRefused('APPLICATION_CLOSED', `the application is ${this.state.status}; no further actions are possible`);
+    }
+  }
+
+  private matterFor(code: string): MatterState {
+    const m = this.state.matters[code];
+    if (!m) throw new ActionRefused('UNKNOWN_MATTER', `matter ${code} is not part of this application's process ${this.snapshot.code}`);
+    return m;
+  }
+
+  private requireOfficerOf(actor: Actor, department: string, what: string) {
+    if (actor.role !== 'officer') throw new ActionRefused('NOT_PERMITTED', `only an approval officer may ${what}`);
+    if (actor.department !== department) {
+      throw new ActionRefused(
+        'WRONG_DEPARTMENT',
+        `${what} belongs to department ${department}; officer ${actor.id} is of ${actor.department ?? 'no department'}`,
+      );
+    }
+  }
+
+  private officerMatter(actor: Actor, code: string, action: string): MatterState {
+    this.requireRunning();
+    const m = this.matterFor(code);
+    this.requireOfficerOf(actor, m.department, `${action} on matter ${code}`);
+    if (DECIDED.has(m.status)) {
+      throw new ActionRefused('ALREADY_DECIDED', `matter ${code} is already ${m.status}; it cannot be changed by ${action}`);
+    }
+    return m;
+  }
+
+  private requireStatus(m: MatterState, allowed: MatterState['status'][], action: string) {
+    if (!allowed.includes(m.status)) {
+      throw new ActionRefused('INVALID_STATE', `cannot ${action} matter ${m.code} while it is ${describeStatus(m)}`);
+    }
+  }
+
+  private requireApplicant(actor: Actor, what: string) {
+    const owner = this.state.input.applicant.id;
+    const ok = (actor.role === 'applicant' && actor.id === owner) || (actor.role === 'agent' && actor.onBehalfOf === owner);
+    if (!ok) throw new ActionRefused('NOT_PERMITTED', `only the applicant ${owner} or its agent may ${what}`);
+  }
+
+  // ---- officer actions ----
+
+  checkAccept(a: AcceptInput) {
+    const m = this.officerMatter(a.actor, a.matter, 'accept');
+    this.requireStatus(m, ['intake'], 'accept');
+  }
+
+  accept(a: AcceptInput, now: number) {
+    this.checkAccept(a);
+    const m = this.state.matters[a.matter]!;
+    // The officer confirms at the window that the flagged items were in fact handed in.
+    for (const item of this.missingFor(m.code, 'blocking')) this.state.materials[item.material] = now;
+    this.record(now, 'intakeConfirmed', a.actor, { matter: m.code, reason: a.reason });
+    this.passIntake(m, now, 'officer');
+    this.advance(now);
+  }
+
+  checkMissingNotice(a: MissingNoticeInput, now: number) {
+    this.requireRunning();
+    const intake = this.state.intakes[a.stage];
+    if (!intake) throw new ActionRefused('UNKNOWN_STAGE', `nothing of ${a.stage} has been received yet; there is nothing to give notice on`);
+    this.requireOfficerOf(a.actor, intake.window, `the missing-materials notice of ${a.stage}`);
+    if (intake.notice) {
+      throw new ActionRefused('INVALID_STATE', `the one-time notice (一次性告知) for ${a.stage} was already issued; no second notice is allowed`);
+    }
+    if (intake.deemedAcceptedAt !== null || now >= endOfDay(intake.noticeDueOn)) {
+      throw new ActionRefused(
+        'INVALID_STATE',
+        `the notice period for ${a.stage} ended on ${intake.noticeDueOn}; the application counts as accepted from receipt`,
+      );
+    }
+    if (this.batchMissing(a.stage).length === 0) throw new ActionRefused('INVALID_STATE', `nothing is missing for ${a.stage}`);
+  }
+
+  issueMissingNotice(a: MissingNoticeInput, now: number) {
+    this.checkMissingNotice(a, now);
+    const items = this.batchMissing(a.stage);
+    this.state.intakes[a.stage]!.notice = { issuedAt: now, by: actorLabel(a.actor), items, note: a.note };
+    this.record(now, 'missingNotice', a.actor, { stage: a.stage, reason: a.note, data: { items } });
+  }
+
+  checkApprove(a: ApproveInput) {
+    const m = this.officerMatter(a.actor, a.matter, 'approve');
+    this.requireStatus(m, ['inProgress'], 'approve');
+  }
+
+  approve(a: ApproveInput, now: number) {
+    this.checkApprove(a);
+    const m = this.state.matters[a.matter]!;
+    const result = { title: a.result.title ?? this.def(m.code).result, number: a.result.number };
+    m.status = 'approved';
+    m.decision = { kind: 'approved', at: now, by: actorLabel(a.actor), reason: a.reason, result };
+    this.record(now, 'approved', a.actor, { matter: m.code, reason: a.reason, data: { result } });
+    if (m.deferred.some((d) => d.suppliedAt === null)) {
+      this.record(now, 'resultHeld', SYSTEM, { matter: m.code, reason: '容缺 items outstanding', data: { items: m.deferred.filter((d) => d.suppliedAt === null).map((d) => d.material) } });
+    } else {
+      this.issueResult(m, now);
+    }
+    this.advance(now);
+  }
+
+  checkReject(a: RejectInput) {
+    const m = this.officerMatter(a.actor, a.matter, 'reject');
+    this.requireStatus(m, ['intake', 'waitingPrerequisites', 'inProgress', 'suspended'], 'reject');
+  }
+
+  reject(a: RejectInput, now: number) {
+    this.checkReject(a);
+    const m = this.state.matters[a.matter]!;
+    this.closeOpenStop(m, now);
+    m.status = 'rejected';
+    m.decision = { kind: 'rejected', at: now, by: actorLabel(a.actor), reason: a.reason };
+    this.record(now, 'rejected', a.actor, { matter: m.code, reason: a.reason });
+    this.advance(now);
+  }
+
+  checkSupplement(a: SupplementInput) {
+    const m = this.officerMatter(a.actor, a.matter, 'request a supplement');
+    this.requireStatus(m, ['inProgress'], 'request a supplement for');
+    const known = new Set(this.def(m.code).materials.map((x) => x.code));
+    const unknown = a.items.filter((i) => !known.has(i));
+    if (unknown.length) {
+      throw new ActionRefused('INVALID_INPUT', `items ${unknown.join(', ')} are not on matter ${m.code}'s material list (${[...known].join(', ')})`);
+    }
+  }
+
+  requestSupplement(a: SupplementInput, now: number) {
+    this.checkSupplement(a);
+    const m = this.state.matters[a.matter]!;
+    const items = [...new Set(a.items)];
+    this.stop(m, now, { kind: 'supplement', from: now, to: null, reason: a.reason, by: actorLabel(a.actor), items });
+    m.owedForSupplement = items;
+    this.record(now, 'supplementRequested', a.actor, { matter: m.code, reason: a.reason, data: { items } });
+  }
+
+  checkStartSpecial(a: StartSpecialProcedureInput) {
+    const m = this.officerMatter(a.actor, a.matter, 'start a special procedure');
+    this.requireStatus(m, ['inProgress'], 'start a special procedure on');
+    const allowed = this.def(m.code).specialProcedures;
+    if (!allowed.includes(a.kind)) {
+      throw new ActionRefused('INVALID_INPUT', `matter ${m.code} allows no ${a.kind}; its special procedures are: ${allowed.join(', ') || 'none'}`);
+    }
+  }
+
+  startSpecialProcedure(a: StartSpecialProcedureInput, now: number) {
+    this.checkStartSpecial(a);
+    const m = this.state.matters[a.matter]!;
+    this.stop(m, now, {
+      kind: 'specialProcedure',
+      procedure: a.kind,
+      from: now,
+      to: null,
+      reason: a.reason,
+      by: actorLabel(a.actor),
+      expectedWorkingDays: a.expectedWorkingDays,
+    });
+    // Art. 45: the applicant is told the expected time in writing.
+    this.record(now, 'specialProcedureStarted', a.actor, {
+      matter: m.code,
+      reason: a.reason,
+      data: { procedure: a.kind, expectedWorkingDays: a.expectedWorkingDays, applicantToldExpectedEndOn: this.tryDate(() => addWorkingDays(this.calendar, shanghaiDate(now), a.expectedWorkingDays)) },
+    });
+  }
+
+  checkEndSpecial(a: EndSpecialProcedureInput) {
+    const m = this.officerMatter(a.actor, a.matter, 'end a special procedure');
+    const open = m.stops.at(-1);
+    if (m.status !== 'suspended' || !open || open.to !== null || open.kind !== 'specialProcedure') {
+      throw new ActionRefused('INVALID_STATE', `matter ${m.code} has no special procedure under way (it is ${describeStatus(m)})`);
+    }
+  }
+
+  endSpecialProcedure(a: EndSpecialProcedureInput, now: number) {
+    this.checkEndSpecial(a);
+    const m = this.state.matters[a.matter]!;
+    this.restart(m, now, a.actor, a.reason);
+    this.advance(now);
+  }
+
+  checkExtend(a: ExtendInput, now: number) {
+    const m = this.officerMatter(a.actor, a.matter, 'extend');
+    this.requireStatus(m, ['inProgress', 'suspended'], 'extend');
+    const legal = this.def(m.code).extensionDays;
+    if (m.extension) throw new ActionRefused('INVALID_STATE', `matter ${m.code} was already extended once, on ${shanghaiDate(m.extension.at)}`);
+    if (legal === 0) throw new ActionRefused('INVALID_INPUT', `matter ${m.code} allows no extension by law`);
+    if (a.days > legal) throw new ActionRefused('INVALID_INPUT', `matter ${m.code} may be extended by at most ${legal} working days, not ${a.days}`);
+    if (levelRank(this.clockLevel(m, now)) >= levelRank('overdue')) {
+      throw new ActionRefused('INVALID_STATE', `matter ${m.code} is already overdue; an extension must be asked for before the deadline`);
+    }
+  }
+
+  extend(a: ExtendInput, now: number) {
+    this.checkExtend(a, now);
+    const m = this.state.matters[a.matter]!;
+    m.clock = { ...m.clock!, limitDays: m.clock!.limitDays + a.days };
+    m.extension = { days: a.days, approvedBy: a.approvedBy, reason: a.reason, at: now };
+    this.record(now, 'extended', a.actor, { matter: m.code, reason: a.reason, data: { days: a.days, approvedBy: a.approvedBy } });
+    this.advance(now);
+  }
+
+  // ---- applicant actions ----
+
+  checkSupply(a: SupplyInput) {
+    this.requireRunning();
+    this.requireApplicant(a.actor, 'supply materials');
+    const known = new Set(allMatters(this.snapshot).flatMap((m) => m.materials.map((x) => x.code)));
+    const unknown = a.items.filter((i) => !known.has(i));
+    if (unknown.length) throw new ActionRefused('INVALID_INPUT', `materials ${unknown.join(', ')} are on no matter of process ${this.snapshot.code}`);
+  }
+
+  supply(a: SupplyInput, now: number) {
+    this.checkSupply(a);
+    const items = [...new Set(a.items)];
+    for (const item of items) this.state.materials[item] = now;
+    this.record(now, 'materialsSupplied', a.actor, { data: { items } });
+    for (const m of Object.values(this.state.matters)) {
+      if (m.status === 'suspended' && m.owedForSupplement.length) {
+        m.owedForSupplement = m.owedForSupplement.filter((i) => !items.includes(i));
+        if (m.owedForSupplement.length === 0) this.restart(m, now, a.actor, 'supplement received');
+      }
+      for (const d of m.deferred) if (d.suppliedAt === null && items.includes(d.material)) d.suppliedAt = now;
+    }
+    this.advance(now);
+  }
+
+  checkWithdraw(a: WithdrawInput) {
+    this.requireRunning();
+    this.requireApplicant(a.actor, 'withdraw the application');
+  }
+
+  withdraw(a: WithdrawInput, now: number) {
+    this.checkWithdraw(a);
+    for (const m of Object.values(this.state.matters)) {
+      if (!OPEN.has(m.status)) continue;
+      this.closeOpenStop(m, now);
+      m.status = 'cancelled';
+      m.decision = { kind: 'cancelled', at: now, by: actorLabel(a.actor), reason: `application withdrawn: ${a.reason}` };
+    }
+    for (const s of this.state.stages) if (s.status !== 'completed') s.status = 'cancelled';
+    this.record(now, 'withdrawn', a.actor, { reason: a.reason });
+    this.end(now, { status: 'withdrawn', at: now, reason: a.reason, by: actorLabel(a.actor), results: this.results() });
+  }
+
+  // ---- supervision (signals: refused actions are recorded, not thrown) ----
+
+  urge(a: UrgeInput, now: number) {
+    const refusal = this.supervisionRefusal(a.actor, a.matter);
+    if (refusal) return this.record(now, 'urgeRefused', a.actor, { matter: a.matter, reason: refusal });
+    const m = this.state.matters[a.matter]!;
+    m.urges.push({ at: now, by: actorLabel(a.actor), note: a.note });
+    this.record(now, 'urged', a.actor, { matter: m.code, reason: a.note });
+  }
+
+  escalate(a: EscalateInput, now: number) {
+    const refusal = this.supervisionRefusal(a.actor, a.matter);
+    if (refusal) return this.record(now, 'escalationRefused', a.actor, { matter: a.matter, reason: refusal });
+    const m = this.state.matters[a.matter]!;
+    const rank = Math.max(levelRank(m.level), levelRank('overdue'));
+    const next = CLOCK_LEVELS[Math.min(rank + 1, CLOCK_LEVELS.length - 1)]!;
+    m.escalatedTo = higherLevel(m.escalatedTo, next);
+    this.record(now, 'escalated', a.actor, { matter: m.code, reason: a.reason, data: { to: next } });
+    this.updateLevel(m, now);
+  }
+
+  /** Why a supervision action cannot apply, or null. The API asks this before signalling. */
+  supervisionRefusal(actor: Actor, code: string): string | null {
+    if (actor.role !== 'supervisor') return 'only the supervision office may urge or escalate';
+    if (this.state.status !== 'running') return `the application is ${this.state.status}`;
+    const m = this.state.matters[code];
+    if (!m) return `matter ${code} is not part of this application`;
+    if (!OPEN.has(m.status)) return `matter ${code} is already ${m.status}`;
+    return null;
+  }
+
+  // ---- administration ----
+
+  publishCalendar(calendar: CalendarYear, actor: Actor, now: number) {
+    this.state.calendars = [...this.state.calendars.filter((c) => c.year !== calendar.year), calendar].sort((a, b) => a.year - b.year);
+    this.calendar = buildCalendar(this.state.calendars);
+    this.record(now, 'calendarPublished', actor, { data: { year: calendar.year, notice: calendar.source.number } });
+    this.advance(now);
+  }
+
+  // ---- what time decides ----
+
+  /** Applies every rule that depends only on the state and the instant; safe to call again. */
+  advance(now: number): void {
+    for (let guard = 0; guard < 1000 && this.state.status === 'running'; guard++) {
+      if (!this.step(now)) return;
+    }
+  }
+
+  private step(now: number): boolean {
+    let changed = false;
+    const stageIndex = this.state.stages.findIndex((s) => s.status !== 'completed');
+    const stage = stageIndex >= 0 ? this.state.stages[stageIndex]! : null;
+    if (stage && stage.status === 'pending') {
+      this.startStage(stageIndex, now);
+      return true;
+    }
+    // Matters beside the stages are received when their prerequisites' outputs exist.
+    for (const m of Object.values(this.state.matters)) {
+      if (m.stage === null && m.status === 'pending' && this.prerequisitesMet(m)) {
+        this.receive([m.code], m.code, m.department, now);
+        changed = true;
+      }
+    }
+    for (const intake of Object.values(this.state.intakes)) {
+      if (intake.notice === null && intake.deemedAcceptedAt === null && now >= endOfDay(intake.noticeDueOn)) {
+        const waiting = this.batchMatters(intake.batch).filter((m) => m.status === 'intake');
+        if (waiting.length) {
+          intake.deemedAcceptedAt = now;
+          this.record(now, 'intakeDeemedAccepted', SYSTEM, {
+            stage: intake.batch,
+            reason: `no missing-materials notice by ${intake.noticeDueOn} (Administrative Licensing Law Art. 32): accepted from receipt`,
+          });
+          for (const m of waiting) this.passIntake(m, intake.receivedAt, 'deemed');
+          changed = true;
+        }
+      }
+    }
+    for (const m of Object.values(this.state.matters)) {
+      if (m.status === 'intake' && this.missingFor(m.code, 'blocking').length === 0) {
+        this.passIntake(m, now, this.state.intakes[this.batchOf(m)]?.notice ? 'afterNotice' : 'unconditional');
+        changed = true;
+      }
+      if (m.status === 'waitingPrerequisites' && this.prerequisitesMet(m)) {
+        this.startMatter(m, now, m.acceptance ?? 'unconditional');
+        changed = true;
+      }
+      if (m.status === 'approved' && m.resultIssuedAt === null && m.deferred.every((d) => d.suppliedAt !== null)) {
+        this.issueResult(m, now);
+        changed = true;
+      }
+      const lateItem = m.deferred.find((d) => d.suppliedAt === null && now >= endOfDay(d.dueOn));
+      if (lateItem && (m.status === 'inProgress' || m.status === 'suspended' || m.status === 'approved') && m.resultIssuedAt === null) {
+        this.closeOpenStop(m, now);
+        const reason = `容缺 item ${lateItem.material} (${lateItem.name}) was not supplied by ${lateItem.dueOn}`;
+        m.status = 'terminated';
+        m.decision = { kind: 'terminated', at: now, by: actorLabel(SYSTEM), reason };
+        this.record(now, 'terminated', SYSTEM, { matter: m.code, reason });
+        changed = true;
+      }
+      if (m.status === 'inProgress' || m.status === 'suspended') this.updateLevel(m, now);
+    }
+    if (stage && stage.status === 'inProgress') changed = this.settleStage(stageIndex, now) || changed;
+    if (stageIndex < 0 && Object.values(this.state.matters).every((m) => DECIDED.has(m.status))) {
+      this.record(now, 'applicationCompleted', SYSTEM);
+      this.end(now, { status: 'completed', at: now, reason: 'all four stages completed', results: this.results() });
+      return false;
+    }
+    return changed;
+  }
+
+  private startStage(index: number, now: number) {
+    const stage = this.state.stages[index]!;
+    const def = this.snapshot.stages[index]!;
+    stage.status = 'inProgress';
+    stage.startedAt = now;
+    this.record(now, 'stageStarted', SYSTEM, { stage: stage.code, data: { leadDepartment: def.leadDepartment } });
+    this.receive(def.matters.map((m) => m.code), stage.code, def.leadDepartment, now);
+  }
+
+  /** One-window intake (一口受理): receive a batch and check it against each matter's list. */
+  private receive(codes: string[], batch: string, window: string, now: number) {
+    const intake: IntakeState = {
+      batch,
+      window,
+      receivedAt: now,
+      noticeDueOn: this.tryDate(() => addWorkingDays(this.calendar, shanghaiDate(now), this.snapshot.intakeLimitDays)) ?? shanghaiDate(now),
+      notice: null,
+      deemedAcceptedAt: null,
+    };
+    this.state.intakes[batch] = intake;
+    for (const code of codes) {
+      const m = this.state.matters[code]!;
+      m.status = 'intake';
+      m.receivedAt = now;
+    }
+    const missing = this.batchMissing(batch);
+    this.record(now, 'received', SYSTEM, {
+      stage: batch,
+      data: { matters: codes, missing, noticeDueOn: missing.length ? intake.noticeDueOn : undefined },
+    });
+  }
+
+  private passIntake(m: MatterState, at: number, how: NonNullable<MatterState['acceptance']>) {
+    m.acceptance = how;
+    if (this.prerequisitesMet(m)) this.startMatter(m, at, how);
+    else {
+      m.status = 'waitingPrerequisites';
+      this.record(at, 'waitingPrerequisites', SYSTEM, { matter: m.code, data: { prerequisites: this.def(m.code).prerequisites } });
+    }
+  }
+
+  private startMatter(m: MatterState, at: number, how: NonNullable<MatterState['acceptance']>) {
+    const def = this.def(m.code);
+    m.status = 'inProgress';
+    m.acceptedAt = at;
+    m.acceptance = how;
+    m.clock = startClock(at, def.timeLimitDays);
+    const acceptedOn = shanghaiDate(at);
+    const dueOn = this.tryDate(() => clockDueOn(this.calendar, m.clock!));
+    m.deferred = this.missingFor(m.code, 'deferrable').map((item) => {
+      const own = this.tryDate(() => addWorkingDays(this.calendar, acceptedOn, def.deferralDays ?? def.timeLimitDays));
+      const candidates = [own, dueOn].filter((d): d is string => d !== null);
+      return { material: item.material, name: item.name, dueOn: candidates.sort()[0] ?? acceptedOn, suppliedAt: null };
+    });
+    this.record(at, 'accepted', SYSTEM, {
+      matter: m.code,
+      data: { acceptance: how, dueOn, deferred: m.deferred.map((d) => ({ material: d.material, dueOn: d.dueOn })) },
+    });
+    this.updateLevel(m, at);
+  }
+
+  private issueResult(m: MatterState, now: number) {
+    m.resultIssuedAt = now;
+    this.record(now, 'resultIssued', SYSTEM, { matter: m.code, data: { result: m.decision?.result } });
+  }
+
+  /** Stage completion and one-window output (一窗出件), or the application's rejection. */
+  private settleStage(index: number, now: number): boolean {
+    const stage = this.state.stages[index]!;
+    const def = this.snapshot.stages[index]!;
+    const milestones = def.matters.filter((m) => m.milestone).map((m) => this.state.matters[m.code]!);
+    const failed = milestones.find((m) => m.status === 'rejected' || m.status === 'terminated');
+    if (failed && def.completion === 'all') {
+      this.rejectApplication(failed, now);
+      return false;
+    }
+    const done = (m: MatterState) => m.status === 'approved' && m.resultIssuedAt !== null;
+    const complete = def.completion === 'all' ? milestones.every(done) : milestones.some(done);
+    if (!complete) {
+      if (def.completion === 'any' && milestones.every((m) => DECIDED.has(m.status))) {
+        this.rejectApplication(failed ?? milestones[0]!, now);
+      }
+      return false;
+    }
+    stage.status = 'completed';
+    stage.completedAt = now;
+    stage.outputs = def.matters
+      .map((x) => this.state.matters[x.code]!)
+      .filter(done)
+      .map((m) => ({ matter: m.code, ...m.decision!.result! }));
+    this.record(now, 'stageCompleted', SYSTEM, { stage: stage.code, data: { outputs: stage.outputs } });
+    return true;
+  }
+
+  private rejectApplication(m: MatterState, now: number) {
+    for (const x of Object.values(this.state.matters)) {
+      if (!OPEN.has(x.status)) continue;
+      this.closeOpenStop(x, now);
+      x.status = 'cancelled';
+      x.decision = { kind: 'cancelled', at: now, by: actorLabel(SYSTEM), reason: `application rejected on matter ${m.code}` };
+    }
+    for (const s of this.state.stages) if (s.status !== 'completed') s.status = 'cancelled';
+    const reason = m.decision!.reason;
+    this.record(now, 'applicationRejected', SYSTEM, { matter: m.code, reason });
+    this.end(now, { status: 'rejected', at: now, matter: m.code, by: m.decision!.by, reason, results: this.results() });
+  }
+
+  private end(now: number, outcome: Outcome) {
+    this.state.status = outcome.status;
+    this.state.outcome = outcome;
+    void now;
+  }
+
+  private results() {
+    return this.state.stages.flatMap((s) => s.outputs).concat(
+      Object.values(this.state.matters)
+        .filter((m) => m.stage === null && m.decision?.kind === 'approved' && m.resultIssuedAt !== null)
+        .map((m) => ({ matter: m.code, ...m.decision!.result! })),
+    );
+  }
+
+  // ---- clocks ----
+
+  private stop(m: MatterState, now: number, stop: MatterState['stops'][number]) {
+    m.level = this.clockLevel(m, now);
+    m.clock = stopClock(this.calendar, m.clock!, now);
+    m.status = 'suspended';
+    m.stops.push(stop);
+    this.record(now, 'clockStopped', SYSTEM, { matter: m.code, reason: stop.reason, data: { kind: stop.kind, workingDaysUsed: m.clock.usedBefore } });
+  }
+
+  private restart(m: MatterState, now: number, actor: Actor, reason: string) {
+    const stop = m.stops.at(-1)!;
+    stop.to = now;
+    m.clock = restartClock(m.clock!, now);
+    m.status = 'inProgress';
+    m.owedForSupplement = [];
+    if (stop.kind === 'specialProcedure') this.record(now, 'specialProcedureEnded', actor, { matter: m.code, reason, data: { procedure: stop.procedure } });
+    this.record(now, 'clockRestarted', SYSTEM, {
+      matter: m.code,
+      reason,
+      data: { kind: stop.kind, dueOn: this.tryDate(() => clockDueOn(this.calendar, m.clock!)) },
+    });
+    this.updateLevel(m, now);
+  }
+
+  private closeOpenStop(m: MatterState, now: number) {
+    const last = m.stops.at(-1);
+    if (last && last.to === null) last.to = now;
+    m.owedForSupplement = [];
+  }
+
+  /** The level the clock alone gives; a stopped clock keeps the level it had when it stopped. */
+  clockLevel(m: MatterState, now: number): ClockLevel {
+    if (!m.clock) return 'normal';
+    if (m.clock.runStart === null) return m.level;
+    const milestones = this.milestones(m);
+    return milestones ? clockLevelAt(milestones, now) : m.level;
+  }
+
+  private milestones(m: MatterState) {
+    if (!m.clock) return null;
+    try {
+      return clockMilestones(this.calendar, m.clock, this.snapshot.warning, this.snapshot.escalation);
+    } catch (e) {
+      if (e instanceof CalendarRangeError) return this.partialMilestones(m);
+      throw e;
+    }
+  }
+
+  /** Near a year end, the known part of the ladder while next year's calendar is unpublished. */
+  private partialMilestones(m: MatterState): { level: ClockLevel; at: number }[] {
+    for (let n = this.snapshot.escalation.length; n >= 0; n--) {
+      try {
+        return clockMilestones(this.calendar, m.clock!, this.snapshot.warning, this.snapshot.escalation.slice(0, n));
+      } catch (e) {
+        if (!(e instanceof CalendarRangeError)) throw e;
+      }
+    }
+    return [];
+  }
+
+  private updateLevel(m: MatterState, now: number) {
+    const level = higherLevel(this.clockLevel(m, now), m.escalatedTo);
+    if (level !== m.level) {
+      this.record(now, 'levelChanged', SYSTEM, { matter: m.code, data: { from: m.level, to: level } });
+      m.level = level;
+    }
+  }
+
+  /** The next instant at which time alone changes something, or null. */
+  nextWakeAt(now: number): number | null {
+    const candidates: number[] = [];
+    for (const intake of Object.values(this.state.intakes)) {
+      if (intake.notice === null && intake.deemedAcceptedAt === null && this.batchMatters(intake.batch).some((m) => m.status === 'intake')) {
+        candidates.push(endOfDay(intake.noticeDueOn));
+      }
+    }
+    for (const m of Object.values(this.state.matters)) {
+      if (m.status === 'inProgress') {
+        const ms = this.milestones(m);
+        const next = ms && nextMilestone(ms, now);
+        if (next !== null && next !== undefined) candidates.push(next);
+      }
+      if ((OPEN.has(m.status) || m.status === 'approved') && m.resultIssuedAt === null) {
+        for (const d of m.deferred) if (d.suppliedAt === null) candidates.push(endOfDay(d.dueOn));
+      }
+    }
+    const future = candidates.filter((c) => c > now);
+    return future.length ? Math.min(...future) : null;
+  }
+
+  // ---- materials and prerequisites ----
+
+  private batchOf(m: MatterState): string {
+    return m.stage ?? m.code;
+  }
+
+  private batchMatters(batch: string): MatterState[] {
+    return Object.values(this.state.matters).filter((m) => this.batchOf(m) === batch);
+  }
+
+  /** Required items not yet supplied: 'blocking' ones hold acceptance, 'deferrable' ones (容缺) do not. */
+  missingFor(code: string, kind: 'blocking' | 'deferrable'): MissingItem[] {
+    return this.def(code)
+      .materials.filter((x) => x.required && x.deferrable === (kind === 'deferrable') && !(x.code in this.state.materials))
+      .map((x) => ({ matter: code, material: x.code, name: x.name }));
+  }
+
+  private batchMissing(batch: string): MissingItem[] {
+    return this.batchMatters(batch)
+      .filter((m) => m.status === 'intake')
+      .flatMap((m) => this.missingFor(m.code, 'blocking'));
+  }
+
+  /** A prerequisite's output exists: in the same stage once its result is issued, else once its stage has issued its output. */
+  prerequisitesMet(m: MatterState): boolean {
+    return this.def(m.code).prerequisites.every((code) => {
+      const p = this.state.matters[code]!;
+      if (p.status !== 'approved' || p.resultIssuedAt === null) return false;
+      if (p.stage === null || p.stage === m.stage) return true;
+      return this.state.stages.find((s) => s.code === p.stage)?.status === 'completed';
+    });
+  }
+
+  private tryDate(f: () => string | null): string | null {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof CalendarRangeError) return null;
+      throw e;
+    }
+  }
+}
+
+function describeStatus(m: MatterState): string {
+  if (m.status === 'suspended') {
+    const s = m.stops.at(-1);
+    return s?.kind === 'supplement' ? 'suspended waiting for the applicant’s supplement' : `suspended for a ${s?.procedure ?? 'special procedure'}`;
+  }
+  const words: Record<MatterState['status'], string> = {
+    pending: 'not yet received (its stage has not started)',
+    intake: 'in intake, waiting for missing materials',
+    waitingPrerequisites: 'waiting for its prerequisites',
+    inProgress: 'in progress',
+    suspended: 'suspended',
+    approved: 'approved',
+    rejected: 'rejected',
+    terminated: 'terminated',
+    cancelled: 'cancelled',
+  };
+  return words[m.status];
+}

@@ -1,0 +1,93 @@
+import type { EscalationRung, WarningRule } from '../../definitions/schema';
+import { addWorkingDays, workingDaysAfter, type WorkingCalendar } from './calendar';
+import { endOfDay, shanghaiDate, startOfDay } from './time';
+
+/**
+ * A matter's legal clock, counted in whole working days (the counting rule, README §Clock):
+ *
+ * - The day the clock starts (acceptance) or restarts (supplement received, special procedure
+ *   ended) is not counted; counting resumes on the next working day.
+ * - A working day counts as used as soon as it has begun while the clock runs, so the day on
+ *   which the clock stops is used in full.
+ * - Days while the clock is stopped are not counted; the remaining days carry over.
+ * - The matter is due at the end of the working day on which the limit is used up.
+ */
+export interface MatterClock {
+  /** Limit in working days, including an approved extension. */
+  limitDays: number;
+  /** Working days used in earlier runs, before the last stop. */
+  usedBefore: number;
+  /** Start date of the current run (not counted), or null while the clock is stopped. */
+  runStart: string | null;
+}
+
+export const CLOCK_LEVELS = ['normal', 'warning', 'overdue', 'departmentHead', 'supervisionOffice', 'leadership'] as const;
+export type ClockLevel = (typeof CLOCK_LEVELS)[number];
+
+export function levelRank(level: ClockLevel): number {
+  return CLOCK_LEVELS.indexOf(level);
+}
+
+export function higherLevel(a: ClockLevel, b: ClockLevel): ClockLevel {
+  return levelRank(a) >= levelRank(b) ? a : b;
+}
+
+export function startClock(acceptedAt: number, limitDays: number): MatterClock {
+  return { limitDays, usedBefore: 0, runStart: shanghaiDate(acceptedAt) };
+}
+
+export function workingDaysUsed(cal: WorkingCalendar, clock: MatterClock, now: number): number {
+  if (clock.runStart === null) return clock.usedBefore;
+  return clock.usedBefore + workingDaysAfter(cal, clock.runStart, shanghaiDate(now));
+}
+
+export function stopClock(cal: WorkingCalendar, clock: MatterClock, now: number): MatterClock {
+  return { ...clock, usedBefore: workingDaysUsed(cal, clock, now), runStart: null };
+}
+
+export function restartClock(clock: MatterClock, now: number): MatterClock {
+  return { ...clock, runStart: shanghaiDate(now) };
+}
+
+/** The due date of a running clock; null while it is stopped (it depends on the restart day). */
+export function clockDueOn(cal: WorkingCalendar, clock: MatterClock): string | null {
+  if (clock.runStart === null) return null;
+  return addWorkingDays(cal, clock.runStart, Math.max(0, clock.limitDays - clock.usedBefore));
+}
+
+/** Working days used at which the warning (yellow) begins. */
+export function warningThreshold(rule: WarningRule, limitDays: number): number {
+  if ('daysLeft' in rule) return Math.max(0, limitDays - rule.daysLeft);
+  return Math.ceil(rule.shareUsed * limitDays);
+}
+
+/** Level changes of a running clock, in time order. */
+export function clockMilestones(
+  cal: WorkingCalendar,
+  clock: MatterClock,
+  rule: WarningRule,
+  ladder: readonly EscalationRung[],
+): { level: ClockLevel; at: number }[] {
+  if (clock.runStart === null) return [];
+  const dueOn = clockDueOn(cal, clock)!;
+  const toWarning = warningThreshold(rule, clock.limitDays) - clock.usedBefore;
+  const warnAt = toWarning <= 0 ? Number.NEGATIVE_INFINITY : startOfDay(addWorkingDays(cal, clock.runStart, toWarning));
+  return [
+    { level: 'warning', at: warnAt },
+    { level: 'overdue', at: endOfDay(dueOn) },
+    ...ladder.map((r) => ({ level: r.level, at: endOfDay(addWorkingDays(cal, dueOn, r.afterOverdueWorkingDays)) })),
+  ];
+}
+
+/** The level a running clock has reached at `now`. */
+export function clockLevelAt(milestones: { level: ClockLevel; at: number }[], now: number): ClockLevel {
+  let level: ClockLevel = 'normal';
+  for (const m of milestones) if (m.at <= now) level = m.level;
+  return level;
+}
+
+/** The next instant after `now` at which a running clock changes level, or null. */
+export function nextMilestone(milestones: { level: ClockLevel; at: number }[], now: number): number | null {
+  const next = milestones.find((m) => m.at > now);
+  return next ? next.at : null;
+}

@@ -1,0 +1,150 @@
+import type { CalendarYear, SpecialProcedureKind } from '../../definitions/schema';
+import type { ProcessSnapshot } from '../../definitions/snapshot';
+import type { ClockLevel, MatterClock } from './clock';
+
+/** Who did something. The API derives it from the caller's token; workflows check it again. */
+export interface Actor {
+  id: string;
+  role: 'applicant' | 'agent' | 'officer' | 'supervisor' | 'integrator' | 'admin' | 'system';
+  department?: string;
+  /** For an agent (帮代办): the applicant it acts for. */
+  onBehalfOf?: string;
+}
+
+export const SYSTEM: Actor = { id: 'system', role: 'system' };
+
+export interface ApplicationInput {
+  applicationId: string;
+  projectName: string;
+  applicant: { id: string; name: string };
+  snapshot: ProcessSnapshot;
+  /** Material codes handed in with the application. */
+  materials: string[];
+}
+
+export type MatterStatus =
+  | 'pending'
+  | 'intake'
+  | 'waitingPrerequisites'
+  | 'inProgress'
+  | 'suspended'
+  | 'approved'
+  | 'rejected'
+  | 'terminated'
+  | 'cancelled';
+
+export type Acceptance = 'unconditional' | 'afterNotice' | 'officer' | 'deemed';
+
+export interface ClockStop {
+  kind: 'supplement' | 'specialProcedure';
+  procedure?: SpecialProcedureKind;
+  from: number;
+  to: number | null;
+  reason: string;
+  by: string;
+  /** Supplement: material codes asked for. */
+  items?: string[];
+  /** Special procedure: the expected working days the applicant is told in writing. */
+  expectedWorkingDays?: number;
+}
+
+export interface DeferredItem {
+  material: string;
+  name: string;
+  dueOn: string;
+  suppliedAt: number | null;
+}
+
+export interface MatterDecision {
+  kind: 'approved' | 'rejected' | 'terminated' | 'cancelled';
+  at: number;
+  by: string;
+  reason: string;
+  result?: { title: string; number: string };
+}
+
+export interface MatterState {
+  code: string;
+  stage: string | null;
+  department: string;
+  milestone: boolean;
+  status: MatterStatus;
+  receivedAt: number | null;
+  acceptedAt: number | null;
+  acceptance: Acceptance | null;
+  clock: MatterClock | null;
+  stops: ClockStop[];
+  /** Material codes still owed for the open supplement request. */
+  owedForSupplement: string[];
+  deferred: DeferredItem[];
+  extension: { days: number; approvedBy: string; reason: string; at: number } | null;
+  level: ClockLevel;
+  /** The floor set by supervision escalations; the clock can raise the level above it. */
+  escalatedTo: ClockLevel;
+  urges: { at: number; by: string; note: string }[];
+  decision: MatterDecision | null;
+  /** When the result was issued; an approval waits here for 容缺 items. */
+  resultIssuedAt: number | null;
+}
+
+export interface IntakeState {
+  /** Stage code, or the matter code of a matter beside the stages. */
+  batch: string;
+  window: string;
+  receivedAt: number;
+  /** Last day for the one-time missing-materials notice (一次性告知). */
+  noticeDueOn: string;
+  notice: { issuedAt: number; by: string; items: MissingItem[]; note: string } | null;
+  /** Set when the window let its limit pass: the matters count as accepted from receipt. */
+  deemedAcceptedAt: number | null;
+}
+
+export interface MissingItem {
+  matter: string;
+  material: string;
+  name: string;
+}
+
+export interface StageState {
+  code: string;
+  status: 'pending' | 'inProgress' | 'completed' | 'cancelled';
+  startedAt: number | null;
+  completedAt: number | null;
+  outputs: { matter: string; title: string; number: string }[];
+}
+
+export type ApplicationStatusKind = 'running' | 'completed' | 'rejected' | 'withdrawn';
+
+export interface AppEvent {
+  seq: number;
+  at: number;
+  kind: string;
+  actor: string;
+  matter?: string;
+  stage?: string;
+  reason?: string;
+  data?: Record<string, unknown>;
+}
+
+export interface Outcome {
+  status: Exclude<ApplicationStatusKind, 'running'>;
+  at: number;
+  reason: string;
+  matter?: string;
+  by?: string;
+  results: { matter: string; title: string; number: string }[];
+}
+
+export interface ApplicationState {
+  input: Omit<ApplicationInput, 'snapshot' | 'materials'>;
+  startedAt: number;
+  status: ApplicationStatusKind;
+  outcome: Outcome | null;
+  /** Material code → when it was (last) supplied. */
+  materials: Record<string, number>;
+  stages: StageState[];
+  matters: Record<string, MatterState>;
+  intakes: Record<string, IntakeState>;
+  calendars: CalendarYear[];
+  events: AppEvent[];
+}

@@ -1,0 +1,45 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type {
+  AcceptInput,
+  ApproveInput,
+  EndSpecialProcedureInput,
+  EscalateInput,
+  ExtendInput,
+  MissingNoticeInput,
+  PublishCalendarInput,
+  RejectInput,
+  StartSpecialProcedureInput,
+  SupplementInput,
+  SupplyInput,
+  UrgeInput,
+  WithdrawInput,
+} from './domain/actions';
+import type { ApplicationView, MatterView } from './domain/view';
+
+/** Every message of the application workflow; the API imports these, so each has one name. */
+/**
+ * The full state. A query sees the workflow's clock as of its last activation, so callers pass
+ * their own `asOf` (epoch ms) to get working days used and left as of now.
+ */
+export const statusQuery = defineQuery<ApplicationView, [{ asOf?: number }?]>('status');
+/** Why a supervision signal would be ignored, so the API can answer 4xx before sending it. */
+export const supervisionRefusalQuery = defineQuery<string | null, [{ actor: UrgeInput['actor']; matter: string }]>('supervisionRefusal');
+
+// Officer actions need an answer: Updates whose validators refuse wrong actions with a reason.
+export const acceptUpdate = defineUpdate<MatterView, [AcceptInput]>('accept');
+export const missingNoticeUpdate = defineUpdate<ApplicationView, [MissingNoticeInput]>('issueMissingNotice');
+export const approveUpdate = defineUpdate<MatterView, [ApproveInput]>('approve');
+export const rejectUpdate = defineUpdate<MatterView, [RejectInput]>('reject');
+export const supplementUpdate = defineUpdate<MatterView, [SupplementInput]>('requestSupplement');
+export const startSpecialProcedureUpdate = defineUpdate<MatterView, [StartSpecialProcedureInput]>('startSpecialProcedure');
+export const endSpecialProcedureUpdate = defineUpdate<MatterView, [EndSpecialProcedureInput]>('endSpecialProcedure');
+export const extendUpdate = defineUpdate<MatterView, [ExtendInput]>('extend');
+
+// Applicant actions.
+export const supplyUpdate = defineUpdate<ApplicationView, [SupplyInput]>('supplyMaterials');
+export const withdrawUpdate = defineUpdate<ApplicationView, [WithdrawInput]>('withdraw');
+
+// Supervision and administration: fire-and-forget signals, recorded on the application.
+export const urgeSignal = defineSignal<[UrgeInput]>('urge');
+export const escalateSignal = defineSignal<[EscalateInput]>('escalate');
+export const publishCalendarSignal = defineSignal<[PublishCalendarInput]>('publishCalendar');

@@ -1,0 +1,84 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import type { Actor } from '../workflows/domain/types';
+import { HttpProblem, sendProblem } from './problem';
+
+/**
+ * Bearer-token principals. Tokens live outside the repo (API_TOKENS_FILE) and are kept in
+ * memory only as sha256 digests, so a heap dump or log line never shows a usable token.
+ */
+export const principalSchema = z.object({
+  token: z.string().min(16, 'tokens must be at least 16 characters'),
+  id: z.string().min(1),
+  name: z.string().min(1).optional(),
+  role: z.enum(['applicant', 'agent', 'officer', 'supervisor', 'integrator', 'admin']),
+  /** Officers: their department code. */
+  department: z.string().min(1).optional(),
+  /** Agents (帮代办): the applicant ids that delegated to them. */
+  applicants: z.array(z.string().min(1)).default([]),
+});
+export const principalsFileSchema = z.array(principalSchema).min(1);
+
+export type Principal = Omit<z.infer<typeof principalSchema>, 'token'>;
+
+export interface PrincipalRegistry {
+  find(token: string): Principal | undefined;
+}
+
+const digest = (token: string) => createHash('sha256').update(token).digest();
+
+export function principalRegistry(entries: z.input<typeof principalsFileSchema>): PrincipalRegistry {
+  const parsed = principalsFileSchema.parse(entries);
+  const byDigest = parsed.map(({ token, ...p }) => ({ digest: digest(token), principal: p }));
+  return {
+    find(token) {
+      const d = digest(token);
+      return byDigest.find((x) => timingSafeEqual(x.digest, d))?.principal;
+    },
+  };
+}
+
+export function loadPrincipals(file: string): PrincipalRegistry {
+  const raw = JSON.parse(readFileSync(file, 'utf8'));
+  const parsed = principalsFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new Error(`${file}: [${i.path.join('.')}] ${i.message}`);
+  }
+  return principalRegistry(parsed.data);
+}
+
+export const authenticate =
+  (registry: PrincipalRegistry): RequestHandler =>
+  (req, res, next) => {
+    const header = req.get('authorization') ?? '';
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m) return sendProblem(res, 401, 'Unauthorized', 'send Authorization: Bearer <token>');
+    const principal = registry.find(m[1]!);
+    if (!principal) return sendProblem(res, 401, 'Unauthorized', 'the bearer token is not valid');
+    res.locals.principal = principal;
+    next();
+  };
+
+export function principalOf(res: { locals: Record<string, unknown> }): Principal {
+  return res.locals.principal as Principal;
+}
+
+export function requireRole(p: Principal, roles: Principal['role'][], what: string) {
+  if (!roles.includes(p.role)) throw new HttpProblem(403, 'Forbidden', `a ${p.role} may not ${what}; allowed: ${roles.join(', ')}`);
+}
+
+/** The actor recorded on the application; an agent acts for one applicant it holds a delegation from. */
+export function actorOf(p: Principal, onBehalfOf?: string): Actor {
+  if (p.role === 'agent') return { id: p.id, role: 'agent', onBehalfOf };
+  return { id: p.id, role: p.role, ...(p.department ? { department: p.department } : {}) };
+}
+
+/** May this principal see an application of `applicantId`? */
+export function canSee(p: Principal, applicantId: string): boolean {
+  if (p.role === 'applicant') return p.id === applicantId;
+  if (p.role === 'agent') return p.applicants.includes(applicantId);
+  return true;
+}

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { allMaterials, devServerEnv, testWorker } from '../helpers/temporal';
+import { http, officerToken, startApi, TOKENS, type RunningApi } from '../helpers/api';
+
+const TASK_QUEUE = 'e2e-api';
+
+describe('HTTP API against the Temporal dev server', () => {
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let run: Promise<void>;
+  let api: RunningApi;
+  const call = (method: string, path: string, token?: string, body?: unknown) => http(api.url, method, path, token, body);
+
+  beforeAll(async () => {
+    env = await devServerEnv();
+    worker = await testWorker(env, TASK_QUEUE);
+    run = worker.run();
+    api = await startApi(env, TASK_QUEUE);
+  });
+  afterAll(async () => {
+    await api?.close();
+    worker?.shutdown();
+    await run;
+    await env?.teardown();
+  });
+
+  it('answers health once Temporal is reachable', async () => {
+    expect(await call('GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok', temporal: 'up' } });
+  });
+
+  it('computes legal due dates and names the bad field', async () => {
+    expect((await call('GET', '/calendar/due?acceptedOn=2026-09-30&workingDays=3')).body).toMatchObject({ dueOn: '2026-10-10' });
+    const bad = await call('GET', '/calendar/due?acceptedOn=2026-13-01&workingDays=-1');
+    expect(bad.status).toBe(400);
+    expect(bad.contentType).toMatch(/application\/problem\+json/);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['query.acceptedOn', 'query.workingDays']);
+    const outside = await call('GET', '/calendar/due?acceptedOn=2026-12-28&workingDays=10');
+    expect(outside.status).toBe(422);
+    expect(outside.body.detail).toMatch(/no working-day calendar is published for 2027/);
+  });
+
+  it('refuses unauthenticated callers and bad bodies with the failing field', async () => {
+    expect((await call('POST', '/applications', undefined, {})).status).toBe(401);
+    expect((await call('POST', '/applications', 'not-a-token', {})).status).toBe(401);
+    const noName = await call('POST', '/applications', TOKENS.applicant, { processCode: 'GOV_INVESTMENT' });
+    expect(noName.status).toBe(400);
+    expect(noName.body.errors[0].field).toBe('body.projectName');
+    const unknown = await call('POST', '/applications', TOKENS.applicant, { processCode: 'NOPE', projectName: 'x' });
+    expect(unknown).toMatchObject({ status: 400, body: { detail: expect.stringMatching(/^body\.processCode: unknown process NOPE/) } });
+    const badMaterial = await call('POST', '/applications', TOKENS.applicant, { processCode: 'GOV_INVESTMENT', projectName: 'x', materials: ['M_NOPE'] });
+    expect(badMaterial.body.detail).toMatch(/body\.materials: M_NOPE/);
+    expect((await call('POST', '/applications', TOKENS.applicant, '{"processCode":')).status).toBe(400);
+    expect((await call('POST', '/applications', officerToken('DRC'), { processCode: 'GOV_INVESTMENT', projectName: 'x' })).status).toBe(403);
+    expect((await call('GET', '/applications/not-an-id', TOKENS.applicant)).body.errors[0].field).toBe('path.id');
+    expect((await call('GET', '/applications/app-00000000-0000-0000-0000-000000000000', TOKENS.applicant)).status).toBe(404);
+  });
+
+  it('drives one application from start to completed through the API', async () => {
+    const started = await call('POST', '/applications', TOKENS.applicant, {
+      processCode: 'GOV_INVESTMENT',
+      projectName: '浏阳市第一中学新校区建设项目',
+      materials: allMaterials('GOV_INVESTMENT'),
+    });
+    expect(started.status).toBe(201);
+    const id: string = started.body.applicationId;
+
+    let view = (await call('GET', `/applications/${id}`, TOKENS.applicant)).body;
+    expect(view).toMatchObject({ status: 'running', currentStage: 'S1', applicant: { id: 'ent-001' } });
+    expect((await call('GET', `/applications/${id}`, TOKENS.otherApplicant)).status).toBe(403);
+    expect((await call('GET', `/applications/${id}`, TOKENS.agent)).status).toBe(200);
+
+    const wrongDept = await call('POST', `/applications/${id}/matters/LY04/decision`, officerToken('DRC'), { decision: 'approve', result: { number: 'x' } });
+    expect(wrongDept).toMatchObject({ status: 403, body: { code: 'WRONG_DEPARTMENT' } });
+    const notYet = await call('POST', `/applications/${id}/matters/LY02/decision`, officerToken('DRC'), { decision: 'approve', result: { number: 'x' } });
+    expect(notYet).toMatchObject({ status: 409, body: { detail: expect.stringMatching(/waiting for its prerequisites/) } });
+    const noReason = await call('POST', `/applications/${id}/matters/LY01/decision`, officerToken('DRC'), { decision: 'reject', reason: ' ' });
+    expect(noReason.body.errors[0]).toEqual({ field: 'body.reason', message: 'a reason is required' });
+
+    let decided = 0;
+    for (let round = 0; round < 40 && view.status === 'running'; round++) {
+      const running = [...view.stages.flatMap((s: any) => s.matters), ...view.alongside].filter((m: any) => m.status === 'inProgress');
+      for (const m of running) {
+        const r = await call('POST', `/applications/${id}/matters/${m.code}/decision`, officerToken(m.department), {
+          decision: 'approve',
+          result: { number: `浏${m.department}〔2026〕${m.code}号` },
+        });
+        expect(r.status).toBe(200);
+        decided++;
+      }
+      view = (await call('GET', `/applications/${id}`, TOKENS.applicant)).body;
+    }
+    expect(decided).toBe(27);
+    expect(view.status).toBe('completed');
+    expect(view.outcome.results).toHaveLength(27);
+    expect(view.events.map((e: any) => e.kind)).toContain('applicationCompleted');
+
+    const late = await call('POST', `/applications/${id}/withdraw`, TOKENS.applicant, { reason: 'too late' });
+    expect(late).toMatchObject({ status: 409, body: { code: 'APPLICATION_CLOSED' } });
+  });
+});

@@ -1,0 +1,57 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createApi } from '../../api/app';
+import { principalRegistry } from '../../api/auth';
+import { catalogue } from './temporal';
+
+/** Test principals: one token per role, and an officer per department. */
+export const TOKENS = {
+  applicant: 'tok-applicant-ent-001-xxxx',
+  otherApplicant: 'tok-applicant-ent-002-xxxx',
+  agent: 'tok-agent-park-01-xxxxxxxx',
+  supervisor: 'tok-supervisor-sup-01-xxx',
+  integrator: 'tok-integrator-platform-x',
+  admin: 'tok-admin-xxxxxxxxxxxxxxxx',
+} as const;
+export const officerToken = (dept: string) => `tok-officer-${dept.toLowerCase()}-xxxxxxxx`;
+
+export const principals = principalRegistry([
+  { token: TOKENS.applicant, id: 'ent-001', name: '浏阳市教育投资有限公司', role: 'applicant' },
+  { token: TOKENS.otherApplicant, id: 'ent-002', name: '另一家企业', role: 'applicant' },
+  { token: TOKENS.agent, id: 'agent-park-01', role: 'agent', applicants: ['ent-001'] },
+  { token: TOKENS.supervisor, id: 'sup-01', role: 'supervisor', department: 'SUP' },
+  { token: TOKENS.integrator, id: 'provincial-platform', role: 'integrator' },
+  { token: TOKENS.admin, id: 'admin', role: 'admin' },
+  ...catalogue.departments.map((d) => ({ token: officerToken(d.code), id: `officer-${d.code.toLowerCase()}`, role: 'officer' as const, department: d.code })),
+]);
+
+export interface RunningApi {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startApi(env: TestWorkflowEnvironment, taskQueue: string): Promise<RunningApi> {
+  const app = createApi({ client: env.client, catalogue, taskQueue, principals });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+export interface HttpResult<T = any> {
+  status: number;
+  body: T;
+  contentType: string;
+}
+
+export async function http<T = any>(base: string, method: string, path: string, token?: string, body?: unknown): Promise<HttpResult<T>> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null, contentType: res.headers.get('content-type') ?? '' };
+}

@@ -8,7 +8,7 @@ data="$root/.data"
 mkdir -p "$data"
 
 bash scripts/provision.sh
-[ -d node_modules ] || npm ci
+[ -d node_modules ] || bash scripts/install.sh
 npm run --silent build
 
 export TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:7233}"

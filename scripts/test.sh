@@ -4,7 +4,7 @@
 # and HTTP end-to-end tests against the Temporal dev server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -d node_modules ] || npm ci
+[ -d node_modules ] || bash scripts/install.sh
 bash scripts/provision.sh
 npx tsc -p tsconfig.json --noEmit
 npx vitest run "$@"

@@ -31,3 +31,10 @@ export async function approveRunning(handle: WorkflowHandle, only?: (m: MatterVi
   for (const m of running) await approve(handle, m.code, m.department);
   return running.map((m) => m.code);
 }
+
+/** Moves the test server's clock to an instant (ISO-8601 with offset). */
+export async function sleepUntil(env: TestWorkflowEnvironment, isoInstant: string): Promise<void> {
+  const ms = Date.parse(isoInstant) - (await env.currentTimeMs());
+  if (ms < 0) throw new Error(`the test clock is already past ${isoInstant}`);
+  await env.sleep(ms);
+}

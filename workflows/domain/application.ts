@@ -37,6 +37,7 @@ import {
   type ApplicationInput,
   type ApplicationState,
   type IntakeState,
+  type MatterDecision,
   type MatterState,
   type MissingItem,
   type Outcome,
@@ -141,12 +142,12 @@ export class Application {
     return m;
   }
 
-  private requireOfficerOf(actor: Actor, department: string, what: string) {
-    if (actor.role !== 'officer') throw new ActionRefused('NOT_PERMITTED', `only an approval officer may ${what}`);
+  private requireOfficerOf(actor: Actor, department: string, subject: string, verb: string) {
+    if (actor.role !== 'officer') throw new ActionRefused('NOT_PERMITTED', `only an approval officer may ${verb} ${subject}; the caller is a ${actor.role}`);
     if (actor.department !== department) {
       throw new ActionRefused(
         'WRONG_DEPARTMENT',
-        `${what} belongs to department ${department}; officer ${actor.id} is of ${actor.department ?? 'no department'}`,
+        `${subject} belongs to department ${department}; officer ${actor.id} of ${actor.department ?? 'no department'} may not ${verb} it`,
       );
     }
   }
@@ -154,7 +155,7 @@ export class Application {
   private officerMatter(actor: Actor, code: string, action: string): MatterState {
     this.requireRunning();
     const m = this.matterFor(code);
-    this.requireOfficerOf(actor, m.department, `${action} on matter ${code}`);
+    this.requireOfficerOf(actor, m.department, `matter ${code}`, action);
     if (DECIDED.has(m.status)) {
       throw new ActionRefused('ALREADY_DECIDED', `matter ${code} is already ${m.status}; it cannot be changed by ${action}`);
     }
@@ -177,6 +178,7 @@ export class Application {
 
   checkAccept(a: AcceptInput) {
     const m = this.officerMatter(a.actor, a.matter, 'accept');
+    requireText(a.reason, 'a reason is required to accept despite flagged items');
     this.requireStatus(m, ['intake'], 'accept');
   }
 
@@ -194,7 +196,7 @@ export class Application {
     this.requireRunning();
     const intake = this.state.intakes[a.stage];
     if (!intake) throw new ActionRefused('UNKNOWN_STAGE', `nothing of ${a.stage} has been received yet; there is nothing to give notice on`);
-    this.requireOfficerOf(a.actor, intake.window, `the missing-materials notice of ${a.stage}`);
+    this.requireOfficerOf(a.actor, intake.window, `the intake window of ${a.stage}`, 'issue the missing-materials notice for');
     if (intake.notice) {
       throw new ActionRefused('INVALID_STATE', `the one-time notice (一次性告知) for ${a.stage} was already issued; no second notice is allowed`);
     }
@@ -223,8 +225,7 @@ export class Application {
     this.checkApprove(a);
     const m = this.state.matters[a.matter]!;
     const result = { title: a.result.title ?? this.def(m.code).result, number: a.result.number };
-    m.status = 'approved';
-    m.decision = { kind: 'approved', at: now, by: actorLabel(a.actor), reason: a.reason, result };
+    this.decide(m, now, { kind: 'approved', at: now, by: actorLabel(a.actor), reason: a.reason, result });
     this.record(now, 'approved', a.actor, { matter: m.code, reason: a.reason, data: { result } });
     if (m.deferred.some((d) => d.suppliedAt === null)) {
       this.record(now, 'resultHeld', SYSTEM, { matter: m.code, reason: '容缺 items outstanding', data: { items: m.deferred.filter((d) => d.suppliedAt === null).map((d) => d.material) } });
@@ -236,15 +237,14 @@ export class Application {
 
   checkReject(a: RejectInput) {
     const m = this.officerMatter(a.actor, a.matter, 'reject');
+    requireText(a.reason, 'a rejection (不予许可) needs its reason');
     this.requireStatus(m, ['intake', 'waitingPrerequisites', 'inProgress', 'suspended'], 'reject');
   }
 
   reject(a: RejectInput, now: number) {
     this.checkReject(a);
     const m = this.state.matters[a.matter]!;
-    this.closeOpenStop(m, now);
-    m.status = 'rejected';
-    m.decision = { kind: 'rejected', at: now, by: actorLabel(a.actor), reason: a.reason };
+    this.decide(m, now, { kind: 'rejected', at: now, by: actorLabel(a.actor), reason: a.reason });
     this.record(now, 'rejected', a.actor, { matter: m.code, reason: a.reason });
     this.advance(now);
   }
@@ -252,6 +252,8 @@ export class Application {
   checkSupplement(a: SupplementInput) {
     const m = this.officerMatter(a.actor, a.matter, 'request a supplement');
     this.requireStatus(m, ['inProgress'], 'request a supplement for');
+    requireText(a.reason, 'a supplement request needs its reason');
+    if (a.items.length === 0) throw new ActionRefused('INVALID_INPUT', 'a supplement request lists at least one material');
     const known = new Set(this.def(m.code).materials.map((x) => x.code));
     const unknown = a.items.filter((i) => !known.has(i));
     if (unknown.length) {
@@ -271,6 +273,10 @@ export class Application {
   checkStartSpecial(a: StartSpecialProcedureInput) {
     const m = this.officerMatter(a.actor, a.matter, 'start a special procedure');
     this.requireStatus(m, ['inProgress'], 'start a special procedure on');
+    requireText(a.reason, 'a special procedure needs its reason');
+    if (!Number.isInteger(a.expectedWorkingDays) || a.expectedWorkingDays < 1) {
+      throw new ActionRefused('INVALID_INPUT', 'expectedWorkingDays must be a whole number of working days ≥ 1 (the applicant is told it in writing)');
+    }
     const allowed = this.def(m.code).specialProcedures;
     if (!allowed.includes(a.kind)) {
       throw new ActionRefused('INVALID_INPUT', `matter ${m.code} allows no ${a.kind}; its special procedures are: ${allowed.join(', ') || 'none'}`);
@@ -315,6 +321,8 @@ export class Application {
   checkExtend(a: ExtendInput, now: number) {
     const m = this.officerMatter(a.actor, a.matter, 'extend');
     this.requireStatus(m, ['inProgress', 'suspended'], 'extend');
+    requireText(a.reason, 'an extension (延期) needs its reason');
+    requireText(a.approvedBy, 'an extension names the department head who approved it');
     const legal = this.def(m.code).extensionDays;
     if (m.extension) throw new ActionRefused('INVALID_STATE', `matter ${m.code} was already extended once, on ${shanghaiDate(m.extension.at)}`);
     if (legal === 0) throw new ActionRefused('INVALID_INPUT', `matter ${m.code} allows no extension by law`);
@@ -338,6 +346,7 @@ export class Application {
   checkSupply(a: SupplyInput) {
     this.requireRunning();
     this.requireApplicant(a.actor, 'supply materials');
+    if (a.items.length === 0) throw new ActionRefused('INVALID_INPUT', 'list at least one material code');
     const known = new Set(allMatters(this.snapshot).flatMap((m) => m.materials.map((x) => x.code)));
     const unknown = a.items.filter((i) => !known.has(i));
     if (unknown.length) throw new ActionRefused('INVALID_INPUT', `materials ${unknown.join(', ')} are on no matter of process ${this.snapshot.code}`);
@@ -361,15 +370,13 @@ export class Application {
   checkWithdraw(a: WithdrawInput) {
     this.requireRunning();
     this.requireApplicant(a.actor, 'withdraw the application');
+    requireText(a.reason, 'a withdrawal needs its reason');
   }
 
   withdraw(a: WithdrawInput, now: number) {
     this.checkWithdraw(a);
     for (const m of Object.values(this.state.matters)) {
-      if (!OPEN.has(m.status)) continue;
-      this.closeOpenStop(m, now);
-      m.status = 'cancelled';
-      m.decision = { kind: 'cancelled', at: now, by: actorLabel(a.actor), reason: `application withdrawn: ${a.reason}` };
+      if (OPEN.has(m.status)) this.decide(m, now, { kind: 'cancelled', at: now, by: actorLabel(a.actor), reason: `application withdrawn: ${a.reason}` });
     }
     for (const s of this.state.stages) if (s.status !== 'completed') s.status = 'cancelled';
     this.record(now, 'withdrawn', a.actor, { reason: a.reason });
@@ -469,10 +476,8 @@ export class Application {
       }
       const lateItem = m.deferred.find((d) => d.suppliedAt === null && now >= endOfDay(d.dueOn));
       if (lateItem && (m.status === 'inProgress' || m.status === 'suspended' || m.status === 'approved') && m.resultIssuedAt === null) {
-        this.closeOpenStop(m, now);
         const reason = `容缺 item ${lateItem.material} (${lateItem.name}) was not supplied by ${lateItem.dueOn}`;
-        m.status = 'terminated';
-        m.decision = { kind: 'terminated', at: now, by: actorLabel(SYSTEM), reason };
+        this.decide(m, now, { kind: 'terminated', at: now, by: actorLabel(SYSTEM), reason });
         this.record(now, 'terminated', SYSTEM, { matter: m.code, reason });
         changed = true;
       }
@@ -583,10 +588,7 @@ export class Application {
 
   private rejectApplication(m: MatterState, now: number) {
     for (const x of Object.values(this.state.matters)) {
-      if (!OPEN.has(x.status)) continue;
-      this.closeOpenStop(x, now);
-      x.status = 'cancelled';
-      x.decision = { kind: 'cancelled', at: now, by: actorLabel(SYSTEM), reason: `application rejected on matter ${m.code}` };
+      if (OPEN.has(x.status)) this.decide(x, now, { kind: 'cancelled', at: now, by: actorLabel(SYSTEM), reason: `application rejected on matter ${m.code}` });
     }
     for (const s of this.state.stages) if (s.status !== 'completed') s.status = 'cancelled';
     const reason = m.decision!.reason;
@@ -633,10 +635,19 @@ export class Application {
     this.updateLevel(m, now);
   }
 
-  private closeOpenStop(m: MatterState, now: number) {
+  /** A decision ends the matter's clock where it stands and closes any open stop. */
+  private decide(m: MatterState, now: number, decision: MatterDecision) {
     const last = m.stops.at(-1);
     if (last && last.to === null) last.to = now;
     m.owedForSupplement = [];
+    if (m.clock && m.clock.runStart !== null) {
+      const dueOn = this.tryDate(() => clockDueOn(this.calendar, m.clock!));
+      decision = { ...decision, dueOn, ...(dueOn ? { onTime: now < endOfDay(dueOn) } : {}) };
+      m.level = this.clockLevel(m, now);
+      m.clock = stopClock(this.calendar, m.clock, now);
+    }
+    m.status = decision.kind;
+    m.decision = decision;
   }
 
   /** The level the clock alone gives; a stopped clock keeps the level it had when it stopped. */
@@ -740,6 +751,10 @@ export class Application {
       throw e;
     }
   }
+}
+
+function requireText(value: string | undefined, rule: string) {
+  if (!value || !value.trim()) throw new ActionRefused('INVALID_INPUT', rule);
 }
 
 function describeStatus(m: MatterState): string {

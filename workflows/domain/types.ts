@@ -61,6 +61,9 @@ export interface MatterDecision {
   by: string;
   reason: string;
   result?: { title: string; number: string };
+  /** The due date in force when the decision was taken, and whether it was met. */
+  dueOn?: string | null;
+  onTime?: boolean;
 }
 
 export interface MatterState {

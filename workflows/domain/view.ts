@@ -42,7 +42,7 @@ export function viewMatter(app: Application, m: MatterState, now: number) {
   const def = app.def(m.code);
   const cal = app.cal;
   const used = m.clock ? safe(() => workingDaysUsed(cal, m.clock!, now)) : null;
-  const dueOn = m.clock ? safe(() => clockDueOn(cal, m.clock!)) : null;
+  const dueOn = m.clock?.runStart ? safe(() => clockDueOn(cal, m.clock!)) : (m.decision?.dueOn ?? null);
   const calendarGap = m.clock && m.clock.runStart !== null && dueOn === null;
   return {
     code: m.code,

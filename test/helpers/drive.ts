@@ -1,4 +1,5 @@
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { approveUpdate, statusQuery } from '../../workflows/messages';
 import type { ApplicationView, MatterView } from '../../workflows/domain/view';
@@ -37,4 +38,15 @@ export async function sleepUntil(env: TestWorkflowEnvironment, isoInstant: strin
   const ms = Date.parse(isoInstant) - (await env.currentTimeMs());
   if (ms < 0) throw new Error(`the test clock is already past ${isoInstant}`);
   await env.sleep(ms);
+}
+
+/** The refusal an Update validator gave: its code (failure type) and message. */
+export async function refusal(p: Promise<unknown>): Promise<{ code: string | undefined | null; message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof WorkflowUpdateFailedError && e.cause instanceof ApplicationFailure) return { code: e.cause.type, message: e.cause.message };
+    throw e;
+  }
+  throw new Error('expected the action to be refused, but it was accepted');
 }

@@ -143,7 +143,7 @@ export class Application {
   }
 
   private requireOfficerOf(actor: Actor, department: string, subject: string, verb: string) {
-    if (actor.role !== 'officer') throw new ActionRefused('NOT_PERMITTED', `only an approval officer may ${verb} ${subject}; the caller is a ${actor.role}`);
+    if (actor.role !== 'officer') throw new ActionRefused('NOT_PERMITTED', `only an approval officer may ${verb} ${subject}; the caller's role is ${actor.role}`);
     if (actor.department !== department) {
       throw new ActionRefused(
         'WRONG_DEPARTMENT',

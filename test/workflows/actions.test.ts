@@ -3,6 +3,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { applicationWorkflow } from '../../workflows';
+import { recordHistory } from '../helpers/history';
 import {
   approveUpdate,
   endSpecialProcedureUpdate,
@@ -107,6 +108,7 @@ describe('officer and applicant actions (time-skipping, March 2026)', () => {
     expect(matter(v, 'LY01').status).toBe('approved');
     expect(matter(v, 'LY06')).toMatchObject({ status: 'cancelled', decision: { reason: 'application rejected on matter LY04' } });
     expect(v.stages.map((s) => s.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    await recordHistory(h, 'rejected');
   });
 
   it('withdraws mid-stage through an agent: open matters cancelled, decided ones kept, the reason recorded', async () => {
@@ -124,5 +126,6 @@ describe('officer and applicant actions (time-skipping, March 2026)', () => {
     expect(matter(v, 'GC01').status).toBe('cancelled');
     expect((await h.result()).status).toBe('withdrawn');
     expect(v.events.at(-1)).toMatchObject({ kind: 'withdrawn', actor: 'agent agent-park-01 for applicant ent-001' });
+    await recordHistory(h, 'withdrawn');
   });
 });

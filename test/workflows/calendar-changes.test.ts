@@ -3,6 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { CalendarYear } from '../../definitions/schema';
 import { applicationWorkflow } from '../../workflows';
+import { recordHistory } from '../helpers/history';
 import { publishCalendarSignal } from '../../workflows/messages';
 import { applicationInput, catalogue, testWorker, timeSkippingEnv } from '../helpers/temporal';
 import { matter, sleepUntil, status } from '../helpers/drive';
@@ -80,5 +81,6 @@ describe('National Day and calendar publication (time-skipping, from 28 Sep 2026
     v = await status(h, env);
     expect(matter(v, 'LY01').dueOn).toBe('2026-12-31');
     expect(matter(v, 'LY04').dueOn).toBe('2027-01-06');
+    await recordHistory(h, 'calendar-published');
   });
 });

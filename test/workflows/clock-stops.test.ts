@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { applicationWorkflow } from '../../workflows';
+import { recordHistory } from '../helpers/history';
 import { endSpecialProcedureUpdate, startSpecialProcedureUpdate, supplementUpdate, supplyUpdate } from '../../workflows/messages';
 import { applicant, applicationInput, officer, testWorker, timeSkippingEnv } from '../helpers/temporal';
 import { approve, approveRunning, matter, sleepUntil, status } from '../helpers/drive';
@@ -81,6 +82,7 @@ describe('clock stops for a supplement and a special procedure (time-skipping, M
     expect(v.accounting.stages[0]).toMatchObject({ stage: 'S1', governmentWorkingDays: 8 });
     expect(v.accounting.applicant).toEqual({ calendarDays: 14, workingDays: 10 });
     expect(v.accounting.specialProcedures).toEqual({ calendarDays: 15, workingDays: 10 });
+    await recordHistory(h, 'clock-stops');
     expect(v.events.filter((e) => e.matter === 'LY07').map((e) => e.kind)).toEqual(
       expect.arrayContaining(['supplementRequested', 'clockStopped', 'clockRestarted', 'specialProcedureStarted', 'specialProcedureEnded', 'approved']),
     );

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { applicationWorkflow } from '../../workflows';
+import { recordHistory } from '../helpers/history';
 import { escalateSignal, urgeSignal } from '../../workflows/messages';
 import { applicationInput, supervisor, testWorker, timeSkippingEnv } from '../helpers/temporal';
 import { matter, sleepUntil, status } from '../helpers/drive';
@@ -77,5 +78,6 @@ describe('an untouched matter warns, turns overdue and climbs the escalation lad
     // By the end of 29 May LY04 (escalated on 19 May, due 25 May) has climbed by time to the supervision office.
     expect(await levelAt('2026-05-29T00:01:00+08:00')).toBe('leadership');
     expect(matter(await status(h, env), 'LY04').level).toBe('supervisionOffice');
+    await recordHistory(h, 'escalation');
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { applicationWorkflow } from '../../workflows';
+import { recordHistory } from '../helpers/history';
 import { acceptUpdate, missingNoticeUpdate, supplyUpdate } from '../../workflows/messages';
 import { allMaterials, applicant, applicationInput, officer, testWorker, timeSkippingEnv } from '../helpers/temporal';
 import { approve, matter, refusal, sleepUntil, status } from '../helpers/drive';
@@ -105,5 +106,6 @@ describe('one-window intake, the one-time notice, deemed acceptance and 容缺 (
     const outcome = await a.result();
     expect(outcome).toMatchObject({ status: 'rejected', matter: 'LY02', reason: '容缺 item M_FUNDS_PROOF (资金来源证明) was not supplied by 2026-03-20' });
     expect(matter(await status(a, env), 'LY02').status).toBe('terminated');
+    await recordHistory(a, 'intake-terminated');
   });
 });

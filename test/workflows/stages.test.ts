@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { applicationWorkflow } from '../../workflows';
+import { recordHistory } from '../helpers/history';
 import { applicationInput, testWorker, timeSkippingEnv } from '../helpers/temporal';
 import { approve, approveRunning, matter, status } from '../helpers/drive';
 
@@ -82,5 +83,6 @@ describe('government investment application through four stages (time-skipping, 
     expect(outcome.status).toBe('completed');
     expect(outcome.results).toHaveLength(27);
     expect(v.accounting.governmentWorkingDays).toBeGreaterThan(0);
+    await recordHistory(handle, 'full-government-investment');
   });
 });

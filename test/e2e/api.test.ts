@@ -100,3 +100,64 @@ describe('HTTP API against the Temporal dev server', () => {
     expect(late).toMatchObject({ status: 409, body: { code: 'APPLICATION_CLOSED' } });
   });
 });
+
+describe('HTTP actions of officers, applicants, agents and the supervision office', () => {
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let run: Promise<void>;
+  let api: RunningApi;
+  const call = (method: string, path: string, token?: string, body?: unknown) => http(api.url, method, path, token, body);
+
+  beforeAll(async () => {
+    env = await devServerEnv();
+    worker = await testWorker(env, `${TASK_QUEUE}-2`);
+    run = worker.run();
+    api = await startApi(env, `${TASK_QUEUE}-2`);
+  });
+  afterAll(async () => {
+    await api?.close();
+    worker?.shutdown();
+    await run;
+    await env?.teardown();
+  });
+
+  it('stops and restarts a clock, records urges and escalations, and lets an agent withdraw for its applicant', async () => {
+    const started = await call('POST', '/applications', TOKENS.agent, {
+      processCode: 'SOCIAL_APPROVAL',
+      projectName: '经开区智能装备产业园',
+      applicant: { id: 'ent-001', name: '浏阳市教育投资有限公司' },
+      materials: allMaterials('SOCIAL_APPROVAL'),
+    });
+    expect(started.status).toBe(201);
+    const id = started.body.applicationId;
+    const strangerAgent = await call('POST', '/applications', TOKENS.agent, { processCode: 'SOCIAL_APPROVAL', projectName: 'x', applicant: { id: 'ent-009', name: 'x' } });
+    expect(strangerAgent).toMatchObject({ status: 403, body: { detail: 'agent agent-park-01 holds no delegation from applicant ent-009' } });
+
+    const eeb = officerToken('EEB');
+    const stopped = await call('POST', `/applications/${id}/matters/LY07/supplement`, eeb, { items: ['M_EIA_DOCUMENT'], reason: '补充地下水影响评价' });
+    expect(stopped).toMatchObject({ status: 200, body: { status: 'suspended', clockRunning: false, owedForSupplement: ['M_EIA_DOCUMENT'] } });
+    const badKind = await call('POST', `/applications/${id}/matters/LY07/special-procedure`, eeb, { kind: 'lottery', expectedWorkingDays: 3, reason: 'x' });
+    expect(badKind.body.errors[0].field).toBe('body.kind');
+    const supplied = await call('POST', `/applications/${id}/materials`, TOKENS.applicant, { items: ['M_EIA_DOCUMENT'] });
+    expect(supplied.status).toBe(200);
+    const ly07 = [...supplied.body.stages[0].matters].find((m: any) => m.code === 'LY07');
+    expect(ly07).toMatchObject({ status: 'inProgress', stops: [{ kind: 'supplement', items: ['M_EIA_DOCUMENT'] }] });
+
+    const urged = await call('POST', `/applications/${id}/matters/LY03/urge`, TOKENS.supervisor, { note: '请三日内办结' });
+    expect(urged.status).toBe(202);
+    expect((await call('POST', `/applications/${id}/matters/LY03/urge`, officerToken('DRC'), { note: 'x' })).status).toBe(403);
+    await call('POST', `/applications/${id}/matters/LY04/decision`, officerToken('NRP'), { decision: 'approve', result: { number: '浏自然资〔2026〕4号' } });
+    const decidedUrge = await call('POST', `/applications/${id}/matters/LY04/urge`, TOKENS.supervisor, { note: 'x' });
+    expect(decidedUrge).toMatchObject({ status: 409, body: { detail: 'matter LY04 is already approved' } });
+    expect((await call('POST', `/applications/${id}/matters/LY06/escalate`, TOKENS.supervisor, { reason: '多次催办未果' })).status).toBe(202);
+
+    const view = (await call('GET', `/applications/${id}`, TOKENS.supervisor)).body;
+    const s1 = view.stages[0].matters;
+    expect(s1.find((m: any) => m.code === 'LY03').urges).toEqual([{ at: expect.any(String), by: 'supervisor sup-01 (SUP)', note: '请三日内办结' }]);
+    expect(s1.find((m: any) => m.code === 'LY06').level).toBe('departmentHead');
+
+    const withdrawn = await call('POST', `/applications/${id}/withdraw`, TOKENS.agent, { reason: '企业调整投资计划' });
+    expect(withdrawn).toMatchObject({ status: 200, body: { status: 'withdrawn', outcome: { by: 'agent agent-park-01 for applicant ent-001' } } });
+    expect((await call('POST', `/applications/${id}/materials`, TOKENS.otherApplicant, { items: ['M_EIA_DOCUMENT'] })).status).toBe(403);
+  });
+});

@@ -1,30 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { allMaterials, devServerEnv, testWorker } from '../helpers/temporal';
-import { http, officerToken, startApi, TOKENS, type RunningApi } from '../helpers/api';
+import { describe, expect, it } from 'vitest';
+import { allMaterials } from '../helpers/temporal';
+import { officerToken, TOKENS } from '../helpers/api';
+import { apiSuite } from '../helpers/suite';
 
 const TASK_QUEUE = 'e2e-api';
 
 describe('HTTP API against the Temporal dev server', () => {
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let run: Promise<void>;
-  let api: RunningApi;
-  const call = (method: string, path: string, token?: string, body?: unknown) => http(api.url, method, path, token, body);
-
-  beforeAll(async () => {
-    env = await devServerEnv();
-    worker = await testWorker(env, TASK_QUEUE);
-    run = worker.run();
-    api = await startApi(env, TASK_QUEUE);
-  });
-  afterAll(async () => {
-    await api?.close();
-    worker?.shutdown();
-    await run;
-    await env?.teardown();
-  });
+  const { call } = apiSuite(TASK_QUEUE);
 
   it('answers health once Temporal is reachable', async () => {
     expect(await call('GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok', temporal: 'up' } });
@@ -102,24 +84,7 @@ describe('HTTP API against the Temporal dev server', () => {
 });
 
 describe('HTTP actions of officers, applicants, agents and the supervision office', () => {
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let run: Promise<void>;
-  let api: RunningApi;
-  const call = (method: string, path: string, token?: string, body?: unknown) => http(api.url, method, path, token, body);
-
-  beforeAll(async () => {
-    env = await devServerEnv();
-    worker = await testWorker(env, `${TASK_QUEUE}-2`);
-    run = worker.run();
-    api = await startApi(env, `${TASK_QUEUE}-2`);
-  });
-  afterAll(async () => {
-    await api?.close();
-    worker?.shutdown();
-    await run;
-    await env?.teardown();
-  });
+  const { call } = apiSuite(`${TASK_QUEUE}-2`);
 
   it('stops and restarts a clock, records urges and escalations, and lets an agent withdraw for its applicant', async () => {
     const started = await call('POST', '/applications', TOKENS.agent, {

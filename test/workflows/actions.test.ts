@@ -1,8 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { applicationWorkflow } from '../../workflows';
+import { describe, expect, it } from 'vitest';
+import { timeSkippingSuite } from '../helpers/suite';
 import { recordHistory } from '../helpers/history';
 import {
   approveUpdate,
@@ -15,37 +12,20 @@ import {
   supplyUpdate,
   withdrawUpdate,
 } from '../../workflows/messages';
-import { applicant, applicationInput, officer, testWorker, timeSkippingEnv } from '../helpers/temporal';
+import { applicant, officer } from '../helpers/temporal';
 import { approve, matter, refusal, sleepUntil, status } from '../helpers/drive';
 
 const TASK_QUEUE = 'actions';
 const result = { number: '浏审〔2026〕1号' };
 
 describe('officer and applicant actions (time-skipping, March 2026)', () => {
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let run: Promise<void>;
-  const start = async (overrides = {}): Promise<WorkflowHandle<typeof applicationWorkflow>> => {
-    const input = applicationInput('GOV_INVESTMENT', overrides);
-    return env.client.workflow.start(applicationWorkflow, { taskQueue: TASK_QUEUE, workflowId: input.applicationId, args: [input] });
-  };
-
-  beforeAll(async () => {
-    env = await timeSkippingEnv('2026-03-02T09:00:00+08:00');
-    worker = await testWorker(env, TASK_QUEUE);
-    run = worker.run();
-  });
-  afterAll(async () => {
-    worker?.shutdown();
-    await run;
-    await env?.teardown();
-  });
+  const suite = timeSkippingSuite('2026-03-02T09:00:00+08:00', TASK_QUEUE);
 
   it('refuses every wrong action with its reason, and changes nothing', async () => {
-    const h = await start();
-    const untouched = await start();
+    const h = await suite.start();
+    const untouched = await suite.start();
     const drc = officer('DRC');
-    const before = await status(h, env);
+    const before = await status(h, suite.env);
     const cases: [() => Promise<unknown>, string, RegExp][] = [
       [() => h.executeUpdate(approveUpdate, { args: [{ actor: officer('NRP'), matter: 'LY01', result, reason: '' }] }), 'WRONG_DEPARTMENT',
         /^matter LY01 belongs to department DRC; officer officer-nrp of NRP may not approve it$/],
@@ -86,24 +66,24 @@ describe('officer and applicant actions (time-skipping, March 2026)', () => {
     );
 
     // Refusals left no trace; the accepted actions did.
-    const after = await status(h, env);
+    const after = await status(h, suite.env);
     expect(after.events.length - before.events.length).toBeGreaterThan(0);
     expect(after.events.some((e) => e.kind === 'rejected' || e.kind === 'missingNotice')).toBe(false);
 
     // An extension is asked for before the deadline, not after (LY08 of an untouched application, due 16 Mar).
-    await sleepUntil(env, '2026-03-17T10:00:00+08:00');
-    expect(matter(await status(untouched, env), 'LY08')).toMatchObject({ dueOn: '2026-03-16', level: 'overdue' });
+    await sleepUntil(suite.env, '2026-03-17T10:00:00+08:00');
+    expect(matter(await status(untouched, suite.env), 'LY08')).toMatchObject({ dueOn: '2026-03-16', level: 'overdue' });
     const late = await refusal(untouched.executeUpdate(extendUpdate, { args: [{ actor: officer('WRB'), matter: 'LY08', days: 5, approvedBy: '王局长', reason: 'x' }] }));
     expect(late).toEqual({ code: 'INVALID_STATE', message: 'matter LY08 is already overdue; an extension must be asked for before the deadline' });
   });
 
   it('ends the application as rejected when a mandatory matter is rejected, naming the matter, officer and reason', async () => {
-    const h = await start();
+    const h = await suite.start();
     await approve(h, 'LY01', 'DRC');
     await h.executeUpdate(rejectUpdate, { args: [{ actor: officer('NRP'), matter: 'LY04', reason: '选址位于永久基本农田保护区内' }] });
     const outcome = await h.result();
     expect(outcome).toMatchObject({ status: 'rejected', matter: 'LY04', by: 'officer officer-nrp (NRP)', reason: '选址位于永久基本农田保护区内' });
-    const v = await status(h, env);
+    const v = await status(h, suite.env);
     expect(v.status).toBe('rejected');
     expect(matter(v, 'LY01').status).toBe('approved');
     expect(matter(v, 'LY06')).toMatchObject({ status: 'cancelled', decision: { reason: 'application rejected on matter LY04' } });
@@ -112,7 +92,7 @@ describe('officer and applicant actions (time-skipping, March 2026)', () => {
   });
 
   it('withdraws mid-stage through an agent: open matters cancelled, decided ones kept, the reason recorded', async () => {
-    const h = await start();
+    const h = await suite.start();
     await approve(h, 'LY01', 'DRC');
     await h.executeUpdate(supplementUpdate, { args: [{ actor: officer('EEB'), matter: 'LY07', items: ['M_EIA_DOCUMENT'], reason: '补充噪声监测数据' }] });
     const agent = { id: 'agent-park-01', role: 'agent' as const, onBehalfOf: 'ent-001' };

@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+import { timeSkippingSuite } from '../helpers/suite';
 import type { CalendarYear } from '../../definitions/schema';
-import { applicationWorkflow } from '../../workflows';
 import { recordHistory } from '../helpers/history';
 import { publishCalendarSignal } from '../../workflows/messages';
-import { applicationInput, catalogue, testWorker, timeSkippingEnv } from '../helpers/temporal';
+import { catalogue } from '../helpers/temporal';
 import { matter, sleepUntil, status } from '../helpers/drive';
 
 const TASK_QUEUE = 'calendar-changes';
@@ -21,49 +19,32 @@ const fixture2027: CalendarYear = {
 };
 
 describe('National Day and calendar publication (time-skipping, from 28 Sep 2026)', () => {
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let run: Promise<void>;
-  const start = async () => {
-    const input = applicationInput('GOV_INVESTMENT');
-    return env.client.workflow.start(applicationWorkflow, { taskQueue: TASK_QUEUE, workflowId: input.applicationId, args: [input] });
-  };
-
-  beforeAll(async () => {
-    env = await timeSkippingEnv('2026-09-28T09:00:00+08:00');
-    worker = await testWorker(env, TASK_QUEUE);
-    run = worker.run();
-  });
-  afterAll(async () => {
-    worker?.shutdown();
-    await run;
-    await env?.teardown();
-  });
+  const suite = timeSkippingSuite('2026-09-28T09:00:00+08:00', TASK_QUEUE);
 
   it('counts matters accepted before National Day on the official calendar, make-up Saturday included', async () => {
-    const h = await start();
-    const v = await status(h, env);
+    const h = await suite.start();
+    const v = await status(h, suite.env);
     // Accepted Monday 28 Sep: 29, 30 Sep; 1–7 Oct holiday; 8, 9, Saturday 10 (调休), 12, 13 Oct.
     expect(matter(v, 'LY01').dueOn).toBe('2026-10-13');
     expect(matter(v, 'LY04').dueOn).toBe('2026-10-16');
     expect(matter(v, 'LY07').dueOn).toBe('2026-10-23');
     // Its fifth working day, when 2 are left, is the make-up Saturday 10 Oct.
-    await sleepUntil(env, '2026-10-09T23:59:00+08:00');
-    expect(matter(await status(h, env), 'LY01').level).toBe('normal');
-    await sleepUntil(env, '2026-10-10T00:01:00+08:00');
-    expect(matter(await status(h, env), 'LY01')).toMatchObject({ level: 'warning', workingDaysUsed: 5, workingDaysLeft: 2 });
+    await sleepUntil(suite.env, '2026-10-09T23:59:00+08:00');
+    expect(matter(await status(h, suite.env), 'LY01').level).toBe('normal');
+    await sleepUntil(suite.env, '2026-10-10T00:01:00+08:00');
+    expect(matter(await status(h, suite.env), 'LY01')).toMatchObject({ level: 'warning', workingDaysUsed: 5, workingDaysLeft: 2 });
   });
 
   it('shows a deadline in an unpublished year as unknown, and computes it once the calendar is published', async () => {
-    await sleepUntil(env, '2026-12-21T09:00:00+08:00');
-    const h = await start();
-    let v = await status(h, env);
+    await sleepUntil(suite.env, '2026-12-21T09:00:00+08:00');
+    const h = await suite.start();
+    let v = await status(h, suite.env);
     expect(matter(v, 'LY01')).toMatchObject({ dueOn: '2026-12-30', calendarGap: null });
     expect(matter(v, 'LY04')).toMatchObject({ status: 'inProgress', dueOn: null, calendarGap: expect.stringMatching(/not yet published/) });
     expect(matter(v, 'LY07').dueOn).toBeNull();
 
     await h.signal(publishCalendarSignal, { actor: admin, calendar: fixture2027 });
-    v = await status(h, env);
+    v = await status(h, suite.env);
     expect(v.calendarYears).toEqual([2025, 2026, 2027]);
     // 31 Dec is the 8th day; 1 Jan 2027 is a holiday; 4 and 5 Jan complete LY04's 10.
     expect(matter(v, 'LY04')).toMatchObject({ dueOn: '2027-01-05', calendarGap: null });
@@ -78,7 +59,7 @@ describe('National Day and calendar publication (time-skipping, from 28 Sep 2026
       holidays: [...official2026.holidays, { name: 'test holiday', from: '2026-12-28', to: '2026-12-28' }],
     };
     await h.signal(publishCalendarSignal, { actor: admin, calendar: corrected });
-    v = await status(h, env);
+    v = await status(h, suite.env);
     expect(matter(v, 'LY01').dueOn).toBe('2026-12-31');
     expect(matter(v, 'LY04').dueOn).toBe('2027-01-06');
     await recordHistory(h, 'calendar-published');

@@ -1,41 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { applicationWorkflow } from '../../workflows';
+import { describe, expect, it } from 'vitest';
+import { timeSkippingSuite } from '../helpers/suite';
 import { recordHistory } from '../helpers/history';
 import { endSpecialProcedureUpdate, startSpecialProcedureUpdate, supplementUpdate, supplyUpdate } from '../../workflows/messages';
-import { applicant, applicationInput, officer, testWorker, timeSkippingEnv } from '../helpers/temporal';
+import { applicant, officer } from '../helpers/temporal';
 import { approve, approveRunning, matter, sleepUntil, status } from '../helpers/drive';
 
 const TASK_QUEUE = 'clock-stops';
 
 describe('clock stops for a supplement and a special procedure (time-skipping, March–April 2026)', () => {
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let run: Promise<void>;
-
-  beforeAll(async () => {
-    env = await timeSkippingEnv('2026-03-02T09:00:00+08:00');
-    worker = await testWorker(env, TASK_QUEUE);
-    run = worker.run();
-  });
-  afterAll(async () => {
-    worker?.shutdown();
-    await run;
-    await env?.teardown();
-  });
+  const suite = timeSkippingSuite('2026-03-02T09:00:00+08:00', TASK_QUEUE);
 
   it('stops the clock for two weeks of supplement and again for an expert review; the due date and the accounts show both', async () => {
-    const input = applicationInput('GOV_INVESTMENT');
-    const h = await env.client.workflow.start(applicationWorkflow, { taskQueue: TASK_QUEUE, workflowId: input.applicationId, args: [input] });
+    const h = await suite.start();
     // Everything in stage 1 but the EIA approval (LY07) is decided on day one.
     for (let i = 0; i < 3; i++) await approveRunning(h, (m) => m.code !== 'LY07');
-    let v = await status(h, env);
+    let v = await status(h, suite.env);
     expect(matter(v, 'LY07')).toMatchObject({ status: 'inProgress', dueOn: '2026-03-23', workingDaysLeft: 15 });
     expect(v.stages[0]!.matters.filter((m) => m.status !== 'approved').map((m) => m.code)).toEqual(['LY07']);
 
     // Thursday 5 Mar: 3, 4, 5 Mar used (the stop day counts); the clock stops.
-    await sleepUntil(env, '2026-03-05T10:00:00+08:00');
+    await sleepUntil(suite.env, '2026-03-05T10:00:00+08:00');
     const eeb = officer('EEB');
     const stopped = await h.executeUpdate(supplementUpdate, {
       args: [{ actor: eeb, matter: 'LY07', items: ['M_EIA_DOCUMENT'], reason: '环评报告书缺少大气环境影响预测章节' }],
@@ -43,33 +27,33 @@ describe('clock stops for a supplement and a special procedure (time-skipping, M
     expect(stopped).toMatchObject({ status: 'suspended', clockRunning: false, workingDaysUsed: 3, dueOn: null, owedForSupplement: ['M_EIA_DOCUMENT'] });
 
     // Two weeks later nothing has moved.
-    await sleepUntil(env, '2026-03-19T10:00:00+08:00');
-    v = await status(h, env);
+    await sleepUntil(suite.env, '2026-03-19T10:00:00+08:00');
+    v = await status(h, suite.env);
     expect(matter(v, 'LY07')).toMatchObject({ status: 'suspended', workingDaysUsed: 3, level: 'normal' });
     await h.executeUpdate(supplyUpdate, { args: [{ actor: applicant, items: ['M_EIA_DOCUMENT'] }] });
-    v = await status(h, env);
+    v = await status(h, suite.env);
     // Restart day 19 Mar not counted; 12 days left: 20 Mar, 23–27, 30 Mar–3 Apr, (清明 4–6 Apr), 7 Apr.
     expect(matter(v, 'LY07')).toMatchObject({ status: 'inProgress', dueOn: '2026-04-07', workingDaysUsed: 3, workingDaysLeft: 12 });
 
     // Tuesday 24 Mar: 20, 23, 24 Mar used → 6; expert review stops the clock again.
-    await sleepUntil(env, '2026-03-24T10:00:00+08:00');
+    await sleepUntil(suite.env, '2026-03-24T10:00:00+08:00');
     await h.executeUpdate(startSpecialProcedureUpdate, {
       args: [{ actor: eeb, matter: 'LY07', kind: 'expertReview', expectedWorkingDays: 10, reason: '组织专家技术评审' }],
     });
-    v = await status(h, env);
+    v = await status(h, suite.env);
     expect(matter(v, 'LY07')).toMatchObject({ status: 'suspended', workingDaysUsed: 6 });
     const told = v.events.find((e) => e.kind === 'specialProcedureStarted')!;
     expect(told.data).toMatchObject({ procedure: 'expertReview', expectedWorkingDays: 10, applicantToldExpectedEndOn: '2026-04-08' });
 
-    await sleepUntil(env, '2026-04-08T10:00:00+08:00');
+    await sleepUntil(suite.env, '2026-04-08T10:00:00+08:00');
     await h.executeUpdate(endSpecialProcedureUpdate, { args: [{ actor: eeb, matter: 'LY07', reason: '专家评审通过' }] });
-    v = await status(h, env);
+    v = await status(h, suite.env);
     // 9 days left from 8 Apr: 9, 10, 13–17, 20, 21 Apr.
     expect(matter(v, 'LY07')).toMatchObject({ status: 'inProgress', dueOn: '2026-04-21', workingDaysUsed: 6, workingDaysLeft: 9 });
 
-    await sleepUntil(env, '2026-04-10T10:00:00+08:00');
+    await sleepUntil(suite.env, '2026-04-10T10:00:00+08:00');
     await approve(h, 'LY07', 'EEB');
-    v = await status(h, env);
+    v = await status(h, suite.env);
     const ly07 = matter(v, 'LY07');
     expect(ly07).toMatchObject({ status: 'approved', workingDaysUsed: 8 });
     expect(ly07.stops.map((s) => [s.kind, s.procedure, s.from.slice(0, 10), s.to?.slice(0, 10), s.workingDays])).toEqual([

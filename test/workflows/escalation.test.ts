@@ -1,56 +1,40 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { applicationWorkflow } from '../../workflows';
+import { describe, expect, it } from 'vitest';
+import { timeSkippingSuite } from '../helpers/suite';
 import { recordHistory } from '../helpers/history';
 import { escalateSignal, urgeSignal } from '../../workflows/messages';
-import { applicationInput, supervisor, testWorker, timeSkippingEnv } from '../helpers/temporal';
+import { supervisor } from '../helpers/temporal';
 import { matter, sleepUntil, status } from '../helpers/drive';
 
 const TASK_QUEUE = 'escalation';
 
 describe('an untouched matter warns, turns overdue and climbs the escalation ladder (time-skipping, May 2026)', () => {
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let run: Promise<void>;
-
-  beforeAll(async () => {
-    env = await timeSkippingEnv('2026-05-11T09:00:00+08:00');
-    worker = await testWorker(env, TASK_QUEUE);
-    run = worker.run();
-  });
-  afterAll(async () => {
-    worker?.shutdown();
-    await run;
-    await env?.teardown();
-  });
+  const suite = timeSkippingSuite('2026-05-11T09:00:00+08:00', TASK_QUEUE);
 
   it('raises each level at its working-day offset, with an urge and a supervision escalation in between', async () => {
-    const input = applicationInput('GOV_INVESTMENT');
-    const h = await env.client.workflow.start(applicationWorkflow, { taskQueue: TASK_QUEUE, workflowId: input.applicationId, args: [input] });
+    const h = await suite.start();
     // LY01: 7 working days from Monday 11 May → due Wednesday 20 May. Government investment warns
     // at 2 working days left (from Monday 18 May); the ladder climbs 1, 3 and 5 working days after the due day.
-    let v = await status(h, env);
+    let v = await status(h, suite.env);
     expect(matter(v, 'LY01')).toMatchObject({ dueOn: '2026-05-20', level: 'normal' });
 
     const levelAt = async (iso: string) => {
-      await sleepUntil(env, iso);
-      return matter(await status(h, env), 'LY01').level;
+      await sleepUntil(suite.env, iso);
+      return matter(await status(h, suite.env), 'LY01').level;
     };
     expect(await levelAt('2026-05-17T23:59:00+08:00')).toBe('normal');
     expect(await levelAt('2026-05-18T00:01:00+08:00')).toBe('warning');
 
     await h.signal(urgeSignal, { actor: supervisor, matter: 'LY01', note: '请加快办理项目建议书审批' });
-    v = await status(h, env);
+    v = await status(h, suite.env);
     expect(matter(v, 'LY01').urges).toEqual([
       { at: expect.stringMatching(/^2026-05-18T00:01/), by: 'supervisor sup-01 (SUP)', note: '请加快办理项目建议书审批' },
     ]);
 
     // The supervision office escalates LY04 (due 25 May, not even yellow yet) straight past red.
-    await sleepUntil(env, '2026-05-19T10:00:00+08:00');
-    expect(matter(await status(h, env), 'LY04')).toMatchObject({ dueOn: '2026-05-25', level: 'normal' });
+    await sleepUntil(suite.env, '2026-05-19T10:00:00+08:00');
+    expect(matter(await status(h, suite.env), 'LY04')).toMatchObject({ dueOn: '2026-05-25', level: 'normal' });
     await h.signal(escalateSignal, { actor: supervisor, matter: 'LY04', reason: '群众投诉办理缓慢' });
-    v = await status(h, env);
+    v = await status(h, suite.env);
     expect(matter(v, 'LY04').level).toBe('departmentHead');
     expect(v.events.filter((e) => e.kind === 'escalated').map((e) => [e.matter, e.data!.to, e.reason])).toEqual([
       ['LY04', 'departmentHead', '群众投诉办理缓慢'],
@@ -64,7 +48,7 @@ describe('an untouched matter warns, turns overdue and climbs the escalation lad
     expect(await levelAt('2026-05-26T00:01:00+08:00')).toBe('supervisionOffice');
     expect(await levelAt('2026-05-28T00:01:00+08:00')).toBe('leadership');
 
-    v = await status(h, env);
+    v = await status(h, suite.env);
     const changes = v.events.filter((e) => e.kind === 'levelChanged' && e.matter === 'LY01').map((e) => [e.data!.to, e.at.slice(0, 16)]);
     expect(changes).toEqual([
       ['warning', '2026-05-18T00:00'],
@@ -77,7 +61,7 @@ describe('an untouched matter warns, turns overdue and climbs the escalation lad
 
     // By the end of 29 May LY04 (escalated on 19 May, due 25 May) has climbed by time to the supervision office.
     expect(await levelAt('2026-05-29T00:01:00+08:00')).toBe('leadership');
-    expect(matter(await status(h, env), 'LY04').level).toBe('supervisionOffice');
+    expect(matter(await status(h, suite.env), 'LY04').level).toBe('supervisionOffice');
     await recordHistory(h, 'escalation');
   });
 });

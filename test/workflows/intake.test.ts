@@ -1,41 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { applicationWorkflow } from '../../workflows';
+import { describe, expect, it } from 'vitest';
+import { timeSkippingSuite } from '../helpers/suite';
 import { recordHistory } from '../helpers/history';
 import { acceptUpdate, missingNoticeUpdate, supplyUpdate } from '../../workflows/messages';
-import { allMaterials, applicant, applicationInput, officer, testWorker, timeSkippingEnv } from '../helpers/temporal';
+import { allMaterials, applicant, officer } from '../helpers/temporal';
 import { approve, matter, refusal, sleepUntil, status } from '../helpers/drive';
 
 const TASK_QUEUE = 'intake';
 const without = (...codes: string[]) => allMaterials('GOV_INVESTMENT').filter((m) => !codes.includes(m));
 
 describe('one-window intake, the one-time notice, deemed acceptance and 容缺 (time-skipping, March 2026)', () => {
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let run: Promise<void>;
-  const start = async (materials: string[]) => {
-    const input = applicationInput('GOV_INVESTMENT', { materials });
-    return env.client.workflow.start(applicationWorkflow, { taskQueue: TASK_QUEUE, workflowId: input.applicationId, args: [input] });
-  };
-
-  beforeAll(async () => {
-    env = await timeSkippingEnv('2026-03-02T09:00:00+08:00');
-    worker = await testWorker(env, TASK_QUEUE);
-    run = worker.run();
-  });
-  afterAll(async () => {
-    worker?.shutdown();
-    await run;
-    await env?.teardown();
-  });
+  const suite = timeSkippingSuite('2026-03-02T09:00:00+08:00', TASK_QUEUE);
 
   it('issues one notice listing everything missing, starts each clock when its items arrive, and terminates a matter whose 容缺 item never comes', async () => {
-    const a = await start(without('M_PROPOSAL', 'M_SITE_MAP', 'M_FUNDS_PROOF'));
-    const b = await start(without('M_PROPOSAL'));
-    const c = await start(without('M_PROPOSAL', 'M_FUNDS_PROOF'));
+    const a = await suite.start('GOV_INVESTMENT', { materials: without('M_PROPOSAL', 'M_SITE_MAP', 'M_FUNDS_PROOF') });
+    const b = await suite.start('GOV_INVESTMENT', { materials: without('M_PROPOSAL') });
+    const c = await suite.start('GOV_INVESTMENT', { materials: without('M_PROPOSAL', 'M_FUNDS_PROOF') });
 
-    let v = await status(a, env);
+    let v = await status(a, suite.env);
     const received = v.events.find((e) => e.kind === 'received' && e.stage === 'S1')!;
     expect(received.data).toMatchObject({
       noticeDueOn: '2026-03-09',
@@ -53,46 +34,46 @@ describe('one-window intake, the one-time notice, deemed acceptance and 容缺 (
     const accepted = await c.executeUpdate(acceptUpdate, { args: [{ actor: officer('DRC'), matter: 'LY01', reason: '窗口已收到纸质项目建议书' }] });
     expect(accepted).toMatchObject({ status: 'inProgress', acceptance: 'officer' });
     for (const [code, dept] of [['LY01', 'DRC'], ['LY04', 'NRP'], ['LY06', 'DRC']] as const) await approve(c, code, dept);
-    v = await status(c, env);
+    v = await status(c, suite.env);
     expect(matter(v, 'LY02')).toMatchObject({ status: 'inProgress', deferred: [{ material: 'M_FUNDS_PROOF', dueOn: '2026-03-16', suppliedAt: null }] });
     await approve(c, 'LY02', 'DRC');
-    v = await status(c, env);
+    v = await status(c, suite.env);
     expect(matter(v, 'LY02')).toMatchObject({ status: 'approved', resultIssuedAt: null });
     expect(matter(v, 'LY05').status).toBe('waitingPrerequisites'); // no result yet, so no input for LY05
     await c.executeUpdate(supplyUpdate, { args: [{ actor: applicant, items: ['M_FUNDS_PROOF'] }] });
-    v = await status(c, env);
+    v = await status(c, suite.env);
     expect(matter(v, 'LY02').resultIssuedAt).not.toBeNull();
     expect(matter(v, 'LY05').status).toBe('inProgress');
 
     // A: the window issues the one-time notice; a second is refused.
-    await sleepUntil(env, '2026-03-03T10:00:00+08:00');
+    await sleepUntil(suite.env, '2026-03-03T10:00:00+08:00');
     const noticed = await a.executeUpdate(missingNoticeUpdate, { args: [{ actor: officer('DRC'), stage: 'S1', note: '请一次性补齐' }] });
     expect(noticed.stages[0]!.intake!.notice!.items.map((i) => `${i.matter}/${i.material}`)).toEqual(['LY01/M_PROPOSAL', 'LY04/M_SITE_MAP', 'LY05/M_SITE_MAP']);
     expect((await refusal(a.executeUpdate(missingNoticeUpdate, { args: [{ actor: officer('DRC'), stage: 'S1', note: '' }] }))).message).toMatch(
       /one-time notice \(一次性告知\) for S1 was already issued; no second notice/,
     );
 
-    await sleepUntil(env, '2026-03-05T10:00:00+08:00');
+    await sleepUntil(suite.env, '2026-03-05T10:00:00+08:00');
     await a.executeUpdate(supplyUpdate, { args: [{ actor: applicant, items: ['M_PROPOSAL'] }] });
-    v = await status(a, env);
+    v = await status(a, suite.env);
     // Accepted on 5 Mar, 7 working days: 6, 9–13, 16 Mar.
     expect(matter(v, 'LY01')).toMatchObject({ status: 'inProgress', acceptance: 'afterNotice', dueOn: '2026-03-16' });
     expect(matter(v, 'LY04').status).toBe('intake');
 
-    await sleepUntil(env, '2026-03-06T10:00:00+08:00');
+    await sleepUntil(suite.env, '2026-03-06T10:00:00+08:00');
     await a.executeUpdate(supplyUpdate, { args: [{ actor: applicant, items: ['M_SITE_MAP'] }] });
-    v = await status(a, env);
+    v = await status(a, suite.env);
     expect(matter(v, 'LY04')).toMatchObject({ status: 'inProgress', dueOn: '2026-03-20' });
     expect(matter(v, 'LY05').status).toBe('waitingPrerequisites');
     for (const [code, dept] of [['LY01', 'DRC'], ['LY04', 'NRP'], ['LY06', 'DRC']] as const) await approve(a, code, dept);
-    v = await status(a, env);
+    v = await status(a, suite.env);
     // 容缺 item due 10 working days after 6 Mar, inside LY02's own 20.
     expect(matter(v, 'LY02')).toMatchObject({ status: 'inProgress', dueOn: '2026-04-03', deferred: [{ material: 'M_FUNDS_PROOF', dueOn: '2026-03-20' }] });
     expect(v.accounting.applicant.calendarDays).toBe(3); // from the notice to the last item
 
     // B: no notice within 5 working days → accepted from receipt (Art. 32), clock from 2 Mar.
-    await sleepUntil(env, '2026-03-10T10:00:00+08:00');
-    v = await status(b, env);
+    await sleepUntil(suite.env, '2026-03-10T10:00:00+08:00');
+    v = await status(b, suite.env);
     expect(matter(v, 'LY01')).toMatchObject({ status: 'inProgress', acceptance: 'deemed', acceptedAt: expect.stringMatching(/^2026-03-02T09:00/), dueOn: '2026-03-11' });
     expect(v.events.find((e) => e.kind === 'intakeDeemedAccepted')!.at).toMatch(/^2026-03-10T00:00/);
     expect((await refusal(b.executeUpdate(missingNoticeUpdate, { args: [{ actor: officer('DRC'), stage: 'S1', note: '' }] }))).message).toBe(
@@ -101,11 +82,11 @@ describe('one-window intake, the one-time notice, deemed acceptance and 容缺 (
 
     // A: LY02 approved but its result waits for the 容缺 item, which never comes.
     await approve(a, 'LY02', 'DRC');
-    expect(matter(await status(a, env), 'LY02')).toMatchObject({ status: 'approved', resultIssuedAt: null });
-    await sleepUntil(env, '2026-03-21T00:01:00+08:00');
+    expect(matter(await status(a, suite.env), 'LY02')).toMatchObject({ status: 'approved', resultIssuedAt: null });
+    await sleepUntil(suite.env, '2026-03-21T00:01:00+08:00');
     const outcome = await a.result();
     expect(outcome).toMatchObject({ status: 'rejected', matter: 'LY02', reason: '容缺 item M_FUNDS_PROOF (资金来源证明) was not supplied by 2026-03-20' });
-    expect(matter(await status(a, env), 'LY02').status).toBe('terminated');
+    expect(matter(await status(a, suite.env), 'LY02').status).toBe('terminated');
     await recordHistory(a, 'intake-terminated');
   });
 });

@@ -1,35 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { applicationWorkflow } from '../../workflows';
+import { describe, expect, it } from 'vitest';
+import { timeSkippingSuite } from '../helpers/suite';
 import { recordHistory } from '../helpers/history';
-import { applicationInput, testWorker, timeSkippingEnv } from '../helpers/temporal';
 import { approve, approveRunning, matter, status } from '../helpers/drive';
 
 const TASK_QUEUE = 'stages';
 const at = (iso: string) => Date.parse(iso);
 
 describe('government investment application through four stages (time-skipping, from 9 Feb 2026)', () => {
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let run: Promise<void>;
-
-  beforeAll(async () => {
-    env = await timeSkippingEnv('2026-02-09T09:00:00+08:00');
-    worker = await testWorker(env, TASK_QUEUE);
-    run = worker.run();
-  });
-  afterAll(async () => {
-    worker?.shutdown();
-    await run;
-    await env?.teardown();
-  });
+  const suite = timeSkippingSuite('2026-02-09T09:00:00+08:00', TASK_QUEUE);
 
   it('runs matters in parallel with due dates on the official calendar across the 2026 Spring Festival, through to completion', async () => {
-    const input = applicationInput('GOV_INVESTMENT');
-    const handle = await env.client.workflow.start(applicationWorkflow, { taskQueue: TASK_QUEUE, workflowId: input.applicationId, args: [input] });
+    const handle = await suite.start();
 
-    let v = await status(handle, env);
+    let v = await status(handle, suite.env);
     expect(v.currentStage).toBe('S1');
     // Accepted Monday 9 Feb; Saturday 14 Feb and 28 Feb are make-up working days; 15–23 Feb is the holiday.
     expect(matter(v, 'LY01')).toMatchObject({ status: 'inProgress', acceptance: 'unconditional', dueOn: '2026-02-25', dueAt: '2026-02-25T23:59:59.999+08:00' });
@@ -43,26 +26,26 @@ describe('government investment application through four stages (time-skipping, 
     expect(v.stages.slice(1).map((s) => s.status)).toEqual(['pending', 'pending', 'pending']);
 
     // Tuesday 24 Feb, first working day after the holiday.
-    await env.sleep(at('2026-02-24T10:00:00+08:00') - (await env.currentTimeMs()));
-    v = await status(handle, env);
+    await suite.env.sleep(at('2026-02-24T10:00:00+08:00') - (await suite.env.currentTimeMs()));
+    v = await status(handle, suite.env);
     expect(matter(v, 'LY01')).toMatchObject({ workingDaysUsed: 6, workingDaysLeft: 1, level: 'warning' });
     await approve(handle, 'LY01', 'DRC');
     await approve(handle, 'LY04', 'NRP');
-    v = await status(handle, env);
+    v = await status(handle, suite.env);
     expect(matter(v, 'LY02').status).toBe('waitingPrerequisites'); // LY06 still open
     await approve(handle, 'LY06', 'DRC');
-    v = await status(handle, env);
+    v = await status(handle, suite.env);
     // LY02 starts the moment its last prerequisite's result exists: 20 working days from 24 Feb.
     expect(matter(v, 'LY02')).toMatchObject({ status: 'inProgress', acceptedAt: expect.stringMatching(/^2026-02-24T10:00/), dueOn: '2026-03-23' });
 
     await approveRunning(handle); // LY02, LY07, LY08
-    v = await status(handle, env);
+    v = await status(handle, suite.env);
     // 25, 26, 27 Feb, Saturday 28 Feb (调休), 2–6 Mar, 9 Mar
     expect(matter(v, 'LY05')).toMatchObject({ status: 'inProgress', dueOn: '2026-03-09' });
     expect(v.stages[0]!.status).toBe('inProgress');
     await approve(handle, 'LY05', 'NRP');
 
-    v = await status(handle, env);
+    v = await status(handle, suite.env);
     expect(v.stages[0]!.status).toBe('completed');
     expect(v.stages[0]!.outputs.map((o) => o.matter).sort()).toEqual(['LY01', 'LY02', 'LY04', 'LY05', 'LY06', 'LY07', 'LY08']);
     expect(v.currentStage).toBe('S2');
@@ -72,9 +55,9 @@ describe('government investment application through four stages (time-skipping, 
     expect(s2.filter((m) => m.status === 'waitingPrerequisites').map((m) => m.code).sort()).toEqual(['GC02', 'GC04']);
 
     for (let round = 0; round < 20 && v.status === 'running'; round++) {
-      await env.sleep('1 day');
+      await suite.env.sleep('1 day');
       await approveRunning(handle);
-      v = await status(handle, env);
+      v = await status(handle, suite.env);
     }
     expect(v.status).toBe('completed');
     expect(v.stages.map((s) => s.status)).toEqual(['completed', 'completed', 'completed', 'completed']);

@@ -1,0 +1,175 @@
+import type { Application } from './application';
+import { accounting, viewMatter } from './view';
+import { toShanghaiIso } from './time';
+
+/**
+ * What the workflow hands the read model after a change: the application's summary row, every
+ * matter's row (small: about 30 per application) and the audit events it has not handed over
+ * yet. `seq` is the number of events so far; the writer ignores a batch whose seq is not newer
+ * than what it holds, so a retried or late write never overwrites newer state.
+ */
+export interface ApplicationRow {
+  applicationId: string;
+  seq: number;
+  processCode: string;
+  definitionHash: string;
+  projectName: string;
+  applicantId: string;
+  applicantName: string;
+  status: string;
+  currentStage: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  outcomeReason: string | null;
+  governmentWorkingDays: number;
+  applicantDays: number;
+  specialProcedureDays: number;
+  calendarDays: number;
+  targetTotalDays: number;
+}
+
+export interface MatterRow {
+  applicationId: string;
+  code: string;
+  name: string;
+  stage: string | null;
+  department: string;
+  milestone: boolean;
+  status: string;
+  level: string;
+  receivedAt: string | null;
+  acceptedAt: string | null;
+  /** Due date (YYYY-MM-DD) and the instant it ends; null while the clock is stopped or before acceptance. */
+  dueOn: string | null;
+  dueAt: string | null;
+  timeLimitDays: number;
+  workingDaysUsed: number | null;
+  decidedAt: string | null;
+  decision: string | null;
+  onTime: boolean | null;
+  supplementCount: number;
+  specialProcedureCount: number;
+  urgeCount: number;
+  extended: boolean;
+  /** When the matter first turned overdue, if it did. */
+  overdueSince: string | null;
+}
+
+/** One intermediary-service contract (中介服务) of an application. */
+export interface ServiceRow {
+  applicationId: string;
+  /** Unique within the application: the service type, with #2, #3… for replacement contracts. */
+  contractId: string;
+  serviceType: string;
+  /** Matters waiting for this deliverable. */
+  matters: string[];
+  providerCode: string | null;
+  regulator: string | null;
+  commissionedBy: 'government' | 'owner';
+  selection: 'direct' | 'randomDraw' | 'bidding' | 'waived';
+  status: string;
+  level: string;
+  contractedAt: string | null;
+  committedDays: number | null;
+  dayKind: 'working' | 'calendar' | null;
+  dueOn: string | null;
+  deliveredAt: string | null;
+  acceptedAt: string | null;
+  closedAt: string | null;
+  reworkCount: number;
+  /** Calendar days from contract to acceptance (or to now / termination). */
+  calendarDays: number | null;
+  onTime: boolean | null;
+}
+
+export interface EventRow {
+  applicationId: string;
+  seq: number;
+  at: string;
+  kind: string;
+  actor: string;
+  matter: string | null;
+  stage: string | null;
+  reason: string | null;
+  data: Record<string, unknown> | null;
+}
+
+export interface ProjectionBatch {
+  application: ApplicationRow;
+  matters: MatterRow[];
+  services: ServiceRow[];
+  events: EventRow[];
+}
+
+/** The batch for the read model as of `now`, with the events after `fromSeq`. */
+export function projectionBatch(app: Application, now: number, fromSeq: number): ProjectionBatch {
+  const s = app.state;
+  const acc = accounting(app, now);
+  const id = s.input.applicationId;
+  const firstOverdue = new Map<string, string>();
+  for (const e of s.events) {
+    if (e.kind === 'levelChanged' && e.matter && e.data?.to === 'overdue' && !firstOverdue.has(e.matter)) firstOverdue.set(e.matter, toShanghaiIso(e.at));
+  }
+  return {
+    application: {
+      applicationId: id,
+      seq: s.events.length,
+      processCode: app.snapshot.code,
+      definitionHash: app.snapshot.definitionHash,
+      projectName: s.input.projectName,
+      applicantId: s.input.applicant.id,
+      applicantName: s.input.applicant.name,
+      status: s.status,
+      currentStage: s.stages.find((x) => x.status === 'inProgress')?.code ?? null,
+      startedAt: toShanghaiIso(s.startedAt),
+      endedAt: s.outcome ? toShanghaiIso(s.outcome.at) : null,
+      outcomeReason: s.outcome?.reason ?? null,
+      governmentWorkingDays: acc.governmentWorkingDays,
+      applicantDays: acc.applicant.calendarDays,
+      specialProcedureDays: acc.specialProcedures.calendarDays,
+      calendarDays: acc.calendarDays,
+      targetTotalDays: acc.targetTotalDays,
+    },
+    matters: Object.values(s.matters).map((m) => {
+      const v = viewMatter(app, m, now);
+      return {
+        applicationId: id,
+        code: m.code,
+        name: v.name,
+        stage: m.stage,
+        department: m.department,
+        milestone: m.milestone,
+        status: m.status,
+        level: m.level,
+        receivedAt: v.receivedAt,
+        acceptedAt: v.acceptedAt,
+        dueOn: v.dueOn,
+        dueAt: v.dueAt,
+        timeLimitDays: v.timeLimitDays,
+        workingDaysUsed: v.workingDaysUsed,
+        decidedAt: v.decision?.at ?? null,
+        decision: m.decision?.kind ?? null,
+        onTime: m.decision?.onTime ?? null,
+        supplementCount: m.stops.filter((x) => x.kind === 'supplement').length,
+        specialProcedureCount: m.stops.filter((x) => x.kind === 'specialProcedure').length,
+        urgeCount: m.urges.length,
+        extended: m.extension !== null,
+        overdueSince: firstOverdue.get(m.code) ?? null,
+      };
+    }),
+    services: [],
+    events: s.events
+      .filter((e) => e.seq > fromSeq)
+      .map((e) => ({
+        applicationId: id,
+        seq: e.seq,
+        at: toShanghaiIso(e.at),
+        kind: e.kind,
+        actor: e.actor,
+        matter: e.matter ?? null,
+        stage: e.stage ?? null,
+        reason: e.reason ?? null,
+        data: e.data ?? null,
+      })),
+  };
+}

@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Pool, PoolClient } from 'pg';
+
+/**
+ * Schema migrations: numbered SQL files in `activities/db/migrations`, applied in order, each in
+ * its own transaction, recorded in `schema_migrations` with a checksum. An applied file is never
+ * edited: a changed checksum stops every later migration, so two databases cannot silently end
+ * up with different schemas under the same name. A change is a new file.
+ */
+
+export interface Migration {
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+/** An applied migration's file no longer matches what was applied. */
+export class MigrationChecksumError extends Error {
+  override readonly name = 'MigrationChecksumError';
+  constructor(
+    readonly file: string,
+    readonly appliedChecksum: string,
+    readonly currentChecksum: string,
+  ) {
+    super(
+      `migration ${file} was changed after it was applied (applied checksum ${appliedChecksum.slice(0, 12)}…, ` +
+        `file now ${currentChecksum.slice(0, 12)}…); add a new migration instead of editing an applied one`,
+    );
+  }
+}
+
+/** A file in the migrations folder that does not follow the `NNN_name.sql` scheme, or a repeated number. */
+export class MigrationNameError extends Error {
+  override readonly name = 'MigrationNameError';
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(`migration ${file}: ${reason}`);
+  }
+}
+
+const NAME_RE = /^(\d{3})_[a-z0-9_]+\.sql$/;
+
+// One lock for every process migrating this database; held until each transaction ends.
+const MIGRATION_LOCK_KEY = 7_216_202_601;
+
+/**
+ * The folder of the .sql files. `tsc` does not copy them into dist/, so compiled code
+ * (dist/activities/db) reads them from the source tree it was built from.
+ */
+export function defaultMigrationsDir(): string {
+  const beside = join(__dirname, 'migrations');
+  if (existsSync(beside)) return beside;
+  return join(__dirname, '..', '..', '..', 'activities', 'db', 'migrations');
+}
+
+export function checksumOf(sql: string): string {
+  return createHash('sha256').update(sql, 'utf8').digest('hex');
+}
+
+/** The migrations of a folder, in order of their number. */
+export function loadMigrations(dir: string = defaultMigrationsDir()): Migration[] {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const numbers = new Set<string>();
+  return files.map((file) => {
+    const m = NAME_RE.exec(file);
+    if (!m) throw new MigrationNameError(file, 'name must be NNN_lowercase_words.sql');
+    if (numbers.has(m[1]!)) throw new MigrationNameError(file, `number ${m[1]} is used twice`);
+    numbers.add(m[1]!);
+    const sql = readFileSync(join(dir, file), 'utf8');
+    return { name: file, sql, checksum: checksumOf(sql) };
+  });
+}
+
+/**
+ * Applies the migrations the database lacks, in order, and returns their names. Checks every
+ * applied one first, so a tampered file is refused before anything changes.
+ */
+export async function migrate(pool: Pool, options: { dir?: string } = {}): Promise<{ applied: string[] }> {
+  const migrations = loadMigrations(options.dir);
+  const applied: string[] = [];
+  const client = await pool.connect();
+  try {
+    const recorded = await inLockedTransaction(client, async () => {
+      await client.query(`
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+          name        text PRIMARY KEY,
+          checksum    text NOT NULL,
+          applied_at  timestamptz NOT NULL DEFAULT now()
+        )`);
+      return appliedChecksums(client);
+    });
+    verifyApplied(migrations, recorded);
+    for (const migration of migrations) {
+      if (recorded.has(migration.name)) continue;
+      const didApply = await inLockedTransaction(client, () => applyOne(client, migration));
+      if (didApply) applied.push(migration.name);
+    }
+  } finally {
+    client.release();
+  }
+  return { applied };
+}
+
+/** Every migration recorded in the database must match its file. */
+function verifyApplied(migrations: Migration[], recorded: Map<string, string>): void {
+  for (const migration of migrations) {
+    const checksum = recorded.get(migration.name);
+    if (checksum !== undefined && checksum !== migration.checksum) {
+      throw new MigrationChecksumError(migration.name, checksum, migration.checksum);
+    }
+  }
+}
+
+/** Applies one migration unless another process did while we waited for the lock. */
+async function applyOne(client: PoolClient, migration: Migration): Promise<boolean> {
+  const current = await appliedChecksums(client);
+  const checksum = current.get(migration.name);
+  if (checksum !== undefined) {
+    if (checksum !== migration.checksum) throw new MigrationChecksumError(migration.name, checksum, migration.checksum);
+    return false;
+  }
+  // A migration may rewrite a large table; the pool's statement timeout is for queries.
+  await client.query('SET LOCAL statement_timeout = 0');
+  await client.query(migration.sql);
+  await client.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [migration.name, migration.checksum]);
+  return true;
+}
+
+async function appliedChecksums(client: PoolClient): Promise<Map<string, string>> {
+  const { rows } = await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM schema_migrations');
+  return new Map(rows.map((r) => [r.name, r.checksum]));
+}
+
+async function inLockedTransaction<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    const result = await work();
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}

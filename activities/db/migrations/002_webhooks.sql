@@ -32,8 +32,9 @@ CREATE TABLE webhook_outbox (
   UNIQUE (subscription_id, event_key)
 );
 
--- The dispatcher's claim: pending rows by due time; delivered and dead rows leave the index.
-CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at, id)
+-- The dispatcher's claim takes the next few due rows of each subscription, so one endpoint's
+-- backlog cannot fill every delivery slot; delivered and dead rows leave the index.
+CREATE INDEX webhook_outbox_due ON webhook_outbox (subscription_id, next_attempt_at, id)
   WHERE delivered_at IS NULL AND dead_at IS NULL;
 
 CREATE TABLE webhook_deliveries (

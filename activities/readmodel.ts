@@ -1,0 +1,569 @@
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import type { EventRow } from '../workflows/domain/projection';
+import { endOfDay, isValidDate, startOfDay, toShanghaiIso } from '../workflows/domain/time';
+
+/**
+ * Queries of the read model for the API: an officer's inbox, the supervision office's list of
+ * warnings and overdue matters, departments' scorecards, an applicant's applications and an
+ * application's audit trail. Lists page by keyset (an opaque cursor of the last row's sort key),
+ * so a deep page costs what the first does and rows written meanwhile neither repeat nor vanish.
+ */
+
+/** A query the caller got wrong (limit, cursor, date, level); the API maps it to 400. */
+export class InvalidQueryError extends Error {
+  override readonly name = 'InvalidQueryError';
+  constructor(
+    readonly field: string,
+    reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Cursor of the next page (pass it as `after`), or null when this page is the last. */
+  next: string | null;
+}
+
+export const MAX_PAGE_SIZE = 500;
+
+/** Matter statuses in which a department still has work to do (审批中, 中止, 受理, 等待前置). */
+export const OPEN_STATUSES = ['inProgress', 'suspended', 'intake', 'waitingPrerequisites'] as const;
+
+/** Clock levels the supervision office watches, least severe first (预警, 超期, and the escalation ladder). */
+export const ALERT_LEVELS = ['warning', 'overdue', 'departmentHead', 'supervisionOffice', 'leadership'] as const;
+export type AlertLevel = (typeof ALERT_LEVELS)[number];
+
+// The partial indexes of 001_read_model.sql are used only when a query repeats their predicate
+// as literal SQL (a bound parameter cannot prove it), so these are spelled out, not parameters.
+const OPEN_SQL = `m.status IN ('inProgress', 'suspended', 'intake', 'waitingPrerequisites')`;
+const ALERT_SQL = `m.level IN ('warning', 'overdue', 'departmentHead', 'supervisionOffice', 'leadership')`;
+
+/** Decisions a department makes itself (办结 / 不予许可); termination and cancellation are not its performance. */
+const DEPARTMENT_DECISIONS_SQL = `decision IN ('approved', 'rejected')`;
+
+export interface SqlQuery {
+  text: string;
+  values: unknown[];
+}
+
+function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new InvalidQueryError('limit', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  }
+}
+
+function encodeCursor(key: unknown[]): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+function decodeCursor<T extends z.ZodType>(cursor: string, shape: T): z.infer<T> {
+  try {
+    return shape.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw new InvalidQueryError('after', 'not a cursor returned by this list');
+  }
+}
+
+/** 00:00 Asia/Shanghai of a date, as an ISO instant. */
+function dayStart(field: string, date: string): string {
+  if (!isValidDate(date)) throw new InvalidQueryError(field, `"${date}" is not a date YYYY-MM-DD`);
+  return toShanghaiIso(startOfDay(date));
+}
+
+/** The first instant after a date (inclusive upper bound of a period). */
+function dayEnd(field: string, date: string): string {
+  if (!isValidDate(date)) throw new InvalidQueryError(field, `"${date}" is not a date YYYY-MM-DD`);
+  return toShanghaiIso(endOfDay(date));
+}
+
+function iso(value: Date | null): string | null {
+  return value === null ? null : toShanghaiIso(value.getTime());
+}
+
+/** Sort keys travel in cursors as PostgreSQL's JSON text of the timestamp: exact to the microsecond, and 'infinity' survives. */
+const timestampKey = z.string().min(1);
+
+export interface InboxQuery {
+  department: string;
+  limit: number;
+  after?: string;
+}
+
+export interface InboxItem {
+  applicationId: string;
+  projectName: string;
+  processCode: string;
+  code: string;
+  name: string;
+  stage: string | null;
+  status: string;
+  level: string;
+  dueOn: string | null;
+  dueAt: string | null;
+  acceptedAt: string | null;
+  supplementCount: number;
+  urgeCount: number;
+}
+
+const inboxCursor = z.tuple([timestampKey, z.string(), z.string()]);
+
+/**
+ * The inbox SQL: open matters of one department, soonest due instant first, matters without
+ * one (clock stopped or not started) last, then by application and code. Served by
+ * `matters_inbox`. Exported so the benchmark can EXPLAIN exactly what `inbox` runs.
+ */
+export function inboxQuery(q: InboxQuery): SqlQuery {
+  checkLimit(q.limit);
+  const values: unknown[] = [q.department];
+  let keyset = '';
+  if (q.after !== undefined) {
+    const [due, applicationId, code] = decodeCursor(q.after, inboxCursor);
+    values.push(due, applicationId, code);
+    keyset = 'AND (m.due_sort, m.application_id, m.code) > ($2::timestamptz, $3, $4)';
+  }
+  values.push(q.limit + 1);
+  return {
+    text: `SELECT m.application_id, a.project_name, m.process_code, m.code, m.name, m.stage, m.status, m.level,
+         m.due_on::text AS due_on, m.due_at, m.accepted_at, m.supplement_count, m.urge_count,
+         to_json(m.due_sort) #>> '{}' AS due_key
+       FROM matters m
+       JOIN applications a ON a.application_id = m.application_id
+       WHERE m.department = $1 AND ${OPEN_SQL} ${keyset}
+       ORDER BY m.due_sort, m.application_id, m.code
+       LIMIT $${values.length}`,
+    values,
+  };
+}
+
+interface InboxDbRow {
+  application_id: string;
+  project_name: string;
+  process_code: string;
+  code: string;
+  name: string;
+  stage: string | null;
+  status: string;
+  level: string;
+  due_on: string | null;
+  due_at: Date | null;
+  accepted_at: Date | null;
+  supplement_count: number;
+  urge_count: number;
+  due_key: string;
+}
+
+export async function inbox(pool: Pool, q: InboxQuery): Promise<Page<InboxItem>> {
+  const { rows } = await pool.query<InboxDbRow>(inboxQuery(q));
+  return page(rows, q.limit, (r) => [r.due_key, r.application_id, r.code], (r) => ({
+    applicationId: r.application_id,
+    projectName: r.project_name,
+    processCode: r.process_code,
+    code: r.code,
+    name: r.name,
+    stage: r.stage,
+    status: r.status,
+    level: r.level,
+    dueOn: r.due_on,
+    dueAt: iso(r.due_at),
+    acceptedAt: iso(r.accepted_at),
+    supplementCount: r.supplement_count,
+    urgeCount: r.urge_count,
+  }));
+}
+
+/** Queries fetch one row more than the page: its presence says a next page exists. */
+function page<R, T>(rows: R[], limit: number, key: (row: R) => unknown[], map: (row: R) => T): Page<T> {
+  const shown = rows.slice(0, limit);
+  const last = shown.at(-1);
+  return { items: shown.map(map), next: rows.length > limit && last !== undefined ? encodeCursor(key(last)) : null };
+}
+
+export interface AlertsQuery {
+  department?: string;
+  stage?: string;
+  level?: AlertLevel;
+  processCode?: string;
+  /** First and last date (YYYY-MM-DD, Asia/Shanghai, inclusive) of the instant the matter became a concern. */
+  from?: string;
+  to?: string;
+  limit: number;
+  after?: string;
+}
+
+export interface AlertItem {
+  applicationId: string;
+  projectName: string;
+  processCode: string;
+  code: string;
+  name: string;
+  stage: string | null;
+  department: string;
+  status: string;
+  level: AlertLevel;
+  dueOn: string | null;
+  dueAt: string | null;
+  overdueSince: string | null;
+  urgeCount: number;
+}
+
+const alertsCursor = z.tuple([z.number().int(), timestampKey, z.string(), z.string()]);
+
+/**
+ * The alerts SQL: open matters at warning or above across applications, most severe level
+ * first (leadership → supervision office → department head → overdue → warning), then the
+ * oldest concern first: when it turned overdue, or for a warning its due instant. The period
+ * filter applies to that same instant. Served by `matters_alerts`, or with a department by
+ * `matters_alerts_by_department`.
+ */
+export function alertsQuery(q: AlertsQuery): SqlQuery {
+  checkLimit(q.limit);
+  if (q.level !== undefined && !(ALERT_LEVELS as readonly string[]).includes(q.level)) {
+    throw new InvalidQueryError('level', `must be one of ${ALERT_LEVELS.join(', ')}`);
+  }
+  const values: unknown[] = [];
+  const where = [OPEN_SQL, ALERT_SQL];
+  const bind = (value: unknown): string => {
+    values.push(value);
+    return `$${values.length}`;
+  };
+  if (q.department !== undefined) where.push(`m.department = ${bind(q.department)}`);
+  if (q.stage !== undefined) where.push(`m.stage = ${bind(q.stage)}`);
+  if (q.level !== undefined) where.push(`m.level = ${bind(q.level)}`);
+  if (q.processCode !== undefined) where.push(`m.process_code = ${bind(q.processCode)}`);
+  if (q.from !== undefined) where.push(`m.alert_at >= ${bind(dayStart('from', q.from))}::timestamptz`);
+  if (q.to !== undefined) where.push(`m.alert_at < ${bind(dayEnd('to', q.to))}::timestamptz`);
+  if (q.after !== undefined) {
+    const [severity, at, applicationId, code] = decodeCursor(q.after, alertsCursor);
+    where.push(
+      `(m.severity, m.alert_at, m.application_id, m.code) > (${bind(severity)}::smallint, ${bind(at)}::timestamptz, ${bind(applicationId)}, ${bind(code)})`,
+    );
+  }
+  return {
+    text: `SELECT m.application_id, a.project_name, m.process_code, m.code, m.name, m.stage, m.department,
+         m.status, m.level, m.due_on::text AS due_on, m.due_at, m.overdue_since, m.urge_count,
+         m.severity, to_json(m.alert_at) #>> '{}' AS alert_key
+       FROM matters m
+       JOIN applications a ON a.application_id = m.application_id
+       WHERE ${where.join(' AND ')}
+       ORDER BY m.severity, m.alert_at, m.application_id, m.code
+       LIMIT ${bind(q.limit + 1)}`,
+    values,
+  };
+}
+
+interface AlertDbRow {
+  application_id: string;
+  project_name: string;
+  process_code: string;
+  code: string;
+  name: string;
+  stage: string | null;
+  department: string;
+  status: string;
+  level: AlertLevel;
+  due_on: string | null;
+  due_at: Date | null;
+  overdue_since: Date | null;
+  urge_count: number;
+  severity: number;
+  alert_key: string;
+}
+
+export async function alerts(pool: Pool, q: AlertsQuery): Promise<Page<AlertItem>> {
+  const { rows } = await pool.query<AlertDbRow>(alertsQuery(q));
+  return page(rows, q.limit, (r) => [r.severity, r.alert_key, r.application_id, r.code], (r) => ({
+    applicationId: r.application_id,
+    projectName: r.project_name,
+    processCode: r.process_code,
+    code: r.code,
+    name: r.name,
+    stage: r.stage,
+    department: r.department,
+    status: r.status,
+    level: r.level,
+    dueOn: r.due_on,
+    dueAt: iso(r.due_at),
+    overdueSince: iso(r.overdue_since),
+    urgeCount: r.urge_count,
+  }));
+}
+
+export interface ScorecardQuery {
+  /** First and last date of the period (YYYY-MM-DD, Asia/Shanghai, inclusive). */
+  from: string;
+  to: string;
+  department?: string;
+}
+
+/**
+ * One department's figures for a period. "Decided" means a matter the department approved or
+ * rejected (办结 / 不予许可) with its decision instant in the period; terminated and cancelled
+ * matters are the applicant's doing, not the department's.
+ */
+export interface ScorecardRow {
+  department: string;
+  /** Matters decided in the period. */
+  decided: number;
+  /** Decided matters that had a running deadline when decided (on_time is set). */
+  decidedWithDue: number;
+  /** Decided before the end of their due day. */
+  onTime: number;
+  /** Decided on time with at least one working day of the limit left: time_limit_days − working_days_used ≥ 1. */
+  early: number;
+  /** onTime ÷ decidedWithDue; null when nothing with a deadline was decided. */
+  onTimeRate: number | null;
+  /** early ÷ decidedWithDue; null when nothing with a deadline was decided. */
+  earlyRate: number | null;
+  /** Matters of the department whose overdue_since (first turned red) falls in the period, decided or not. */
+  overdue: number;
+  /** Mean working_days_used over decided matters that report it; null if none. */
+  avgWorkingDaysUsed: number | null;
+  /** Mean of working_days_used ÷ time_limit_days over decided matters with a limit; null if none. */
+  avgUsedRatio: number | null;
+  /** Decided matters with at least one supplement request (补正). */
+  withSupplement: number;
+  /** withSupplement ÷ decided; null when nothing was decided. */
+  supplementRate: number | null;
+  /** Events of kind 'urged' (督办) in the period on the department's matters. */
+  urges: number;
+}
+
+interface ScorecardDbRow {
+  department: string;
+  decided: number;
+  decided_with_due: number;
+  on_time: number;
+  early: number;
+  overdue: number;
+  avg_used: number | null;
+  avg_ratio: number | null;
+  with_supplement: number;
+  urges: number;
+}
+
+/**
+ * Scorecards for a period, one row per department with any decision, overdue turn or urge in
+ * it, ordered by department. Formulas are in `ScorecardRow`'s doc comments; every figure is
+ * computed from the stored rows, so a scorecard can be recomputed for any past period.
+ */
+export async function scorecards(pool: Pool, q: ScorecardQuery): Promise<ScorecardRow[]> {
+  const from = dayStart('from', q.from);
+  const to = dayEnd('to', q.to);
+  if (from >= to) throw new InvalidQueryError('to', 'the period ends before it starts');
+  const { rows } = await pool.query<ScorecardDbRow>(
+    `WITH decided AS (
+       SELECT department,
+         count(*)::int AS decided,
+         count(*) FILTER (WHERE on_time IS NOT NULL)::int AS decided_with_due,
+         count(*) FILTER (WHERE on_time)::int AS on_time,
+         count(*) FILTER (WHERE on_time AND time_limit_days - working_days_used >= 1)::int AS early,
+         avg(working_days_used)::float8 AS avg_used,
+         avg(working_days_used::float8 / time_limit_days) FILTER (WHERE time_limit_days > 0) AS avg_ratio,
+         count(*) FILTER (WHERE supplement_count > 0)::int AS with_supplement
+       FROM matters
+       WHERE decided_at >= $1::timestamptz AND decided_at < $2::timestamptz AND ${DEPARTMENT_DECISIONS_SQL}
+         AND ($3::text IS NULL OR department = $3)
+       GROUP BY department
+     ), overdue AS (
+       SELECT department, count(*)::int AS overdue
+       FROM matters
+       WHERE overdue_since >= $1::timestamptz AND overdue_since < $2::timestamptz
+         AND ($3::text IS NULL OR department = $3)
+       GROUP BY department
+     ), urges AS (
+       SELECT m.department, count(*)::int AS urges
+       FROM events e
+       JOIN matters m ON m.application_id = e.application_id AND m.code = e.matter
+       WHERE e.kind = 'urged' AND e.at >= $1::timestamptz AND e.at < $2::timestamptz
+         AND ($3::text IS NULL OR m.department = $3)
+       GROUP BY m.department
+     )
+     SELECT department,
+       COALESCE(d.decided, 0) AS decided, COALESCE(d.decided_with_due, 0) AS decided_with_due,
+       COALESCE(d.on_time, 0) AS on_time, COALESCE(d.early, 0) AS early, COALESCE(o.overdue, 0) AS overdue,
+       d.avg_used, d.avg_ratio, COALESCE(d.with_supplement, 0) AS with_supplement, COALESCE(u.urges, 0) AS urges
+     FROM decided d
+     FULL JOIN overdue o USING (department)
+     FULL JOIN urges u USING (department)
+     ORDER BY department`,
+    [from, to, q.department ?? null],
+  );
+  return rows.map(scorecardRow);
+}
+
+function ratio(numerator: number, denominator: number): number | null {
+  return denominator === 0 ? null : numerator / denominator;
+}
+
+function scorecardRow(r: ScorecardDbRow): ScorecardRow {
+  return {
+    department: r.department,
+    decided: r.decided,
+    decidedWithDue: r.decided_with_due,
+    onTime: r.on_time,
+    early: r.early,
+    onTimeRate: ratio(r.on_time, r.decided_with_due),
+    earlyRate: ratio(r.early, r.decided_with_due),
+    overdue: r.overdue,
+    avgWorkingDaysUsed: r.avg_used,
+    avgUsedRatio: r.avg_ratio,
+    withSupplement: r.with_supplement,
+    supplementRate: ratio(r.with_supplement, r.decided),
+    urges: r.urges,
+  };
+}
+
+const CSV_COLUMNS: [string, (r: ScorecardRow) => string | number | null][] = [
+  ['department', (r) => r.department],
+  ['decided', (r) => r.decided],
+  ['decided_with_due', (r) => r.decidedWithDue],
+  ['on_time', (r) => r.onTime],
+  ['early', (r) => r.early],
+  ['on_time_rate', (r) => fixed(r.onTimeRate, 4)],
+  ['early_rate', (r) => fixed(r.earlyRate, 4)],
+  ['overdue', (r) => r.overdue],
+  ['avg_working_days_used', (r) => fixed(r.avgWorkingDaysUsed, 2)],
+  ['avg_used_ratio', (r) => fixed(r.avgUsedRatio, 4)],
+  ['with_supplement', (r) => r.withSupplement],
+  ['supplement_rate', (r) => fixed(r.supplementRate, 4)],
+  ['urges', (r) => r.urges],
+];
+
+function fixed(value: number | null, digits: number): string | null {
+  return value === null ? null : value.toFixed(digits);
+}
+
+/** RFC 4180: quote a field holding a comma, quote or line break; an empty field for no value. */
+function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  const s = String(value);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Scorecards as CSV (header row, CRLF line ends, rates as fractions to 4 places, blank where undefined). */
+export function scorecardsCsv(rows: ScorecardRow[]): string {
+  const lines = [CSV_COLUMNS.map(([name]) => name).join(',')];
+  for (const row of rows) lines.push(CSV_COLUMNS.map(([, get]) => csvField(get(row))).join(','));
+  return lines.join('\r\n') + '\r\n';
+}
+
+export interface ApplicationSummary {
+  applicationId: string;
+  seq: number;
+  processCode: string;
+  projectName: string;
+  applicantId: string;
+  applicantName: string;
+  status: string;
+  currentStage: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  outcomeReason: string | null;
+  governmentWorkingDays: number;
+  applicantDays: number;
+  specialProcedureDays: number;
+  calendarDays: number;
+  targetTotalDays: number;
+}
+
+interface ApplicationDbRow {
+  application_id: string;
+  seq: number;
+  process_code: string;
+  project_name: string;
+  applicant_id: string;
+  applicant_name: string;
+  status: string;
+  current_stage: string | null;
+  started_at: Date;
+  ended_at: Date | null;
+  outcome_reason: string | null;
+  government_working_days: number;
+  applicant_days: number;
+  special_procedure_days: number;
+  calendar_days: number;
+  target_total_days: number;
+  started_key: string;
+}
+
+const applicationsCursor = z.tuple([timestampKey, z.string()]);
+
+/** An applicant's applications, newest first (`applications_by_applicant`). */
+export async function applicationsOf(
+  pool: Pool,
+  applicantId: string,
+  q: { limit: number; after?: string },
+): Promise<Page<ApplicationSummary>> {
+  checkLimit(q.limit);
+  const values: unknown[] = [applicantId];
+  let keyset = '';
+  if (q.after !== undefined) {
+    const [startedAt, applicationId] = decodeCursor(q.after, applicationsCursor);
+    values.push(startedAt, applicationId);
+    keyset = 'AND (started_at, application_id) < ($2::timestamptz, $3)';
+  }
+  values.push(q.limit + 1);
+  const { rows } = await pool.query<ApplicationDbRow>(
+    `SELECT application_id, seq, process_code, project_name, applicant_id, applicant_name, status, current_stage,
+       started_at, ended_at, outcome_reason, government_working_days, applicant_days, special_procedure_days,
+       calendar_days, target_total_days, to_json(started_at) #>> '{}' AS started_key
+     FROM applications
+     WHERE applicant_id = $1 ${keyset}
+     ORDER BY started_at DESC, application_id DESC
+     LIMIT $${values.length}`,
+    values,
+  );
+  return page(rows, q.limit, (r) => [r.started_key, r.application_id], (r) => ({
+    applicationId: r.application_id,
+    seq: r.seq,
+    processCode: r.process_code,
+    projectName: r.project_name,
+    applicantId: r.applicant_id,
+    applicantName: r.applicant_name,
+    status: r.status,
+    currentStage: r.current_stage,
+    startedAt: toShanghaiIso(r.started_at.getTime()),
+    endedAt: iso(r.ended_at),
+    outcomeReason: r.outcome_reason,
+    governmentWorkingDays: r.government_working_days,
+    applicantDays: r.applicant_days,
+    specialProcedureDays: r.special_procedure_days,
+    calendarDays: r.calendar_days,
+    targetTotalDays: r.target_total_days,
+  }));
+}
+
+interface EventDbRow {
+  application_id: string;
+  seq: number;
+  at: Date;
+  kind: string;
+  actor: string;
+  matter: string | null;
+  stage: string | null;
+  reason: string | null;
+  data: Record<string, unknown> | null;
+}
+
+/** Every stored event of an application, in order (empty for an unknown application). */
+export async function auditTrail(pool: Pool, applicationId: string): Promise<EventRow[]> {
+  const { rows } = await pool.query<EventDbRow>(
+    `SELECT application_id, seq, at, kind, actor, matter, stage, reason, data
+     FROM events WHERE application_id = $1 ORDER BY seq`,
+    [applicationId],
+  );
+  return rows.map((r) => ({
+    applicationId: r.application_id,
+    seq: r.seq,
+    at: toShanghaiIso(r.at.getTime()),
+    kind: r.kind,
+    actor: r.actor,
+    matter: r.matter,
+    stage: r.stage,
+    reason: r.reason,
+    data: r.data,
+  }));
+}

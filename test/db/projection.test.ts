@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../../activities/db/migrate';
+import { createProjectionActivities, InvalidProjectionBatchError } from '../../activities/projection';
+import { auditTrail } from '../../activities/readmodel';
+import { createSubscription } from '../../activities/webhooks';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
+import { applicationRow, batch, eventRow, eventRows, matterRow, serviceRow } from './factories';
+
+let db: TestDatabase;
+let project: ReturnType<typeof createProjectionActivities>['projectApplication'];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await migrate(db.pool);
+  project = createProjectionActivities(db.pool).projectApplication;
+});
+
+afterAll(async () => {
+  await db.drop();
+});
+
+/** Everything stored about one application, to compare before and after a write. */
+async function stateOf(applicationId: string) {
+  const q = async (sql: string) => (await db.pool.query(sql, [applicationId])).rows;
+  return {
+    application: await q('SELECT * FROM applications WHERE application_id = $1'),
+    matters: await q('SELECT * FROM matters WHERE application_id = $1 ORDER BY code'),
+    services: await q('SELECT * FROM services WHERE application_id = $1 ORDER BY contract_id'),
+    events: await q('SELECT * FROM events WHERE application_id = $1 ORDER BY seq'),
+    outbox: await q(`SELECT * FROM webhook_outbox WHERE event_key LIKE $1 || ':%' ORDER BY id`),
+  };
+}
+
+describe('projectApplication', () => {
+  it('stores a first batch: summary, matters, services and events', async () => {
+    const id = 'A-first';
+    const result = await project(
+      batch(applicationRow(id, { seq: 3, currentStage: 'S1' }), {
+        matters: [matterRow(id, 'LY01'), matterRow(id, 'LY02', { department: 'NRP', dueOn: null, dueAt: null })],
+        services: [serviceRow(id, 'PROPOSAL_DRAFTING')],
+        events: eventRows(id, 1, 3),
+      }),
+    );
+    expect(result).toEqual({ applied: true });
+    const state = await stateOf(id);
+    expect(state.application).toHaveLength(1);
+    expect(state.application[0]).toMatchObject({ seq: 3, process_code: 'GOV_INVESTMENT', current_stage: 'S1' });
+    expect(state.matters.map((m) => [m.code, m.department, m.process_code])).toEqual([
+      ['LY01', 'DRC', 'GOV_INVESTMENT'],
+      ['LY02', 'NRP', 'GOV_INVESTMENT'],
+    ]);
+    expect(state.matters[0]!.due_on).toBeInstanceOf(Date);
+    expect(state.services).toHaveLength(1);
+    expect(state.services[0]).toMatchObject({ contract_id: 'PROPOSAL_DRAFTING', matters: ['LY01'] });
+    expect(state.events.map((e) => e.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('replaces summary, matters and services with a batch of a newer seq and appends its events', async () => {
+    const id = 'A-newer';
+    await project(
+      batch(applicationRow(id, { seq: 2 }), {
+        matters: [matterRow(id, 'LY01'), matterRow(id, 'LY02')],
+        services: [serviceRow(id, 'PROPOSAL_DRAFTING')],
+        events: eventRows(id, 1, 2),
+      }),
+    );
+    const result = await project(
+      batch(applicationRow(id, { seq: 4, currentStage: 'S2' }), {
+        matters: [matterRow(id, 'LY01', { status: 'approved', decision: 'approved', decidedAt: '2026-01-08T10:00:00.000+08:00', onTime: true })],
+        events: eventRows(id, 3, 4),
+      }),
+    );
+    expect(result).toEqual({ applied: true });
+    const state = await stateOf(id);
+    expect(state.application[0]).toMatchObject({ seq: 4, current_stage: 'S2' });
+    expect(state.matters.map((m) => [m.code, m.status, m.on_time])).toEqual([['LY01', 'approved', true]]);
+    expect(state.services).toEqual([]);
+    expect(state.events.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('ignores a replayed batch and an older one, leaving every row as it was', async () => {
+    const id = 'A-replay';
+    await createSubscription(db.pool, { clientId: 'integrator-1', url: 'http://127.0.0.1:9/hook', eventTypes: ['*'] });
+    const old = batch(applicationRow(id, { seq: 2, status: 'running' }), { matters: [matterRow(id, 'LY01')], events: eventRows(id, 1, 2) });
+    const current = batch(applicationRow(id, { seq: 5, status: 'completed' }), {
+      matters: [matterRow(id, 'LY01', { status: 'approved' })],
+      events: eventRows(id, 3, 5),
+    });
+    await project(old);
+    await project(current);
+    const before = await stateOf(id);
+    expect(before.outbox).toHaveLength(5);
+
+    expect(await project(current)).toEqual({ applied: false });
+    expect(await project(old)).toEqual({ applied: false });
+    expect(await project(batch(applicationRow(id, { seq: 5, status: 'running' }), { matters: [] }))).toEqual({ applied: false });
+
+    expect(await stateOf(id)).toEqual(before);
+  });
+
+  it('never stores an event twice, even when batches overlap', async () => {
+    const id = 'A-overlap';
+    await project(batch(applicationRow(id, { seq: 3 }), { events: eventRows(id, 1, 3) }));
+    await project(batch(applicationRow(id, { seq: 6 }), { events: eventRows(id, 2, 6) }));
+    const trail = await auditTrail(db.pool, id);
+    expect(trail.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('fills in the events of a late batch without touching the newer summary', async () => {
+    const id = 'A-late';
+    // Batch 1..3 is delayed; the workflow's next batch (4..5) arrives first.
+    const late = batch(applicationRow(id, { seq: 3, status: 'running' }), { matters: [matterRow(id, 'LY01')], events: eventRows(id, 1, 3) });
+    const newer = batch(applicationRow(id, { seq: 5, status: 'completed' }), {
+      matters: [matterRow(id, 'LY01', { status: 'approved' })],
+      events: eventRows(id, 4, 5),
+    });
+    expect(await project(newer)).toEqual({ applied: true });
+    expect(await project(late)).toEqual({ applied: false });
+    const state = await stateOf(id);
+    expect(state.application[0]).toMatchObject({ seq: 5, status: 'completed' });
+    expect(state.matters.map((m) => m.status)).toEqual(['approved']);
+    expect(state.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('queues each new event once for every active subscription to its kind', async () => {
+    const urges = await createSubscription(db.pool, { clientId: 'integrator-2', url: 'http://127.0.0.1:9/urges', eventTypes: ['urged'] });
+    const inactive = await createSubscription(db.pool, { clientId: 'integrator-3', url: 'http://127.0.0.1:9/off', eventTypes: ['urged'] });
+    await db.pool.query('UPDATE webhook_subscriptions SET active = false WHERE id = $1', [inactive.id]);
+    const id = 'A-outbox';
+    const b = batch(applicationRow(id, { seq: 3 }), {
+      matters: [matterRow(id, 'LY01')],
+      events: [
+        eventRow(id, 1, { kind: 'submitted' }),
+        eventRow(id, 2, { kind: 'urged', matter: 'LY01', actor: 'sup-1', reason: '请加快办理' }),
+        eventRow(id, 3, { kind: 'urged', matter: 'LY01', actor: 'sup-1' }),
+      ],
+    });
+    await project(b);
+    await project(b);
+    const { rows } = await db.pool.query<{ subscription_id: string; event_key: string; body: Record<string, unknown> }>(
+      `SELECT subscription_id, event_key, body FROM webhook_outbox WHERE event_key LIKE 'A-outbox:%' ORDER BY subscription_id, event_key`,
+    );
+    const bySubscription = (sid: string) => rows.filter((r) => r.subscription_id === sid).map((r) => r.event_key);
+    expect(bySubscription(urges.id)).toEqual(['A-outbox:2', 'A-outbox:3']);
+    expect(bySubscription(inactive.id)).toEqual([]);
+    expect(rows.find((r) => r.event_key === 'A-outbox:2' && r.subscription_id === urges.id)!.body).toEqual({
+      id: 'A-outbox:2',
+      type: 'urged',
+      applicationId: id,
+      seq: 2,
+      at: '2026-01-05T09:02:00.000+08:00',
+      actor: 'sup-1',
+      matter: 'LY01',
+      stage: null,
+      reason: '请加快办理',
+      data: null,
+    });
+  });
+
+  it('is safe to call concurrently: many applications at once, and the same batch racing itself', async () => {
+    const many = Array.from({ length: 30 }, (_, i) => {
+      const id = `A-conc-${i}`;
+      return batch(applicationRow(id, { seq: 2 }), { matters: [matterRow(id, 'LY01'), matterRow(id, 'LY02')], events: eventRows(id, 1, 2) });
+    });
+    const results = await Promise.all(many.map((b) => project(b)));
+    expect(results.every((r) => r.applied)).toBe(true);
+
+    const id = 'A-race';
+    const same = batch(applicationRow(id, { seq: 4 }), { matters: [matterRow(id, 'LY01')], events: eventRows(id, 1, 4) });
+    const raced = await Promise.all(Array.from({ length: 8 }, () => project(same)));
+    expect(raced.filter((r) => r.applied)).toHaveLength(1);
+    const state = await stateOf(id);
+    expect(state.matters).toHaveLength(1);
+    expect(state.events).toHaveLength(4);
+
+    const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM matters WHERE application_id LIKE 'A-conc-%'`);
+    expect(rows[0]!.n).toBe(60);
+  });
+
+  it('refuses a batch holding rows of another application', async () => {
+    const b = batch(applicationRow('A-bad', { seq: 1 }), { matters: [matterRow('A-other', 'LY01')] });
+    await expect(project(b)).rejects.toBeInstanceOf(InvalidProjectionBatchError);
+    const { rows } = await db.pool.query(`SELECT 1 FROM applications WHERE application_id = 'A-bad'`);
+    expect(rows).toEqual([]);
+  });
+});

@@ -8,6 +8,7 @@ import {
   intermediaryFileSchema,
   mattersFileSchema,
   processSchema,
+  zonesFileSchema,
   type CalendarYear,
   type Department,
   type Matter,
@@ -15,6 +16,7 @@ import {
   type Process,
   type Provider,
   type ServiceType,
+  type Zone,
 } from './schema';
 import type { ProcessSnapshot, ResolvedMatter } from './snapshot';
 
@@ -43,6 +45,7 @@ export interface Catalogue {
   serviceTypes: ServiceType[];
   providers: Provider[];
   processes: ProcessSnapshot[];
+  zones: Zone[];
   calendars: CalendarYear[];
 }
 
@@ -118,6 +121,14 @@ export function loadCatalogue(dir: string = DEFAULT_DEFINITIONS_DIR): Catalogue 
     });
   });
 
+  const { zones } = readJson(dir, 'zones.json', zonesFileSchema, hash);
+  checkUnique('zones.json', zones, 'zones', 'zone');
+  zones.forEach((z, i) =>
+    z.assessments.forEach((a, j) => {
+      if (!typeCodes.has(a.serviceType)) throw new DefinitionError('zones.json', `zones[${i}].assessments[${j}].serviceType`, `unknown intermediary service type ${a.serviceType}`);
+    }),
+  );
+
   const { matters } = readJson(dir, 'matters.json', mattersFileSchema, hash);
   checkUnique('matters.json', matters, 'matters', 'matter');
   matters.forEach((m, i) => {
@@ -125,7 +136,11 @@ export function loadCatalogue(dir: string = DEFAULT_DEFINITIONS_DIR): Catalogue 
     if (!deptCodes.has(m.department)) throw new DefinitionError('matters.json', `${at}.department`, `unknown department ${m.department}`);
     checkUnique('matters.json', m.materials, `${at}.materials`, 'material');
     m.intermediaryServices.forEach((s, j) => {
-      if (!typeCodes.has(s)) throw new DefinitionError('matters.json', `${at}.intermediaryServices[${j}]`, `unknown intermediary service type ${s}`);
+      const type = serviceTypes.find((t) => t.code === s);
+      if (!type) throw new DefinitionError('matters.json', `${at}.intermediaryServices[${j}]`, `unknown intermediary service type ${s}`);
+      if (!m.materials.some((x) => x.code === type.deliverable)) {
+        throw new DefinitionError('matters.json', `${at}.intermediaryServices[${j}]`, `service ${s} delivers ${type.deliverable}, which is not on ${m.code}'s material list`);
+      }
     });
     if (m.deferralDays !== undefined && m.deferralDays > m.timeLimitDays) {
       throw new DefinitionError('matters.json', `${at}.deferralDays`, `a 容缺 deferral of ${m.deferralDays} working days exceeds the matter's own limit of ${m.timeLimitDays}`);
@@ -140,7 +155,7 @@ export function loadCatalogue(dir: string = DEFAULT_DEFINITIONS_DIR): Catalogue 
 
   const ctx = { departments, serviceTypes, providers, byCode, deptCodes, hash: digest };
   const processes = raw.map(({ rel, process }) => resolveProcess(rel, process, ctx));
-  return { hash: digest, departments, matters, serviceTypes, providers, processes, calendars: loadCalendars(dir) };
+  return { hash: digest, departments, matters, serviceTypes, providers, processes, zones, calendars: loadCalendars(dir) };
 }
 
 interface ResolveContext {
@@ -177,6 +192,9 @@ function resolveProcess(file: string, p: Process, ctx: ResolveContext): Omit<Pro
     return { code: s.code, name: s.name, nameEn: s.nameEn, leadDepartment: s.leadDepartment, timeLimitDays: s.timeLimitDays, completion: s.completion, matters };
   });
   checkUnique(file, p.stages, 'stages', 'stage');
+  p.intermediary.governmentCommissioned.forEach((t, i) => {
+    if (!ctx.serviceTypes.some((x) => x.code === t)) throw new DefinitionError(file, `intermediary.governmentCommissioned[${i}]`, `unknown intermediary service type ${t}`);
+  });
   const alongside = p.alongside.map((ref, i) => {
     const r = resolveRef(ref, `alongside[${i}]`, null, null);
     placed.set(ref.code, { at: `alongside[${i}]`, stageIndex: Number.POSITIVE_INFINITY });
@@ -206,6 +224,7 @@ function resolveProcess(file: string, p: Process, ctx: ResolveContext): Omit<Pro
     intakeLimitDays: p.intakeLimitDays,
     warning: p.warning,
     escalation: p.escalation,
+    intermediary: p.intermediary,
     stages,
     alongside,
     departments: Object.fromEntries(ctx.departments.map((d) => [d.code, d])),

@@ -98,6 +98,23 @@ export const escalationRungSchema = z.object({
   afterOverdueWorkingDays: z.number().int().positive(),
 });
 
+export const serviceEscalationRungSchema = z.object({
+  level: z.enum(['regulator', 'supervisionOffice']),
+  /** Days (of the contract's kind: working or calendar) after the committed date. */
+  afterOverdueDays: z.number().int().positive(),
+});
+
+/** How a process runs its intermediary services (中介服务). */
+export const intermediaryPolicySchema = z.object({
+  /** Service types the government commissions in this process: their time counts as approval time. */
+  governmentCommissioned: z.array(code).default([]),
+  /** Warn the applicant and the provider this many days before the committed date. */
+  warningDaysBefore: z.number().int().nonnegative().default(2),
+  /** Days a provider has to rework a returned deliverable. */
+  reworkDays: z.number().int().positive().default(5),
+  escalation: z.array(serviceEscalationRungSchema).min(1),
+});
+
 export const processSchema = z.object({
   code,
   name: z.string().min(1),
@@ -116,6 +133,7 @@ export const processSchema = z.object({
   stages: z.array(stageSchema).length(4, 'a process has exactly the four stages'),
   /** 并行推进: matters beside the stages (utility connections…) that hold no stage. */
   alongside: z.array(matterRefSchema).default([]),
+  intermediary: intermediaryPolicySchema,
 });
 
 export const serviceTypeSchema = z.object({
@@ -124,6 +142,8 @@ export const serviceTypeSchema = z.object({
   nameEn: z.string().min(1),
   /** The industry authority that regulates providers of this service (行业主管部门). */
   regulator: code,
+  /** The material the deliverable becomes on the matters that need it. */
+  deliverable: code,
 });
 
 export const providerSchema = z.object({
@@ -147,6 +167,17 @@ export const intermediaryFileSchema = z.object({
   serviceTypes: z.array(serviceTypeSchema).min(1),
   providers: z.array(providerSchema).min(1),
 });
+
+/** A development zone whose government completed area-wide assessments (区域评估). */
+export const zoneSchema = z.object({
+  code,
+  name: z.string().min(1),
+  source: z.string().min(1),
+  assessments: z
+    .array(z.object({ serviceType: code, completedOn: isoDate, validUntil: isoDate }))
+    .min(1),
+});
+export const zonesFileSchema = z.object({ zones: z.array(zoneSchema) });
 
 export const calendarYearSchema = z
   .object({
@@ -185,5 +216,7 @@ export type Process = z.infer<typeof processSchema>;
 export type WarningRule = z.infer<typeof warningRuleSchema>;
 export type EscalationRung = z.infer<typeof escalationRungSchema>;
 export type ServiceType = z.infer<typeof serviceTypeSchema>;
+export type IntermediaryPolicy = z.infer<typeof intermediaryPolicySchema>;
+export type Zone = z.infer<typeof zoneSchema>;
 export type Provider = z.infer<typeof providerSchema>;
 export type CalendarYear = z.infer<typeof calendarYearSchema>;

@@ -1,4 +1,4 @@
-import type { CalendarYear, Department, EscalationRung, Matter, Provider, ServiceType, WarningRule } from './schema';
+import type { CalendarYear, Department, EscalationRung, IntermediaryPolicy, Matter, Provider, ServiceType, WarningRule } from './schema';
 
 /**
  * What one application runs on: the process resolved against the catalogue, frozen at start.
@@ -30,6 +30,7 @@ export interface ProcessSnapshot {
   intakeLimitDays: number;
   warning: WarningRule;
   escalation: EscalationRung[];
+  intermediary: IntermediaryPolicy;
   stages: ResolvedStage[];
   alongside: ResolvedMatter[];
   departments: Record<string, Department>;

@@ -1,5 +1,5 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
 import { Application } from './domain/application';
 import { ActionRefused } from './domain/errors';
 import type { ApplicationInput, Outcome } from './domain/types';
@@ -7,6 +7,10 @@ import { viewApplication, viewMatter, type ApplicationView, type MatterView } fr
 import {
   acceptUpdate,
   approveUpdate,
+  chooseProviderUpdate,
+  deliverUpdate,
+  replaceProviderUpdate,
+  reviewDeliverableUpdate,
   endSpecialProcedureUpdate,
   escalateSignal,
   extendUpdate,
@@ -38,7 +42,8 @@ function refusing<T>(f: () => T): T {
  * function owns the durable parts: messages in, one timer for the next instant that matters.
  */
 export async function applicationWorkflow(input: ApplicationInput): Promise<Outcome> {
-  const app = new Application(input, Date.now());
+  // Intermediary deliverables gate matters since this patch; older histories replay without it.
+  const app = new Application(input, Date.now(), { servicesGate: patched('intermediary-services') });
   let dirty = false;
 
   const matterUpdate = <I extends { matter: string }>(
@@ -83,6 +88,10 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
   appUpdate(missingNoticeUpdate, (a, now) => app.checkMissingNotice(a, now), (a, now) => app.issueMissingNotice(a, now));
   appUpdate(supplyUpdate, (a) => app.checkSupply(a), (a, now) => app.supply(a, now));
   appUpdate(withdrawUpdate, (a) => app.checkWithdraw(a), (a, now) => app.withdraw(a, now));
+  appUpdate(chooseProviderUpdate, (a, now) => app.checkChooseProvider(a, now), (a, now) => app.chooseProvider(a, now));
+  appUpdate(replaceProviderUpdate, (a, now) => app.checkReplaceProvider(a, now), (a, now) => app.replaceProvider(a, now));
+  appUpdate(deliverUpdate, (a) => app.checkDeliver(a), (a, now) => app.deliver(a, now));
+  appUpdate(reviewDeliverableUpdate, (a) => app.checkReview(a), (a, now) => app.reviewDeliverable(a, now));
 
   setHandler(urgeSignal, (a) => {
     app.urge(a, Date.now());

@@ -2,6 +2,10 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
   AcceptInput,
   ApproveInput,
+  ChooseProviderInput,
+  DeliverInput,
+  ReplaceProviderInput,
+  ReviewDeliverableInput,
   EndSpecialProcedureInput,
   EscalateInput,
   ExtendInput,
@@ -38,6 +42,12 @@ export const extendUpdate = defineUpdate<MatterView, [ExtendInput]>('extend');
 // Applicant actions.
 export const supplyUpdate = defineUpdate<ApplicationView, [SupplyInput]>('supplyMaterials');
 export const withdrawUpdate = defineUpdate<ApplicationView, [WithdrawInput]>('withdraw');
+
+// Intermediary services: the applicant contracts and replaces, the provider delivers, the officer reviews.
+export const chooseProviderUpdate = defineUpdate<ApplicationView, [ChooseProviderInput]>('chooseProvider');
+export const replaceProviderUpdate = defineUpdate<ApplicationView, [ReplaceProviderInput]>('replaceProvider');
+export const deliverUpdate = defineUpdate<ApplicationView, [DeliverInput]>('deliver');
+export const reviewDeliverableUpdate = defineUpdate<ApplicationView, [ReviewDeliverableInput]>('reviewDeliverable');
 
 // Supervision and administration: fire-and-forget signals, recorded on the application.
 export const urgeSignal = defineSignal<[UrgeInput]>('urge');

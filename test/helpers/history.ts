@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -13,9 +13,12 @@ export const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
  */
 export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
+  const file = path.join(HISTORIES_DIR, `${name}.history`);
+  // Fixtures are kept, never overwritten: an old one proves that old histories still replay.
+  if (existsSync(file)) return;
   mkdirSync(HISTORIES_DIR, { recursive: true });
   const history = await handle.fetchHistory();
-  writeFileSync(path.join(HISTORIES_DIR, `${name}.history`), temporal.api.history.v1.History.encode(history).finish());
+  writeFileSync(file, temporal.api.history.v1.History.encode(history).finish());
 }
 
 export function readHistory(file: string): temporal.api.history.v1.History {

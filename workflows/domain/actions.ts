@@ -8,7 +8,7 @@ import { calendarYearSchema, specialProcedureKind } from '../../definitions/sche
  */
 export const actorSchema = z.object({
   id: z.string().min(1),
-  role: z.enum(['applicant', 'agent', 'officer', 'supervisor', 'integrator', 'admin', 'system']),
+  role: z.enum(['applicant', 'agent', 'officer', 'supervisor', 'integrator', 'admin', 'provider', 'system']),
   department: z.string().min(1).optional(),
   onBehalfOf: z.string().min(1).optional(),
 });
@@ -46,6 +46,32 @@ export const supplySchema = z.object({ actor: actorSchema, items: materialCodes 
 export const withdrawSchema = z.object({ actor: actorSchema, reason });
 export const urgeSchema = z.object({ actor: actorSchema, matter, note: z.string().trim().min(1, 'an urge needs a note') });
 export const escalateSchema = z.object({ actor: actorSchema, matter, reason });
+const serviceType = z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'must be a service type code such as EIA_REPORT');
+
+/** How the applicant picks a provider in the intermediary supermarket (中介服务超市). */
+export const selectionSchema = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('direct'), provider: z.string().min(1) }),
+  /** 随机中选: a reproducible draw among the providers qualified on the day. */
+  z.object({ method: z.literal('randomDraw') }),
+  /** 竞价选取: the lowest quote among qualified bidders wins; ties go to the lower provider code. */
+  z.object({
+    method: z.literal('bidding'),
+    bids: z.array(z.object({ provider: z.string().min(1), quoteYuan: z.number().positive() })).min(1, 'bidding needs at least one bid'),
+  }),
+]);
+export const chooseProviderSchema = z.object({ actor: actorSchema, serviceType, selection: selectionSchema });
+export const replaceProviderSchema = z.object({ actor: actorSchema, serviceType, selection: selectionSchema, reason });
+export const deliverSchema = z.object({ actor: actorSchema, serviceType, note: z.string().default('') });
+export const reviewDeliverableSchema = z.discriminatedUnion('decision', [
+  z.object({ actor: actorSchema, serviceType, decision: z.literal('accept'), note: z.string().default('') }),
+  z.object({
+    actor: actorSchema,
+    serviceType,
+    decision: z.literal('return'),
+    reasons: z.array(z.string().trim().min(1)).min(1, 'a returned deliverable lists the reasons for rework'),
+  }),
+]);
+
 export const publishCalendarSchema = z.object({ actor: actorSchema, calendar: calendarYearSchema });
 
 export type AcceptInput = z.infer<typeof acceptSchema>;
@@ -61,3 +87,8 @@ export type WithdrawInput = z.infer<typeof withdrawSchema>;
 export type UrgeInput = z.infer<typeof urgeSchema>;
 export type EscalateInput = z.infer<typeof escalateSchema>;
 export type PublishCalendarInput = z.infer<typeof publishCalendarSchema>;
+export type Selection = z.infer<typeof selectionSchema>;
+export type ChooseProviderInput = z.infer<typeof chooseProviderSchema>;
+export type ReplaceProviderInput = z.infer<typeof replaceProviderSchema>;
+export type DeliverInput = z.infer<typeof deliverSchema>;
+export type ReviewDeliverableInput = z.infer<typeof reviewDeliverableSchema>;

@@ -3,6 +3,11 @@ import { allMatters, type ProcessSnapshot, type ResolvedMatter } from '../../def
 import type {
   AcceptInput,
   ApproveInput,
+  ChooseProviderInput,
+  DeliverInput,
+  ReplaceProviderInput,
+  ReviewDeliverableInput,
+  Selection,
   EndSpecialProcedureInput,
   EscalateInput,
   ExtendInput,
@@ -29,6 +34,7 @@ import {
   type ClockLevel,
 } from './clock';
 import { ActionRefused } from './errors';
+import { contractDueOn, contractLevelAt, contractMilestones, disqualification, draw, qualifiedProviders } from './intermediary';
 import { endOfDay, shanghaiDate } from './time';
 import {
   SYSTEM,
@@ -36,6 +42,9 @@ import {
   type AppEvent,
   type ApplicationInput,
   type ApplicationState,
+  type ContractState,
+  type ServiceState,
+  SERVICE_LEVELS,
   type IntakeState,
   type MatterDecision,
   type MatterState,
@@ -66,7 +75,11 @@ export class Application {
   private calendar: WorkingCalendar;
   private readonly defs: Map<string, ResolvedMatter>;
 
-  constructor(input: ApplicationInput, now: number) {
+  /**
+   * @param options.servicesGate intermediary deliverables gate matters; workflows started before
+   *   this rule existed replay without it (the workflow decides with `patched`).
+   */
+  constructor(input: ApplicationInput, now: number, options: { servicesGate: boolean } = { servicesGate: true }) {
     this.snapshot = input.snapshot;
     this.defs = new Map(allMatters(input.snapshot).map((m) => [m.code, m]));
     this.calendar = buildCalendar(input.snapshot.calendars);
@@ -104,11 +117,47 @@ export class Application {
         ]),
       ),
       intakes: {},
+      services: {},
+      servicesGate: options.servicesGate,
       calendars: [...input.snapshot.calendars],
       events: [],
     };
     this.record(now, 'applicationStarted', SYSTEM, {
-      data: { process: this.snapshot.code, definitionHash: this.snapshot.definitionHash, materials },
+      data: { process: this.snapshot.code, definitionHash: this.snapshot.definitionHash, materials, zone: input.zone?.code ?? null },
+    });
+    if (options.servicesGate) this.identifyServices(input, now);
+  }
+
+  /** The intermediary services the process's matters need, less what the applicant holds or the zone waives. */
+  private identifyServices(input: ApplicationInput, now: number) {
+    const today = shanghaiDate(now);
+    for (const m of allMatters(this.snapshot)) {
+      for (const t of m.intermediaryServices) {
+        const type = this.snapshot.serviceTypes[t]!;
+        const service = (this.state.services[t] ??= {
+          serviceType: t,
+          deliverable: type.deliverable,
+          matters: [],
+          commissionedBy: this.snapshot.intermediary.governmentCommissioned.includes(t) ? 'government' : 'owner',
+          status: 'needed',
+          waiver: null,
+          contracts: [],
+          acceptedAt: null,
+        });
+        service.matters.push(m.code);
+      }
+    }
+    for (const service of Object.values(this.state.services)) {
+      const assessment = input.zone?.assessments.find((a) => a.serviceType === service.serviceType && a.completedOn <= today && today <= a.validUntil);
+      if (service.deliverable in this.state.materials) service.status = 'inHand';
+      else if (assessment && input.zone) {
+        service.status = 'waived';
+        service.waiver = { zone: input.zone.code, zoneName: input.zone.name, completedOn: assessment.completedOn, validUntil: assessment.validUntil };
+      }
+    }
+    const by = (st: ServiceState['status']) => Object.values(this.state.services).filter((x) => x.status === st).map((x) => x.serviceType);
+    this.record(now, 'servicesIdentified', SYSTEM, {
+      data: { needed: by('needed'), inHand: by('inHand'), waived: by('waived'), zone: input.zone?.code ?? null },
     });
   }
 
@@ -357,6 +406,12 @@ export class Application {
     const items = [...new Set(a.items)];
     for (const item of items) this.state.materials[item] = now;
     this.record(now, 'materialsSupplied', a.actor, { data: { items } });
+    for (const service of Object.values(this.state.services)) {
+      if (service.status === 'needed' && items.includes(service.deliverable)) {
+        service.status = 'inHand';
+        this.record(now, 'serviceSuppliedByApplicant', a.actor, { data: { serviceType: service.serviceType } });
+      }
+    }
     for (const m of Object.values(this.state.matters)) {
       if (m.status === 'suspended' && m.owedForSupplement.length) {
         m.owedForSupplement = m.owedForSupplement.filter((i) => !items.includes(i));
@@ -381,6 +436,215 @@ export class Application {
     for (const s of this.state.stages) if (s.status !== 'completed') s.status = 'cancelled';
     this.record(now, 'withdrawn', a.actor, { reason: a.reason });
     this.end(now, { status: 'withdrawn', at: now, reason: a.reason, by: actorLabel(a.actor), results: this.results() });
+  }
+
+  // ---- intermediary services (中介服务) ----
+
+  private serviceFor(type: string): ServiceState {
+    const service = this.state.services[type];
+    if (!service) {
+      const known = Object.keys(this.state.services).join(', ') || 'none';
+      throw new ActionRefused('UNKNOWN_SERVICE', `no matter of this application needs intermediary service ${type}; needed: ${known}`);
+    }
+    return service;
+  }
+
+  private currentContract(service: ServiceState): ContractState | undefined {
+    return service.contracts.at(-1);
+  }
+
+  /** The provider a selection yields on `today`, with what the audit trail keeps of the selection. */
+  private select(service: ServiceState, selection: Selection, today: string): { provider: string; detail: ContractState['selection'] } {
+    const providers = this.snapshot.providers;
+    const t = service.serviceType;
+    if (selection.method === 'direct') {
+      const why = disqualification(providers, selection.provider, t, today);
+      if (why) throw new ActionRefused('INVALID_INPUT', why);
+      return { provider: selection.provider, detail: { method: 'direct' } };
+    }
+    if (selection.method === 'randomDraw') {
+      const candidates = qualifiedProviders(providers, t, today).map((p) => p.code);
+      if (!candidates.length) throw new ActionRefused('INVALID_STATE', `no provider is qualified for ${t} on ${today}`);
+      const seed = `${this.state.input.applicationId}/${t}/${service.contracts.length + 1}`;
+      const drawn = draw(seed, candidates.length);
+      return { provider: candidates[drawn]!, detail: { method: 'randomDraw', candidates, seed, drawn } };
+    }
+    const unqualified = selection.bids.map((b) => disqualification(providers, b.provider, t, today)).filter((x): x is string => x !== null);
+    if (unqualified.length) throw new ActionRefused('INVALID_INPUT', `bids from unqualified providers: ${unqualified.join('; ')}`);
+    const winner = [...selection.bids].sort((a, b) => a.quoteYuan - b.quoteYuan || (a.provider < b.provider ? -1 : 1))[0]!;
+    return { provider: winner.provider, detail: { method: 'bidding', bids: selection.bids } };
+  }
+
+  private requireServiceActor(a: { actor: Actor }, what: string) {
+    this.requireRunning();
+    this.requireApplicant(a.actor, what);
+  }
+
+  checkChooseProvider(a: ChooseProviderInput, now: number) {
+    this.requireServiceActor(a, 'choose an intermediary');
+    const service = this.serviceFor(a.serviceType);
+    if (service.status !== 'needed') {
+      const why: Record<string, string> = {
+        waived: `it is waived by the regional assessment of ${service.waiver?.zoneName ?? 'the zone'}`,
+        inHand: 'its deliverable was supplied with the application',
+        contracted: `provider ${this.currentContract(service)?.provider} holds it; replace a late provider instead`,
+        returned: `provider ${this.currentContract(service)?.provider} is reworking it`,
+        delivered: 'its deliverable is awaiting review',
+        accepted: 'its deliverable was accepted',
+      };
+      throw new ActionRefused('INVALID_STATE', `service ${a.serviceType} needs no provider now: ${why[service.status]}`);
+    }
+    this.select(service, a.selection, shanghaiDate(now));
+  }
+
+  chooseProvider(a: ChooseProviderInput, now: number) {
+    this.checkChooseProvider(a, now);
+    this.contract(this.state.services[a.serviceType]!, a.selection, a.actor, now);
+  }
+
+  private contract(service: ServiceState, selection: Selection, actor: Actor, now: number) {
+    const today = shanghaiDate(now);
+    const { provider, detail } = this.select(service, selection, today);
+    const q = this.snapshot.providers.find((p) => p.code === provider)!.qualifications.find((x) => x.serviceType === service.serviceType)!;
+    const c: ContractState = {
+      contractId: service.contracts.length ? `${service.serviceType}#${service.contracts.length + 1}` : service.serviceType,
+      provider,
+      regulator: this.snapshot.serviceTypes[service.serviceType]!.regulator,
+      selection: detail,
+      contractedAt: now,
+      committedDays: q.committedDays,
+      dayKind: q.dayKind,
+      clockStart: today,
+      daysAllowed: q.committedDays,
+      clockStartAtContract: today,
+      deliveries: [],
+      returns: [],
+      status: 'open',
+      closedAt: null,
+      closeReason: null,
+      level: 'normal',
+    };
+    service.contracts.push(c);
+    service.status = 'contracted';
+    this.record(now, 'contracted', actor, {
+      data: {
+        serviceType: service.serviceType,
+        contractId: c.contractId,
+        provider,
+        selection: detail,
+        committedDays: c.committedDays,
+        dayKind: c.dayKind,
+        dueOn: this.tryDate(() => contractDueOn(this.calendar, c)),
+      },
+    });
+    this.updateServiceLevel(service, now);
+  }
+
+  checkReplaceProvider(a: ReplaceProviderInput, now: number) {
+    this.requireServiceActor(a, 'replace an intermediary');
+    requireText(a.reason, 'replacing a provider needs a reason');
+    const service = this.serviceFor(a.serviceType);
+    const c = this.currentContract(service);
+    if (!c || c.status !== 'open') throw new ActionRefused('INVALID_STATE', `service ${a.serviceType} has no provider at work to replace`);
+    if (SERVICE_LEVELS.indexOf(this.contractLevel(c, now)) < SERVICE_LEVELS.indexOf('overdue')) {
+      const due = this.tryDate(() => contractDueOn(this.calendar, c));
+      throw new ActionRefused('INVALID_STATE', `provider ${c.provider} is not late (due ${due}); a provider can be replaced once its committed date has passed`);
+    }
+    if (a.selection.method === 'direct' && a.selection.provider === c.provider) {
+      throw new ActionRefused('INVALID_INPUT', `provider ${c.provider} is the one being replaced`);
+    }
+    this.select(service, a.selection, shanghaiDate(now));
+  }
+
+  replaceProvider(a: ReplaceProviderInput, now: number) {
+    this.checkReplaceProvider(a, now);
+    const service = this.state.services[a.serviceType]!;
+    const late = this.currentContract(service)!;
+    late.level = this.contractLevel(late, now);
+    late.status = 'terminated';
+    late.closedAt = now;
+    late.closeReason = a.reason;
+    this.record(now, 'providerReplaced', a.actor, { reason: a.reason, data: { serviceType: service.serviceType, contractId: late.contractId, provider: late.provider } });
+    this.contract(service, a.selection, a.actor, now);
+  }
+
+  checkDeliver(a: DeliverInput) {
+    this.requireRunning();
+    const service = this.serviceFor(a.serviceType);
+    const c = this.currentContract(service);
+    if (!c || c.status !== 'open') throw new ActionRefused('INVALID_STATE', `service ${a.serviceType} has no contract awaiting delivery (it is ${service.status})`);
+    if (a.actor.role === 'provider') {
+      if (a.actor.id !== c.provider) throw new ActionRefused('NOT_PERMITTED', `provider ${a.actor.id} does not hold the contract for ${a.serviceType}; ${c.provider} does`);
+    } else this.requireApplicant(a.actor, 'deliver on the provider’s behalf');
+  }
+
+  deliver(a: DeliverInput, now: number) {
+    this.checkDeliver(a);
+    const service = this.state.services[a.serviceType]!;
+    const c = this.currentContract(service)!;
+    c.level = this.contractLevel(c, now);
+    c.status = 'delivered';
+    c.deliveries.push({ at: now, by: actorLabel(a.actor), note: a.note });
+    service.status = 'delivered';
+    const due = this.tryDate(() => contractDueOn(this.calendar, c));
+    this.record(now, 'delivered', a.actor, { reason: a.note, data: { serviceType: a.serviceType, contractId: c.contractId, dueOn: due, late: due !== null && now >= endOfDay(due) } });
+  }
+
+  checkReview(a: ReviewDeliverableInput) {
+    this.requireRunning();
+    const service = this.serviceFor(a.serviceType);
+    const departments = [...new Set(service.matters.map((m) => this.state.matters[m]!.department))];
+    if (a.actor.role !== 'officer' || !a.actor.department || !departments.includes(a.actor.department)) {
+      throw new ActionRefused('WRONG_DEPARTMENT', `the ${a.serviceType} deliverable is reviewed by the department of ${service.matters.join(', ')} (${departments.join(', ')})`);
+    }
+    if (service.status !== 'delivered') throw new ActionRefused('INVALID_STATE', `service ${a.serviceType} has no deliverable awaiting review (it is ${service.status})`);
+  }
+
+  reviewDeliverable(a: ReviewDeliverableInput, now: number) {
+    this.checkReview(a);
+    const service = this.state.services[a.serviceType]!;
+    const c = this.currentContract(service)!;
+    if (a.decision === 'accept') {
+      c.status = 'accepted';
+      c.closedAt = now;
+      service.status = 'accepted';
+      service.acceptedAt = now;
+      this.state.materials[service.deliverable] = now;
+      this.record(now, 'deliverableAccepted', a.actor, { reason: a.note, data: { serviceType: a.serviceType, contractId: c.contractId, matters: service.matters } });
+    } else {
+      const reworkDays = this.snapshot.intermediary.reworkDays;
+      c.status = 'open';
+      c.returns.push({ at: now, by: actorLabel(a.actor), reasons: a.reasons, reworkDays });
+      c.clockStart = shanghaiDate(now);
+      c.daysAllowed = reworkDays;
+      service.status = 'returned';
+      this.record(now, 'deliverableReturned', a.actor, {
+        reason: a.reasons.join('; '),
+        data: { serviceType: a.serviceType, contractId: c.contractId, reworkDays, reworkDueOn: this.tryDate(() => contractDueOn(this.calendar, c)) },
+      });
+      this.updateServiceLevel(service, now);
+    }
+    this.advance(now);
+  }
+
+  private contractLevel(c: ContractState, now: number): (typeof SERVICE_LEVELS)[number] {
+    if (c.status !== 'open') return c.level;
+    try {
+      return contractLevelAt(contractMilestones(this.calendar, c, this.snapshot.intermediary), now);
+    } catch (e) {
+      if (e instanceof CalendarRangeError) return c.level;
+      throw e;
+    }
+  }
+
+  private updateServiceLevel(service: ServiceState, now: number) {
+    const c = this.currentContract(service);
+    if (!c || c.status !== 'open') return;
+    const level = this.contractLevel(c, now);
+    if (level === c.level) return;
+    const notify = level === 'regulator' ? [`regulator ${c.regulator}`] : level === 'supervisionOffice' ? ['supervision office'] : ['applicant', `provider ${c.provider}`];
+    this.record(now, 'serviceLevelChanged', SYSTEM, { data: { serviceType: service.serviceType, contractId: c.contractId, provider: c.provider, from: c.level, to: level, notify } });
+    c.level = level;
   }
 
   // ---- supervision (signals: refused actions are recorded, not thrown) ----
@@ -483,6 +747,7 @@ export class Application {
       }
       if (m.status === 'inProgress' || m.status === 'suspended') this.updateLevel(m, now);
     }
+    for (const service of Object.values(this.state.services)) this.updateServiceLevel(service, now);
     if (stage && stage.status === 'inProgress') changed = this.settleStage(stageIndex, now) || changed;
     if (stageIndex < 0 && Object.values(this.state.matters).every((m) => DECIDED.has(m.status))) {
       this.record(now, 'applicationCompleted', SYSTEM);
@@ -706,6 +971,16 @@ export class Application {
         for (const d of m.deferred) if (d.suppliedAt === null) candidates.push(endOfDay(d.dueOn));
       }
     }
+    for (const service of Object.values(this.state.services)) {
+      const c = this.currentContract(service);
+      if (!c || c.status !== 'open') continue;
+      try {
+        const next = contractMilestones(this.calendar, c, this.snapshot.intermediary).find((x) => x.at > now);
+        if (next) candidates.push(next.at);
+      } catch (e) {
+        if (!(e instanceof CalendarRangeError)) throw e;
+      }
+    }
     const future = candidates.filter((c) => c > now);
     return future.length ? Math.min(...future) : null;
   }
@@ -722,8 +997,9 @@ export class Application {
 
   /** Required items not yet supplied: 'blocking' ones hold acceptance, 'deferrable' ones (容缺) do not. */
   missingFor(code: string, kind: 'blocking' | 'deferrable'): MissingItem[] {
+    const viaServices = new Set(this.servicesOf(code).filter((s) => s.status !== 'inHand').map((s) => s.deliverable));
     return this.def(code)
-      .materials.filter((x) => x.required && x.deferrable === (kind === 'deferrable') && !(x.code in this.state.materials))
+      .materials.filter((x) => x.required && x.deferrable === (kind === 'deferrable') && !(x.code in this.state.materials) && !viaServices.has(x.code))
       .map((x) => ({ matter: code, material: x.code, name: x.name }));
   }
 
@@ -733,8 +1009,22 @@ export class Application {
       .flatMap((m) => this.missingFor(m.code, 'blocking'));
   }
 
-  /** A prerequisite's output exists: in the same stage once its result is issued, else once its stage has issued its output. */
+  /** The intermediary services a matter needs (none on applications started before services existed). */
+  servicesOf(code: string): ServiceState[] {
+    return this.def(code).intermediaryServices.map((t) => this.state.services[t]).filter((s): s is ServiceState => s !== undefined);
+  }
+
+  /** Services whose deliverable the matter still waits for. */
+  servicesPending(code: string): ServiceState[] {
+    return this.servicesOf(code).filter((s) => s.status !== 'inHand' && s.status !== 'waived' && s.status !== 'accepted');
+  }
+
+  /**
+   * A matter may start once its prerequisites' outputs exist — in the same stage once the result
+   * is issued, else once its stage has issued its output — and its intermediary deliverables are accepted.
+   */
   prerequisitesMet(m: MatterState): boolean {
+    if (this.servicesPending(m.code).length) return false;
     return this.def(m.code).prerequisites.every((code) => {
       const p = this.state.matters[code]!;
       if (p.status !== 'approved' || p.resultIssuedAt === null) return false;

@@ -1,5 +1,5 @@
 import type { Application } from './application';
-import { accounting, viewMatter } from './view';
+import { accounting, viewMatter, viewService } from './view';
 import { toShanghaiIso } from './time';
 
 /**
@@ -157,7 +157,38 @@ export function projectionBatch(app: Application, now: number, fromSeq: number):
         overdueSince: firstOverdue.get(m.code) ?? null,
       };
     }),
-    services: [],
+    services: Object.values(s.services).flatMap((svc): ServiceRow[] => {
+      const v = viewService(app, svc, now);
+      if (!v.contracts.length) {
+        return [{
+          applicationId: id, contractId: svc.serviceType, serviceType: svc.serviceType, matters: svc.matters, providerCode: null, regulator: null,
+          commissionedBy: svc.commissionedBy, selection: svc.status === 'waived' ? 'waived' : 'direct', status: svc.status, level: 'normal',
+          contractedAt: null, committedDays: null, dayKind: null, dueOn: null, deliveredAt: null, acceptedAt: null, closedAt: null, reworkCount: 0, calendarDays: null, onTime: null,
+        }];
+      }
+      return v.contracts.map((c) => ({
+        applicationId: id,
+        contractId: c.contractId,
+        serviceType: svc.serviceType,
+        matters: svc.matters,
+        providerCode: c.provider,
+        regulator: c.regulator,
+        commissionedBy: svc.commissionedBy,
+        selection: c.selection.method,
+        status: c.status,
+        level: c.level,
+        contractedAt: c.contractedAt,
+        committedDays: c.committedDays,
+        dayKind: c.dayKind,
+        dueOn: c.dueOn ?? c.committedDueOn,
+        deliveredAt: c.deliveries[0]?.at ?? null,
+        acceptedAt: c.status === 'accepted' ? c.closedAt : null,
+        closedAt: c.closedAt,
+        reworkCount: c.returns.length,
+        calendarDays: c.calendarDays,
+        onTime: c.deliveredOnTime,
+      }));
+    }),
     events: s.events
       .filter((e) => e.seq > fromSeq)
       .map((e) => ({

@@ -1,11 +1,11 @@
-import type { CalendarYear, SpecialProcedureKind } from '../../definitions/schema';
+import type { CalendarYear, SpecialProcedureKind, Zone } from '../../definitions/schema';
 import type { ProcessSnapshot } from '../../definitions/snapshot';
 import type { ClockLevel, MatterClock } from './clock';
 
 /** Who did something. The API derives it from the caller's token; workflows check it again. */
 export interface Actor {
   id: string;
-  role: 'applicant' | 'agent' | 'officer' | 'supervisor' | 'integrator' | 'admin' | 'system';
+  role: 'applicant' | 'agent' | 'officer' | 'supervisor' | 'integrator' | 'admin' | 'provider' | 'system';
   department?: string;
   /** For an agent (帮代办): the applicant it acts for. */
   onBehalfOf?: string;
@@ -20,6 +20,8 @@ export interface ApplicationInput {
   snapshot: ProcessSnapshot;
   /** Material codes handed in with the application. */
   materials: string[];
+  /** The development zone the project lies in, when its regional assessments may waive services (区域评估). */
+  zone?: Zone | null;
 }
 
 export type MatterStatus =
@@ -138,6 +140,44 @@ export interface Outcome {
   results: { matter: string; title: string; number: string }[];
 }
 
+export type ServiceStatus = 'needed' | 'inHand' | 'waived' | 'contracted' | 'delivered' | 'returned' | 'accepted';
+export const SERVICE_LEVELS = ['normal', 'warning', 'overdue', 'regulator', 'supervisionOffice'] as const;
+export type ServiceLevel = (typeof SERVICE_LEVELS)[number];
+
+/** One contract with a provider; a replaced provider's contract stays, closed as terminated. */
+export interface ContractState {
+  contractId: string;
+  provider: string;
+  regulator: string;
+  selection: { method: 'direct' | 'randomDraw' | 'bidding'; candidates?: string[]; seed?: string; drawn?: number; bids?: { provider: string; quoteYuan: number }[] };
+  contractedAt: number;
+  committedDays: number;
+  dayKind: 'working' | 'calendar';
+  /** The provider's clock: days allowed from a start date (not counted) — the contract, or a return for rework. */
+  clockStart: string;
+  daysAllowed: number;
+  /** The contract's own start date, which the committed date counts from. */
+  clockStartAtContract: string;
+  deliveries: { at: number; by: string; note: string }[];
+  returns: { at: number; by: string; reasons: string[]; reworkDays: number }[];
+  status: 'open' | 'delivered' | 'accepted' | 'terminated';
+  closedAt: number | null;
+  closeReason: string | null;
+  level: ServiceLevel;
+}
+
+export interface ServiceState {
+  serviceType: string;
+  deliverable: string;
+  /** Matters that cannot be accepted before this deliverable is. */
+  matters: string[];
+  commissionedBy: 'government' | 'owner';
+  status: ServiceStatus;
+  waiver: { zone: string; zoneName: string; completedOn: string; validUntil: string } | null;
+  contracts: ContractState[];
+  acceptedAt: number | null;
+}
+
 export interface ApplicationState {
   input: Omit<ApplicationInput, 'snapshot' | 'materials'>;
   startedAt: number;
@@ -148,6 +188,10 @@ export interface ApplicationState {
   stages: StageState[];
   matters: Record<string, MatterState>;
   intakes: Record<string, IntakeState>;
+  /** Intermediary services by service type; absent on applications started before they existed. */
+  services: Record<string, ServiceState>;
+  /** Whether intermediary deliverables gate matters (a patch: older histories ran without). */
+  servicesGate: boolean;
   calendars: CalendarYear[];
   events: AppEvent[];
 }

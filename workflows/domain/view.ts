@@ -2,7 +2,9 @@ import type { Application } from './application';
 import { CalendarRangeError, workingDaysBetween, type WorkingCalendar } from './calendar';
 import { clockDueOn, workingDaysUsed, type ClockLevel } from './clock';
 import { DAY_MS, endOfDay, toShanghaiIso } from './time';
-import type { ClockStop, MatterState } from './types';
+import { committedDueOn, contractDueOn } from './intermediary';
+import type { ClockStop, ContractState, MatterState, ServiceState } from './types';
+import { forecast } from './forecast';
 
 /**
  * The application's full state at one instant, as the status query returns it: every
@@ -69,11 +71,67 @@ export function viewMatter(app: Application, m: MatterState, now: number) {
     stops: m.stops.map((s) => stopView(cal, s, now)),
     owedForSupplement: m.owedForSupplement,
     missing: m.status === 'intake' ? app.missingFor(m.code, 'blocking') : [],
+    /** What a matter waiting to start still needs: prerequisite matters and intermediary deliverables. */
+    waitingFor:
+      m.status === 'waitingPrerequisites'
+        ? {
+            matters: def.prerequisites.filter((p) => app.state.matters[p]!.resultIssuedAt === null),
+            services: app.servicesPending(m.code).map((x) => x.serviceType),
+          }
+        : null,
+    intermediaryServices: def.intermediaryServices,
     deferred: m.deferred.map((d) => ({ ...d, suppliedAt: iso(d.suppliedAt) })),
     extension: m.extension && { ...m.extension, at: iso(m.extension.at) },
     urges: m.urges.map((u) => ({ ...u, at: iso(u.at) })),
     decision: m.decision && { ...m.decision, at: iso(m.decision.at) },
     resultIssuedAt: iso(m.resultIssuedAt),
+  };
+}
+
+function contractView(app: Application, c: ContractState, now: number) {
+  const cal = app.cal;
+  const end = c.closedAt ?? c.deliveries.at(-1)?.at ?? now;
+  const firstDelivery = c.deliveries[0]?.at ?? null;
+  const committed = safe(() => committedDueOn(cal, c));
+  return {
+    contractId: c.contractId,
+    provider: c.provider,
+    providerName: app.snapshot.providers.find((p) => p.code === c.provider)?.name ?? c.provider,
+    regulator: c.regulator,
+    selection: c.selection,
+    status: c.status,
+    level: c.level,
+    contractedAt: iso(c.contractedAt)!,
+    committedDays: c.committedDays,
+    dayKind: c.dayKind,
+    committedDueOn: committed,
+    dueOn: c.status === 'open' ? safe(() => contractDueOn(cal, c)) : null,
+    deliveries: c.deliveries.map((d) => ({ ...d, at: iso(d.at)! })),
+    returns: c.returns.map((r) => ({ ...r, at: iso(r.at)! })),
+    closedAt: iso(c.closedAt),
+    closeReason: c.closeReason,
+    calendarDays: Math.round(((end - c.contractedAt) / DAY_MS) * 10) / 10,
+    deliveredOnTime: firstDelivery === null || committed === null ? null : firstDelivery < endOfDay(committed),
+  };
+}
+
+export function viewService(app: Application, s: ServiceState, now: number) {
+  const first = s.contracts[0]?.contractedAt ?? null;
+  const end = s.acceptedAt ?? now;
+  return {
+    serviceType: s.serviceType,
+    name: app.snapshot.serviceTypes[s.serviceType]?.name ?? s.serviceType,
+    deliverable: s.deliverable,
+    matters: s.matters,
+    commissionedBy: s.commissionedBy,
+    status: s.status,
+    waiver: s.waiver,
+    acceptedAt: iso(s.acceptedAt),
+    contracts: s.contracts.map((c) => contractView(app, c, now)),
+    reworkCount: s.contracts.reduce((n, c) => n + c.returns.length, 0),
+    /** Calendar days from the first contract to acceptance (or now), replaced providers included. */
+    calendarDays: first === null ? null : Math.round(((end - first) / DAY_MS) * 10) / 10,
+    workingDays: first === null ? null : safe(() => workingDaysBetween(app.cal, first, end)),
   };
 }
 
@@ -131,13 +189,31 @@ export function accounting(app: Application, now: number) {
           .map((m): [number, number] => [i.notice!.issuedAt, m.acceptedAt!])
       : [],
   );
+  const serviceSpans = (who?: 'government' | 'owner') =>
+    Object.values(s.services)
+      .filter((x) => x.contracts.length && (!who || x.commissionedBy === who))
+      .map((x): [number, number] => [x.contracts[0]!.contractedAt, x.acceptedAt ?? end]);
   return {
     governmentWorkingDays: stages.reduce((acc, x) => acc + x.governmentWorkingDays, 0),
     stages,
+    /**
+     * Intermediary time apart from government and applicant time. As in the reform's own
+     * statistics, government-commissioned services count as approval time, owner-commissioned do not.
+     */
+    intermediary: {
+      all: spans(cal, serviceSpans()),
+      governmentCommissioned: spans(cal, serviceSpans('government')),
+      ownerCommissioned: spans(cal, serviceSpans('owner')),
+      services: Object.values(s.services).map((x) => {
+        const v = viewService(app, x, end);
+        return { serviceType: x.serviceType, commissionedBy: x.commissionedBy, status: x.status, calendarDays: v.calendarDays, workingDays: v.workingDays, contracts: x.contracts.length, reworkCount: v.reworkCount };
+      }),
+    },
     applicant: spans(cal, [...stops('supplement'), ...noticeWaits]),
     specialProcedures: spans(cal, stops('specialProcedure')),
     calendarDays: Math.floor((end - s.startedAt) / DAY_MS),
     targetTotalDays: app.snapshot.targetTotalDays,
+    forecast: forecast(app, now),
   };
 }
 
@@ -179,6 +255,8 @@ export function viewApplication(app: Application, now: number) {
       };
     }),
     alongside: app.snapshot.alongside.map((m) => viewMatter(app, s.matters[m.code]!, now)),
+    zone: app.state.events[0]?.data?.zone ?? null,
+    services: Object.values(s.services).map((x) => viewService(app, x, now)),
     accounting: accounting(app, now),
     calendarYears: s.calendars.map((c) => c.year),
     events: s.events.map((e) => ({ ...e, at: iso(e.at)! })),

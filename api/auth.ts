@@ -13,7 +13,7 @@ export const principalSchema = z.object({
   token: z.string().min(16, 'tokens must be at least 16 characters'),
   id: z.string().min(1),
   name: z.string().min(1).optional(),
-  role: z.enum(['applicant', 'agent', 'officer', 'supervisor', 'integrator', 'admin']),
+  role: z.enum(['applicant', 'agent', 'officer', 'supervisor', 'integrator', 'admin', 'provider']),
   /** Officers: their department code. */
   department: z.string().min(1).optional(),
   /** Agents (帮代办): the applicant ids that delegated to them. */
@@ -76,9 +76,10 @@ export function actorOf(p: Principal, onBehalfOf?: string): Actor {
   return { id: p.id, role: p.role, ...(p.department ? { department: p.department } : {}) };
 }
 
-/** May this principal see an application of `applicantId`? */
-export function canSee(p: Principal, applicantId: string): boolean {
-  if (p.role === 'applicant') return p.id === applicantId;
-  if (p.role === 'agent') return p.applicants.includes(applicantId);
+/** May this principal see an application? Providers see the ones they hold a contract on. */
+export function canSee(p: Principal, app: { applicant: { id: string }; services: { contracts: { provider: string }[] }[] }): boolean {
+  if (p.role === 'applicant') return p.id === app.applicant.id;
+  if (p.role === 'agent') return p.applicants.includes(app.applicant.id);
+  if (p.role === 'provider') return app.services.some((s) => s.contracts.some((c) => c.provider === p.id));
   return true;
 }

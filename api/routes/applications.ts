@@ -9,6 +9,9 @@ import { applicationWorkflow } from '../../workflows';
 import {
   acceptSchema,
   approveSchema,
+  chooseProviderSchema,
+  deliverSchema,
+  replaceProviderSchema,
   endSpecialProcedureSchema,
   escalateSchema,
   extendSchema,
@@ -24,6 +27,10 @@ import type { ApplicationView } from '../../workflows/domain/view';
 import {
   acceptUpdate,
   approveUpdate,
+  chooseProviderUpdate,
+  deliverUpdate,
+  replaceProviderUpdate,
+  reviewDeliverableUpdate,
   endSpecialProcedureUpdate,
   escalateSignal,
   extendUpdate,
@@ -46,11 +53,18 @@ export const startApplicationSchema = z.object({
   projectName: z.string().trim().min(1, 'name the project').max(200),
   applicant: z.object({ id: z.string().min(1), name: z.string().trim().min(1) }).optional(),
   materials: z.array(z.string().min(1)).default([]),
+  /** Development zone code, when the project lies in one with regional assessments (区域评估). */
+  zone: z.string().min(1).optional(),
 });
 
 const idParams = z.object({ id: z.string().regex(/^app-[0-9a-f-]{36}$/, 'must be an application id such as app-…') });
 const matterParams = idParams.extend({ code: z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'must be a matter code such as LY01') });
 const stageParams = idParams.extend({ stage: z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'must be a stage code such as S1') });
+
+const reviewBodySchema = z.discriminatedUnion('decision', [
+  z.object({ decision: z.literal('accept'), note: z.string().default('') }),
+  z.object({ decision: z.literal('return'), reasons: z.array(z.string().trim().min(1)).min(1, 'a returned deliverable lists the reasons for rework') }),
+]);
 
 const decisionBodySchema = z.discriminatedUnion('decision', [
   approveSchema.omit({ actor: true, matter: true }).extend({ decision: z.literal('approve') }),
@@ -82,7 +96,7 @@ export function applicationsRouter({ client, catalogue, taskQueue }: Application
   /** The application as the caller may see it; 403 for another applicant's. */
   async function visible(p: Principal, id: string): Promise<ApplicationView> {
     const view = await handle(id).query(statusQuery, { asOf: Date.now() });
-    if (!canSee(p, view.applicant.id)) {
+    if (!canSee(p, view)) {
       throw new HttpProblem(403, 'Forbidden', `application ${id} belongs to another applicant`);
     }
     return view;
@@ -109,11 +123,15 @@ export function applicationsRouter({ client, catalogue, taskQueue }: Application
     } else if (p.role === 'agent' && !p.applicants.includes(applicant.id)) {
       throw new HttpProblem(403, 'Forbidden', `agent ${p.id} holds no delegation from applicant ${applicant.id}`);
     }
+    const zone = body.zone === undefined ? null : catalogue.zones.find((z) => z.code === body.zone);
+    if (zone === undefined) {
+      throw new HttpProblem(400, 'Invalid request', `body.zone: unknown zone ${body.zone}; published: ${catalogue.zones.map((z) => z.code).join(', ')}`);
+    }
     const applicationId = `app-${randomUUID()}`;
     await client.workflow.start(applicationWorkflow, {
       taskQueue,
       workflowId: applicationId,
-      args: [{ applicationId, projectName: body.projectName, applicant, snapshot, materials: [...new Set(body.materials)] }],
+      args: [{ applicationId, projectName: body.projectName, applicant, snapshot, materials: [...new Set(body.materials)], zone }],
     });
     res
       .status(201)
@@ -145,6 +163,41 @@ export function applicationsRouter({ client, catalogue, taskQueue }: Application
     const { id, actor } = await applicantActor(req, principalOf(res), 'withdraw an application');
     const body = parse(withdrawSchema.omit({ actor: true }), req.body, 'body');
     res.json(await update(id, withdrawUpdate, { actor, ...body }));
+  });
+
+  // ---- intermediary services ----
+
+  const serviceParams = idParams.extend({ type: z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'must be a service type code such as EIA_REPORT') });
+
+  r.post('/applications/:id/services/:type/contract', async (req, res) => {
+    const { id, actor } = await applicantActor(req, principalOf(res), 'choose an intermediary');
+    const { type } = parse(serviceParams, req.params, 'path');
+    const body = parse(chooseProviderSchema.pick({ selection: true }), req.body, 'body');
+    res.json(await update(id, chooseProviderUpdate, { actor, serviceType: type, ...body }));
+  });
+
+  r.post('/applications/:id/services/:type/replace', async (req, res) => {
+    const { id, actor } = await applicantActor(req, principalOf(res), 'replace an intermediary');
+    const { type } = parse(serviceParams, req.params, 'path');
+    const body = parse(replaceProviderSchema.pick({ selection: true, reason: true }), req.body, 'body');
+    res.json(await update(id, replaceProviderUpdate, { actor, serviceType: type, ...body }));
+  });
+
+  r.post('/applications/:id/services/:type/delivery', async (req, res) => {
+    const p = principalOf(res);
+    requireRole(p, ['provider', 'applicant', 'agent'], 'deliver an intermediary report');
+    const { id, type } = parse(serviceParams, req.params, 'path');
+    const body = parse(deliverSchema.pick({ note: true }), req.body ?? {}, 'body');
+    const actor = p.role === 'provider' ? actorOf(p) : (await applicantActor(req, p, 'deliver an intermediary report')).actor;
+    res.json(await update(id, deliverUpdate, { actor, serviceType: type, ...body }));
+  });
+
+  r.post('/applications/:id/services/:type/review', async (req, res) => {
+    const p = principalOf(res);
+    requireRole(p, ['officer'], 'review an intermediary deliverable');
+    const { id, type } = parse(serviceParams, req.params, 'path');
+    const body = parse(reviewBodySchema, req.body, 'body');
+    res.json(await update(id, reviewDeliverableUpdate, { actor: actorOf(p), serviceType: type, ...body }));
   });
 
   // ---- officer actions: the workflow's validators check department, state and rules ----

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Catalogue } from '../../definitions/loader';
 import { isoDate } from '../../definitions/schema';
 import { buildCalendar, dueDate } from '../../workflows/domain/calendar';
+import { shanghaiDate } from '../../workflows/domain/time';
 import { parse } from '../validate';
 
 export const dueQuerySchema = z.object({
@@ -39,6 +40,28 @@ export function catalogueRouter(catalogue: Catalogue): Router {
         alongside: p.alongside.map((m) => m.code),
       })),
     });
+  });
+
+  /** The intermediary supermarket (中介服务超市): providers, what each is qualified for, until when, and its committed days. */
+  r.get('/catalogue/providers', (req, res) => {
+    const q = parse(z.object({ serviceType: z.string().optional(), on: isoDate.optional() }), req.query, 'query');
+    const on = q.on ?? shanghaiDate(Date.now());
+    res.json({
+      on,
+      serviceTypes: catalogue.serviceTypes,
+      providers: catalogue.providers
+        .filter((p) => !q.serviceType || p.qualifications.some((x) => x.serviceType === q.serviceType))
+        .map((p) => ({
+          ...p,
+          qualifications: p.qualifications
+            .filter((x) => !q.serviceType || x.serviceType === q.serviceType)
+            .map((x) => ({ ...x, valid: x.validUntil >= on })),
+        })),
+    });
+  });
+
+  r.get('/catalogue/zones', (_req, res) => {
+    res.json({ zones: catalogue.zones });
   });
 
   return r;

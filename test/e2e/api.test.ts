@@ -126,3 +126,36 @@ describe('HTTP actions of officers, applicants, agents and the supervision offic
     expect((await call('POST', `/applications/${id}/materials`, TOKENS.otherApplicant, { items: ['M_EIA_DOCUMENT'] })).status).toBe(403);
   });
 });
+
+describe('HTTP intermediary services', () => {
+  const { call } = apiSuite(`${TASK_QUEUE}-3`);
+
+  it('lists qualified providers, contracts one, takes its delivery from the provider and starts the matter on acceptance', async () => {
+    const providers = await call('GET', '/catalogue/providers?serviceType=EIA_REPORT&on=2027-01-15');
+    expect(providers.body.providers.map((p: any) => [p.code, p.qualifications[0].valid])).toEqual([
+      ['P_GREEN_ENV', true],
+      ['P_HUAZHONG_ENV', false],
+    ]);
+    const unknownZone = await call('POST', '/applications', TOKENS.applicant, { processCode: 'GOV_INVESTMENT', projectName: 'x', zone: 'NOPE' });
+    expect(unknownZone.body.detail).toMatch(/^body\.zone: unknown zone NOPE; published: LYEDZ/);
+
+    const materials = allMaterials('GOV_INVESTMENT').filter((m) => m !== 'M_EIA_DOCUMENT');
+    const id = (await call('POST', '/applications', TOKENS.applicant, { processCode: 'GOV_INVESTMENT', projectName: '智能制造产业园', materials })).body.applicationId;
+    expect((await call('GET', `/applications/${id}`, TOKENS.providerGreen)).status).toBe(403); // no contract yet
+
+    const badSelection = await call('POST', `/applications/${id}/services/EIA_REPORT/contract`, TOKENS.applicant, { selection: { method: 'lottery' } });
+    expect(badSelection.body.errors[0].field).toBe('body.selection.method');
+    const contracted = await call('POST', `/applications/${id}/services/EIA_REPORT/contract`, TOKENS.applicant, { selection: { method: 'direct', provider: 'P_GREEN_ENV' } });
+    expect(contracted.status).toBe(200);
+    expect(contracted.body.services.find((s: any) => s.serviceType === 'EIA_REPORT').status).toBe('contracted');
+
+    const delivered = await call('POST', `/applications/${id}/services/EIA_REPORT/delivery`, TOKENS.providerGreen, { note: '报告书' });
+    expect(delivered.status).toBe(200);
+    const wrongReviewer = await call('POST', `/applications/${id}/services/EIA_REPORT/review`, officerToken('DRC'), { decision: 'accept' });
+    expect(wrongReviewer).toMatchObject({ status: 403, body: { code: 'WRONG_DEPARTMENT' } });
+    const accepted = await call('POST', `/applications/${id}/services/EIA_REPORT/review`, officerToken('EEB'), { decision: 'accept' });
+    const ly07 = accepted.body.stages[0].matters.find((m: any) => m.code === 'LY07');
+    expect(ly07.status).toBe('inProgress');
+    expect(accepted.body.accounting.intermediary.services.find((s: any) => s.serviceType === 'EIA_REPORT')).toMatchObject({ commissionedBy: 'owner', contracts: 1 });
+  });
+});

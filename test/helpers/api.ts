@@ -13,6 +13,7 @@ export const TOKENS = {
   supervisor: 'tok-supervisor-sup-01-xxx',
   integrator: 'tok-integrator-platform-x',
   admin: 'tok-admin-xxxxxxxxxxxxxxxx',
+  providerGreen: 'tok-provider-green-env-xx',
 } as const;
 export const officerToken = (dept: string) => `tok-officer-${dept.toLowerCase()}-xxxxxxxx`;
 
@@ -23,6 +24,7 @@ export const principals = principalRegistry([
   { token: TOKENS.supervisor, id: 'sup-01', role: 'supervisor', department: 'SUP' },
   { token: TOKENS.integrator, id: 'provincial-platform', role: 'integrator' },
   { token: TOKENS.admin, id: 'admin', role: 'admin' },
+  { token: TOKENS.providerGreen, id: 'P_GREEN_ENV', name: '绿源环境科技有限公司', role: 'provider' },
   ...catalogue.departments.map((d) => ({ token: officerToken(d.code), id: `officer-${d.code.toLowerCase()}`, role: 'officer' as const, department: d.code })),
 ]);
 

@@ -1,5 +1,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { ProjectionActivities } from '../activities/projection';
+import { projectionBatch } from './domain/projection';
 import { Application } from './domain/application';
 import { ActionRefused } from './domain/errors';
 import type { ApplicationInput, Outcome } from './domain/types';
@@ -18,6 +20,7 @@ import {
   publishCalendarSignal,
   rejectUpdate,
   startSpecialProcedureUpdate,
+  projectionQuery,
   statusQuery,
   supervisionRefusalQuery,
   supplementUpdate,
@@ -35,6 +38,15 @@ function refusing<T>(f: () => T): T {
     throw e;
   }
 }
+
+/**
+ * The read model is a projection: retried without limit (PostgreSQL may be down for a while;
+ * the workflow goes on and the projection catches up), each write small and idempotent.
+ */
+const { projectApplication } = proxyActivities<ProjectionActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
 
 /**
  * One application's run through its process: four stages in order, matters in parallel,
@@ -76,6 +88,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
     );
 
   setHandler(statusQuery, (q) => viewApplication(app, Math.max(Date.now(), q?.asOf ?? 0)));
+  setHandler(projectionQuery, () => projectionBatch(app, Date.now(), 0));
   setHandler(supervisionRefusalQuery, ({ actor, matter }) => app.supervisionRefusal(actor, matter));
 
   matterUpdate(acceptUpdate, (a) => app.checkAccept(a), (a, now) => app.accept(a, now));
@@ -106,6 +119,9 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
     dirty = true;
   });
 
+  // Since this patch every change is projected to the read model; older histories ran without.
+  const projection = patched('read-model-projection') ? projectChanges(app, () => app.ended) : Promise.resolve();
+
   app.advance(Date.now());
   while (!app.ended) {
     const next = app.nextWakeAt(Date.now());
@@ -114,5 +130,21 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
     else await condition(() => dirty, Math.max(1, next - Date.now()));
     app.advance(Date.now());
   }
+  await projection;
   return app.state.outcome!;
+}
+
+/**
+ * Hands the read model the latest state whenever there are events it has not seen, one batch
+ * at a time: a burst of changes becomes one write. Returns once the final state is written.
+ */
+async function projectChanges(app: Application, ended: () => boolean): Promise<void> {
+  let projected = 0;
+  for (;;) {
+    await condition(() => app.state.events.length > projected || ended());
+    if (app.state.events.length === projected) return;
+    const batch = projectionBatch(app, Date.now(), projected);
+    await projectApplication(batch);
+    projected = batch.application.seq;
+  }
 }

@@ -19,6 +19,7 @@ import type {
   WithdrawInput,
 } from './domain/actions';
 import type { ApplicationView, MatterView } from './domain/view';
+import type { ProjectionBatch } from './domain/projection';
 
 /** Every message of the application workflow; the API imports these, so each has one name. */
 /**
@@ -26,6 +27,8 @@ import type { ApplicationView, MatterView } from './domain/view';
  * their own `asOf` (epoch ms) to get working days used and left as of now.
  */
 export const statusQuery = defineQuery<ApplicationView, [{ asOf?: number }?]>('status');
+/** Everything the read model holds of this application, to rebuild the projection from the workflow. */
+export const projectionQuery = defineQuery<ProjectionBatch>('projection');
 /** Why a supervision signal would be ignored, so the API can answer 4xx before sending it. */
 export const supervisionRefusalQuery = defineQuery<string | null, [{ actor: UrgeInput['actor']; matter: string }]>('supervisionRefusal');
 

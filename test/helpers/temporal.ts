@@ -4,6 +4,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadCatalogue, snapshotFor } from '../../definitions/loader';
 import type { Actor, ApplicationInput } from '../../workflows/domain/types';
+import type { ProjectionActivities } from '../../activities/projection';
+import type { ProjectionBatch } from '../../workflows/domain/projection';
 
 export const TOOLS_BIN = path.resolve(__dirname, '..', '..', '.tools', 'bin');
 
@@ -44,12 +46,28 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   return bundle;
 }
 
-export async function testWorker(env: TestWorkflowEnvironment, taskQueue: string): Promise<Worker> {
+/**
+ * A read-model writer that keeps batches in memory, for workflow tests that are not about
+ * PostgreSQL (the real writer is tested against a real server in test/db and test/e2e).
+ */
+export function memoryProjection(): ProjectionActivities & { batches: ProjectionBatch[] } {
+  const batches: ProjectionBatch[] = [];
+  return {
+    batches,
+    async projectApplication(batch) {
+      batches.push(batch);
+      return { applied: true };
+    },
+  };
+}
+
+export async function testWorker(env: TestWorkflowEnvironment, taskQueue: string, activities: ProjectionActivities = memoryProjection()): Promise<Worker> {
   return Worker.create({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: await workflowBundle(),
+    activities,
   });
 }
 

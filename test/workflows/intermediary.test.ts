@@ -126,7 +126,7 @@ describe('intermediary services on their own clocks (time-skipping, March–Apri
     expect(acc.governmentCommissioned.calendarDays).toBe(46);
     expect(acc.all.calendarDays).toBe(46);
     await approveRunning(h);
-    await recordHistory(h, 'intermediary');
+    await recordHistory(h, 'intermediary-v2');
   });
 
   it('refuses a provider whose qualification has expired', async () => {

@@ -58,6 +58,17 @@ function checkBatch(batch: ProjectionBatch): void {
   if (foreign) throw new InvalidProjectionBatchError(applicationId, `holds a row of application ${foreign.applicationId}`);
   const ahead = batch.events.find((e) => e.seq < 1 || e.seq > seq);
   if (ahead) throw new InvalidProjectionBatchError(applicationId, `event seq ${ahead.seq} is outside 1..${seq}`);
+  const repeated = firstRepeat(batch.matters.map((m) => m.code)) ?? firstRepeat(batch.services.map((s) => s.contractId));
+  if (repeated !== undefined) throw new InvalidProjectionBatchError(applicationId, `holds ${repeated} twice`);
+}
+
+function firstRepeat(keys: string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const k of keys) {
+    if (seen.has(k)) return k;
+    seen.add(k);
+  }
+  return undefined;
 }
 
 /**
@@ -114,48 +125,91 @@ async function upsertApplication(client: PoolClient, batch: ProjectionBatch): Pr
   return rowCount === 1;
 }
 
-/** The batch holds every matter of the application, so the stored set is replaced, not merged. */
+/** A projected column: its name in the table, its key in the batch row, its SQL type. */
+interface Column {
+  name: string;
+  key: string;
+  type: string;
+}
+
+const MATTER_COLUMNS: Column[] = [
+  { name: 'code', key: 'code', type: 'text' },
+  { name: 'name', key: 'name', type: 'text' },
+  { name: 'stage', key: 'stage', type: 'text' },
+  { name: 'department', key: 'department', type: 'text' },
+  { name: 'process_code', key: 'processCode', type: 'text' },
+  { name: 'milestone', key: 'milestone', type: 'boolean' },
+  { name: 'status', key: 'status', type: 'text' },
+  { name: 'level', key: 'level', type: 'text' },
+  { name: 'received_at', key: 'receivedAt', type: 'timestamptz' },
+  { name: 'accepted_at', key: 'acceptedAt', type: 'timestamptz' },
+  { name: 'due_on', key: 'dueOn', type: 'date' },
+  { name: 'due_at', key: 'dueAt', type: 'timestamptz' },
+  { name: 'time_limit_days', key: 'timeLimitDays', type: 'integer' },
+  { name: 'working_days_used', key: 'workingDaysUsed', type: 'integer' },
+  { name: 'decided_at', key: 'decidedAt', type: 'timestamptz' },
+  { name: 'decision', key: 'decision', type: 'text' },
+  { name: 'on_time', key: 'onTime', type: 'boolean' },
+  { name: 'supplement_count', key: 'supplementCount', type: 'integer' },
+  { name: 'special_procedure_count', key: 'specialProcedureCount', type: 'integer' },
+  { name: 'urge_count', key: 'urgeCount', type: 'integer' },
+  { name: 'extended', key: 'extended', type: 'boolean' },
+  { name: 'overdue_since', key: 'overdueSince', type: 'timestamptz' },
+];
+
+const SERVICE_COLUMNS: Column[] = [
+  { name: 'contract_id', key: 'contractId', type: 'text' },
+  { name: 'service_type', key: 'serviceType', type: 'text' },
+  { name: 'matters', key: 'matters', type: 'text[]' },
+  { name: 'provider_code', key: 'providerCode', type: 'text' },
+  { name: 'regulator', key: 'regulator', type: 'text' },
+  { name: 'commissioned_by', key: 'commissionedBy', type: 'text' },
+  { name: 'selection', key: 'selection', type: 'text' },
+  { name: 'status', key: 'status', type: 'text' },
+  { name: 'level', key: 'level', type: 'text' },
+  { name: 'contracted_at', key: 'contractedAt', type: 'timestamptz' },
+  { name: 'committed_days', key: 'committedDays', type: 'integer' },
+  { name: 'day_kind', key: 'dayKind', type: 'text' },
+  { name: 'due_on', key: 'dueOn', type: 'date' },
+  { name: 'delivered_at', key: 'deliveredAt', type: 'timestamptz' },
+  { name: 'accepted_at', key: 'acceptedAt', type: 'timestamptz' },
+  { name: 'closed_at', key: 'closedAt', type: 'timestamptz' },
+  { name: 'rework_count', key: 'reworkCount', type: 'integer' },
+  { name: 'calendar_days', key: 'calendarDays', type: 'integer' },
+  { name: 'on_time', key: 'onTime', type: 'boolean' },
+];
+
+/**
+ * Inserts the batch's rows of one application and updates stored ones only where a value
+ * changed: a batch usually changes one matter of thirty, and rewriting the other twenty-nine
+ * would leave dead rows and index entries behind on every workflow step.
+ */
+function upsertSql(table: string, key: string, columns: Column[]): string {
+  const changing = columns.filter((c) => c.name !== key);
+  return `INSERT INTO ${table} AS t (application_id, ${columns.map((c) => c.name).join(', ')})
+     SELECT $1, ${columns.map((c) => `r."${c.key}"`).join(', ')}
+     FROM jsonb_to_recordset($2::jsonb) AS r(${columns.map((c) => `"${c.key}" ${c.type}`).join(', ')})
+     ON CONFLICT (application_id, ${key}) DO UPDATE SET ${changing.map((c) => `${c.name} = EXCLUDED.${c.name}`).join(', ')}
+     WHERE (${changing.map((c) => `t.${c.name}`).join(', ')}) IS DISTINCT FROM (${changing.map((c) => `EXCLUDED.${c.name}`).join(', ')})`;
+}
+
+const UPSERT_MATTERS = upsertSql('matters', 'code', MATTER_COLUMNS);
+const UPSERT_SERVICES = upsertSql('services', 'contract_id', SERVICE_COLUMNS);
+
+/** The batch holds every matter of the application, so a stored matter it lacks is deleted. */
 async function replaceMatters(client: PoolClient, applicationId: string, processCode: string, matters: MatterRow[]): Promise<void> {
-  await client.query('DELETE FROM matters WHERE application_id = $1', [applicationId]);
+  await client.query('DELETE FROM matters WHERE application_id = $1 AND code <> ALL ($2::text[])', [applicationId, matters.map((m) => m.code)]);
   if (matters.length === 0) return;
-  await client.query(
-    `INSERT INTO matters (
-       application_id, code, name, stage, department, process_code, milestone, status, level,
-       received_at, accepted_at, due_on, due_at, time_limit_days, working_days_used, decided_at,
-       decision, on_time, supplement_count, special_procedure_count, urge_count, extended, overdue_since)
-     SELECT $1, m.code, m.name, m.stage, m.department, $2, m.milestone, m.status, m.level,
-       m."receivedAt", m."acceptedAt", m."dueOn", m."dueAt", m."timeLimitDays", m."workingDaysUsed", m."decidedAt",
-       m.decision, m."onTime", m."supplementCount", m."specialProcedureCount", m."urgeCount", m.extended, m."overdueSince"
-     FROM jsonb_to_recordset($3::jsonb) AS m(
-       code text, name text, stage text, department text, milestone boolean, status text, level text,
-       "receivedAt" timestamptz, "acceptedAt" timestamptz, "dueOn" date, "dueAt" timestamptz,
-       "timeLimitDays" integer, "workingDaysUsed" integer, "decidedAt" timestamptz, decision text,
-       "onTime" boolean, "supplementCount" integer, "specialProcedureCount" integer, "urgeCount" integer,
-       extended boolean, "overdueSince" timestamptz)`,
-    [applicationId, processCode, JSON.stringify(matters)],
-  );
+  await client.query(UPSERT_MATTERS, [applicationId, JSON.stringify(matters.map((m) => ({ ...m, processCode })))]);
 }
 
 async function replaceServices(client: PoolClient, applicationId: string, services: ServiceRow[]): Promise<void> {
-  await client.query('DELETE FROM services WHERE application_id = $1', [applicationId]);
+  await client.query('DELETE FROM services WHERE application_id = $1 AND contract_id <> ALL ($2::text[])', [
+    applicationId,
+    services.map((s) => s.contractId),
+  ]);
   if (services.length === 0) return;
-  await client.query(
-    `INSERT INTO services (
-       application_id, contract_id, service_type, matters, provider_code, regulator, commissioned_by,
-       selection, status, level, contracted_at, committed_days, day_kind, due_on, delivered_at,
-       accepted_at, closed_at, rework_count, calendar_days, on_time)
-     SELECT $1, s."contractId", s."serviceType", ARRAY(SELECT jsonb_array_elements_text(s.matters)),
-       s."providerCode", s.regulator, s."commissionedBy", s.selection, s.status, s.level, s."contractedAt",
-       s."committedDays", s."dayKind", s."dueOn", s."deliveredAt", s."acceptedAt", s."closedAt",
-       s."reworkCount", s."calendarDays", s."onTime"
-     FROM jsonb_to_recordset($2::jsonb) AS s(
-       "contractId" text, "serviceType" text, matters jsonb, "providerCode" text, regulator text,
-       "commissionedBy" text, selection text, status text, level text, "contractedAt" timestamptz,
-       "committedDays" integer, "dayKind" text, "dueOn" date, "deliveredAt" timestamptz,
-       "acceptedAt" timestamptz, "closedAt" timestamptz, "reworkCount" integer, "calendarDays" integer,
-       "onTime" boolean)`,
-    [applicationId, JSON.stringify(services)],
-  );
+  await client.query(UPSERT_SERVICES, [applicationId, JSON.stringify(services)]);
 }
 
 /** What a webhook receiver gets for one event; `id` is also the X-Event-Id header. */
@@ -192,7 +246,8 @@ function webhookBody(e: EventRow): WebhookEventBody {
 }
 
 /**
- * Appends the events the table lacks and, in the same statement, queues each newly stored one
+ * Appends the events the table lacks, each with its matter's department (matters are stored
+ * first in the transaction), and, in the same statement, queues each newly stored one
  * for the active subscriptions to its kind; an event stored before is neither stored nor
  * announced again.
  */
@@ -203,8 +258,10 @@ async function insertEvents(client: PoolClient, applicationId: string, events: E
        SELECT * FROM jsonb_to_recordset($2::jsonb) AS e(
          seq integer, at timestamptz, kind text, actor text, matter text, stage text, reason text, data jsonb, body jsonb)
      ), inserted AS (
-       INSERT INTO events (application_id, seq, at, kind, actor, matter, stage, reason, data)
-       SELECT $1, seq, at, kind, actor, matter, stage, reason, data FROM batch
+       INSERT INTO events (application_id, seq, at, kind, actor, matter, stage, reason, data, department)
+       SELECT $1, b.seq, b.at, b.kind, b.actor, b.matter, b.stage, b.reason, b.data,
+         (SELECT m.department FROM matters m WHERE m.application_id = $1 AND m.code = b.matter)
+       FROM batch b
        ON CONFLICT (application_id, seq) DO NOTHING
        RETURNING seq, kind
      )

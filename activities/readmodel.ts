@@ -36,6 +36,9 @@ export const OPEN_STATUSES = ['inProgress', 'suspended', 'intake', 'waitingPrere
 export const ALERT_LEVELS = ['warning', 'overdue', 'departmentHead', 'supervisionOffice', 'leadership'] as const;
 export type AlertLevel = (typeof ALERT_LEVELS)[number];
 
+/** matters.severity of each alert level, as the migration's generated column computes it (1 = most severe). */
+const SEVERITY: Record<AlertLevel, number> = { leadership: 1, supervisionOffice: 2, departmentHead: 3, overdue: 4, warning: 5 };
+
 // The partial indexes of 001_read_model.sql are used only when a query repeats their predicate
 // as literal SQL (a bound parameter cannot prove it), so these are spelled out, not parameters.
 const OPEN_SQL = `m.status IN ('inProgress', 'suspended', 'intake', 'waitingPrerequisites')`;
@@ -231,7 +234,8 @@ export function alertsQuery(q: AlertsQuery): SqlQuery {
   };
   if (q.department !== undefined) where.push(`m.department = ${bind(q.department)}`);
   if (q.stage !== undefined) where.push(`m.stage = ${bind(q.stage)}`);
-  if (q.level !== undefined) where.push(`m.level = ${bind(q.level)}`);
+  // By severity rather than level: the same rows, but an equality on the alert indexes' leading sort column.
+  if (q.level !== undefined) where.push(`m.severity = ${bind(SEVERITY[q.level])}::smallint`);
   if (q.processCode !== undefined) where.push(`m.process_code = ${bind(q.processCode)}`);
   if (q.from !== undefined) where.push(`m.alert_at >= ${bind(dayStart('from', q.from))}::timestamptz`);
   if (q.to !== undefined) where.push(`m.alert_at < ${bind(dayEnd('to', q.to))}::timestamptz`);
@@ -327,7 +331,7 @@ export interface ScorecardRow {
   withSupplement: number;
   /** withSupplement ÷ decided; null when nothing was decided. */
   supplementRate: number | null;
-  /** Events of kind 'urged' (督办) in the period on the department's matters. */
+  /** Events of kind 'urged' (督办) in the period on the department's matters (events.department, copied from the matter). */
   urges: number;
 }
 
@@ -374,12 +378,11 @@ export async function scorecards(pool: Pool, q: ScorecardQuery): Promise<Scoreca
          AND ($3::text IS NULL OR department = $3)
        GROUP BY department
      ), urges AS (
-       SELECT m.department, count(*)::int AS urges
-       FROM events e
-       JOIN matters m ON m.application_id = e.application_id AND m.code = e.matter
-       WHERE e.kind = 'urged' AND e.at >= $1::timestamptz AND e.at < $2::timestamptz
-         AND ($3::text IS NULL OR m.department = $3)
-       GROUP BY m.department
+       SELECT department, count(*)::int AS urges
+       FROM events
+       WHERE kind = 'urged' AND at >= $1::timestamptz AND at < $2::timestamptz AND department IS NOT NULL
+         AND ($3::text IS NULL OR department = $3)
+       GROUP BY department
      )
      SELECT department,
        COALESCE(d.decided, 0) AS decided, COALESCE(d.decided_with_due, 0) AS decided_with_due,

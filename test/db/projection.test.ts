@@ -78,6 +78,37 @@ describe('projectApplication', () => {
     expect(state.events.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
   });
 
+  it('rewrites only the matters whose values changed', async () => {
+    const id = 'A-diff';
+    const matters = [matterRow(id, 'LY01'), matterRow(id, 'LY02'), matterRow(id, 'LY03')];
+    await project(batch(applicationRow(id, { seq: 1 }), { matters }));
+    const versions = async () =>
+      Object.fromEntries(
+        (await db.pool.query<{ code: string; xmin: string }>('SELECT code, xmin::text FROM matters WHERE application_id = $1', [id])).rows.map((r) => [r.code, r.xmin]),
+      );
+    const before = await versions();
+    await project(batch(applicationRow(id, { seq: 2 }), { matters: [matters[0]!, { ...matters[1]!, level: 'warning' }] }));
+    const after = await versions();
+    expect(after.LY01).toBe(before.LY01);
+    expect(after.LY02).not.toBe(before.LY02);
+    expect(Object.keys(after).sort()).toEqual(['LY01', 'LY02']);
+  });
+
+  it('stores the department of the matter an event is about', async () => {
+    const id = 'A-dept';
+    await project(
+      batch(applicationRow(id, { seq: 2 }), {
+        matters: [matterRow(id, 'GH01', { department: 'NRP' })],
+        events: [eventRow(id, 1, { kind: 'submitted' }), eventRow(id, 2, { kind: 'urged', matter: 'GH01' })],
+      }),
+    );
+    const { rows } = await db.pool.query('SELECT seq, department FROM events WHERE application_id = $1 ORDER BY seq', [id]);
+    expect(rows).toEqual([
+      { seq: 1, department: null },
+      { seq: 2, department: 'NRP' },
+    ]);
+  });
+
   it('ignores a replayed batch and an older one, leaving every row as it was', async () => {
     const id = 'A-replay';
     await createSubscription(db.pool, { clientId: 'integrator-1', url: 'http://127.0.0.1:9/hook', eventTypes: ['*'] });
@@ -177,10 +208,12 @@ describe('projectApplication', () => {
     expect(rows[0]!.n).toBe(60);
   });
 
-  it('refuses a batch holding rows of another application', async () => {
+  it('refuses a batch holding rows of another application or a matter twice', async () => {
     const b = batch(applicationRow('A-bad', { seq: 1 }), { matters: [matterRow('A-other', 'LY01')] });
     await expect(project(b)).rejects.toBeInstanceOf(InvalidProjectionBatchError);
     const { rows } = await db.pool.query(`SELECT 1 FROM applications WHERE application_id = 'A-bad'`);
     expect(rows).toEqual([]);
+    const twice = batch(applicationRow('A-bad', { seq: 1 }), { matters: [matterRow('A-bad', 'LY01'), matterRow('A-bad', 'LY01')] });
+    await expect(project(twice)).rejects.toThrow(/LY01 twice/);
   });
 });

@@ -1,24 +1,27 @@
 import { Client, Connection } from '@temporalio/client';
+import { createPool } from '../activities/db/pool';
 import { loadCatalogue } from '../definitions/loader';
 import { loadConfig } from '../worker/config';
 import { createApi } from './app';
 import { loadPrincipals } from './auth';
+import { CatalogueHolder } from './catalogue-holder';
 
 async function main() {
   const config = loadConfig();
   if (!config.API_TOKENS_FILE) throw new Error('API_TOKENS_FILE is not set: the API needs a principals file (see README)');
-  const catalogue = loadCatalogue(config.DEFINITIONS_DIR);
+  const catalogue = new CatalogueHolder(loadCatalogue(config.DEFINITIONS_DIR), config.DEFINITIONS_DIR);
   const principals = loadPrincipals(config.API_TOKENS_FILE);
-  // Lazy: the API starts even while Temporal is still coming up; /health says when it is reachable.
+  // Lazy: the API starts even while Temporal or PostgreSQL is still coming up; /ready says when both are.
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const app = createApi({ client, catalogue, taskQueue: config.TASK_QUEUE, principals });
+  const pool = createPool(config.DATABASE_URL, { applicationName: 'approvals-api' });
+  const app = createApi({ client, pool, catalogue, taskQueue: config.TASK_QUEUE, principals, definitionsDir: config.DEFINITIONS_DIR });
   const server = app.listen(config.PORT, config.HOST, () => {
-    console.log(`api: listening on http://${config.HOST}:${config.PORT} (catalogue ${catalogue.hash.slice(0, 12)})`);
+    console.log(`api: listening on http://${config.HOST}:${config.PORT} (catalogue ${catalogue.current.hash.slice(0, 12)}; docs at /docs)`);
   });
   const stop = () => {
     server.close(() => {
-      void connection.close().finally(() => process.exit(0));
+      void Promise.allSettled([connection.close(), pool.end()]).finally(() => process.exit(0));
     });
   };
   process.on('SIGINT', stop);

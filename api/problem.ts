@@ -3,6 +3,9 @@ import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFo
 import type { ErrorRequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { CalendarRangeError } from '../workflows/domain/calendar';
+import { InvalidQueryError } from '../activities/readmodel';
+import { InvalidSubscriptionError } from '../activities/webhooks';
+import { DefinitionError } from '../definitions/loader';
 import { isRefusalCode, REFUSAL_HTTP_STATUS } from '../workflows/domain/errors';
 import { InvalidDateError } from '../workflows/domain/time';
 
@@ -41,6 +44,10 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   }
   if (err instanceof WorkflowNotFoundError) return sendProblem(res, 404, 'Not found', 'no application with this id');
   if (err instanceof WorkflowExecutionAlreadyStartedError) return sendProblem(res, 409, 'Conflict', 'an application with this id already exists');
+  if (err instanceof InvalidQueryError || err instanceof InvalidSubscriptionError) {
+    return sendProblem(res, 400, 'Invalid request', err.message);
+  }
+  if (err instanceof DefinitionError) return sendProblem(res, 422, 'Invalid definitions', err.message, { file: err.file, at: err.at, rule: err.rule });
   if (err instanceof CalendarRangeError || err instanceof InvalidDateError) return sendProblem(res, 422, 'Outside the calendar', err.message);
   if (err && typeof err === 'object' && 'type' in err && (err as { type: unknown }).type === 'entity.parse.failed') {
     return sendProblem(res, 400, 'Invalid JSON', 'the request body is not valid JSON');

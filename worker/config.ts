@@ -10,6 +10,8 @@ export const configSchema = z.object({
   TASK_QUEUE: z.string().min(1).default('approvals'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** The read model's PostgreSQL; the default is the local server scripts/postgres.sh runs. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').default('postgres://postgres@127.0.0.1:5433/approvals'),
   /** A catalogue other than the one shipped in definitions/data. */
   DEFINITIONS_DIR: z.string().min(1).optional(),
   /** JSON file of API principals with their bearer tokens (see README); never in the repo. */

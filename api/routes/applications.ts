@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
-import { Router, type Request } from 'express';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
-import { snapshotFor, type Catalogue } from '../../definitions/loader';
+import { snapshotFor } from '../../definitions/loader';
 import { allMatters } from '../../definitions/snapshot';
 import { applicationWorkflow } from '../../workflows';
 import {
@@ -11,31 +10,32 @@ import {
   approveSchema,
   chooseProviderSchema,
   deliverSchema,
-  replaceProviderSchema,
   endSpecialProcedureSchema,
   escalateSchema,
   extendSchema,
   missingNoticeSchema,
   rejectSchema,
+  replaceProviderSchema,
   startSpecialProcedureSchema,
   supplementSchema,
   supplySchema,
   urgeSchema,
   withdrawSchema,
 } from '../../workflows/domain/actions';
+import type { Actor } from '../../workflows/domain/types';
 import type { ApplicationView } from '../../workflows/domain/view';
 import {
   acceptUpdate,
   approveUpdate,
   chooseProviderUpdate,
   deliverUpdate,
-  replaceProviderUpdate,
-  reviewDeliverableUpdate,
   endSpecialProcedureUpdate,
   escalateSignal,
   extendUpdate,
   missingNoticeUpdate,
   rejectUpdate,
+  replaceProviderUpdate,
+  reviewDeliverableUpdate,
   startSpecialProcedureUpdate,
   statusQuery,
   supervisionRefusalQuery,
@@ -44,22 +44,28 @@ import {
   urgeSignal,
   withdrawUpdate,
 } from '../../workflows/messages';
-import { actorOf, canSee, principalOf, requireRole, type Principal } from '../auth';
+import { actorOf, canSee, type Principal } from '../auth';
+import type { CatalogueHolder } from '../catalogue-holder';
+import type { OperationRegistry } from '../operation';
 import { HttpProblem } from '../problem';
-import { parse } from '../validate';
+
+const code = (what: string, example: string) => z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, `must be a ${what} code such as ${example}`);
 
 export const startApplicationSchema = z.object({
   processCode: z.string().min(1),
   projectName: z.string().trim().min(1, 'name the project').max(200),
+  /** For agents, integrators and admins: the applicant they act for. */
   applicant: z.object({ id: z.string().min(1), name: z.string().trim().min(1) }).optional(),
   materials: z.array(z.string().min(1)).default([]),
   /** Development zone code, when the project lies in one with regional assessments (区域评估). */
   zone: z.string().min(1).optional(),
 });
 
-const idParams = z.object({ id: z.string().regex(/^app-[0-9a-f-]{36}$/, 'must be an application id such as app-…') });
-const matterParams = idParams.extend({ code: z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'must be a matter code such as LY01') });
-const stageParams = idParams.extend({ stage: z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'must be a stage code such as S1') });
+export const idParams = z.object({ id: z.string().regex(/^app-[0-9a-f-]{36}$/, 'must be an application id such as app-…') });
+const matterParams = idParams.extend({ code: code('matter', 'LY01') });
+const stageParams = idParams.extend({ stage: code('stage', 'S1') });
+const serviceParams = idParams.extend({ type: code('service type', 'EIA_REPORT') });
+const idempotencyKey = z.string().min(8, 'Idempotency-Key must be 8–200 characters').max(200, 'Idempotency-Key must be 8–200 characters');
 
 const reviewBodySchema = z.discriminatedUnion('decision', [
   z.object({ decision: z.literal('accept'), note: z.string().default('') }),
@@ -73,13 +79,18 @@ const decisionBodySchema = z.discriminatedUnion('decision', [
 
 export interface ApplicationsDeps {
   client: Client;
-  catalogue: Catalogue;
+  catalogue: CatalogueHolder;
   taskQueue: string;
 }
 
-/** Applicants, officers and the supervision office acting on applications. */
-export function applicationsRouter({ client, catalogue, taskQueue }: ApplicationsDeps): Router {
-  const r = Router();
+/** A stable application id for (caller, Idempotency-Key): Temporal's unique workflow ids make the start idempotent. */
+function idempotentId(principal: Principal, key: string): string {
+  const h = createHash('sha256').update(`${principal.role}:${principal.id}\n${key}`).digest('hex');
+  return `app-${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Applicants, officers, providers and the supervision office acting on applications. */
+export function registerApplications(api: OperationRegistry, { client, catalogue, taskQueue }: ApplicationsDeps): void {
   const handle = (id: string) => client.workflow.getHandle(id);
 
   /** An Update; on a closed application the server says "not found", we say why it is closed. */
@@ -93,193 +104,186 @@ export function applicationsRouter({ client, catalogue, taskQueue }: Application
     }
   }
 
-  /** The application as the caller may see it; 403 for another applicant's. */
+  /** The application as the caller may see it; 403 for anyone else's. */
   async function visible(p: Principal, id: string): Promise<ApplicationView> {
     const view = await handle(id).query(statusQuery, { asOf: Date.now() });
-    if (!canSee(p, view)) {
-      throw new HttpProblem(403, 'Forbidden', `application ${id} belongs to another applicant`);
-    }
+    if (!canSee(p, view)) throw new HttpProblem(403, 'Forbidden', `application ${id} is not one of ${p.role} ${p.id}'s`);
     return view;
   }
 
-  r.post('/applications', async (req, res) => {
-    const p = principalOf(res);
-    requireRole(p, ['applicant', 'agent', 'integrator', 'admin'], 'start an application');
-    const body = parse(startApplicationSchema, req.body, 'body');
-    const snapshot = snapshotFor(catalogue, body.processCode);
-    if (!snapshot) {
-      const known = catalogue.processes.map((x) => x.code).join(', ');
-      throw new HttpProblem(400, 'Invalid request', `body.processCode: unknown process ${body.processCode}; published: ${known}`);
-    }
-    const known = new Set(allMatters(snapshot).flatMap((m) => m.materials.map((x) => x.code)));
-    const unknown = body.materials.filter((m) => !known.has(m));
-    if (unknown.length) throw new HttpProblem(400, 'Invalid request', `body.materials: ${unknown.join(', ')} are on no matter of ${body.processCode}`);
-    let applicant = body.applicant;
-    if (p.role === 'applicant') {
-      if (applicant && applicant.id !== p.id) throw new HttpProblem(403, 'Forbidden', `an applicant starts applications only for itself (${p.id})`);
-      applicant = { id: p.id, name: applicant?.name ?? p.name ?? p.id };
-    } else if (!applicant) {
-      throw new HttpProblem(400, 'Invalid request', 'body.applicant: name the applicant ({ id, name }) you act for');
-    } else if (p.role === 'agent' && !p.applicants.includes(applicant.id)) {
-      throw new HttpProblem(403, 'Forbidden', `agent ${p.id} holds no delegation from applicant ${applicant.id}`);
-    }
-    const zone = body.zone === undefined ? null : catalogue.zones.find((z) => z.code === body.zone);
-    if (zone === undefined) {
-      throw new HttpProblem(400, 'Invalid request', `body.zone: unknown zone ${body.zone}; published: ${catalogue.zones.map((z) => z.code).join(', ')}`);
-    }
-    const applicationId = `app-${randomUUID()}`;
-    await client.workflow.start(applicationWorkflow, {
-      taskQueue,
-      workflowId: applicationId,
-      args: [{ applicationId, projectName: body.projectName, applicant, snapshot, materials: [...new Set(body.materials)], zone }],
-    });
-    res
-      .status(201)
-      .location(`/applications/${applicationId}`)
-      .json({ applicationId, processCode: snapshot.code, definitionHash: snapshot.definitionHash, applicant });
-  });
+  /** The actor of an applicant-side action: the applicant itself, or an agent for the application's applicant. */
+  async function applicantSide(p: Principal, id: string): Promise<Actor> {
+    const view = await visible(p, id);
+    return actorOf(p, view.applicant.id);
+  }
 
-  r.get('/applications/:id', async (req, res) => {
-    const { id } = parse(idParams, req.params, 'path');
-    res.json(await visible(principalOf(res), id));
-  });
+  api.add(
+    {
+      method: 'post',
+      path: '/applications',
+      tag: 'applicants',
+      summary: 'Start an application',
+      roles: ['applicant', 'agent', 'integrator', 'admin'],
+      body: startApplicationSchema,
+      headers: [{ name: 'Idempotency-Key', description: 'the same key and body return the same application; the same key with another body is a 409' }],
+      success: { status: 201, description: 'the application was started (200 when an Idempotency-Key repeats)' },
+    },
+    async ({ req, res, principal: p, body }) => {
+      const cat = catalogue.current;
+      const snapshot = snapshotFor(cat, body.processCode);
+      if (!snapshot) {
+        throw new HttpProblem(400, 'Invalid request', `body.processCode: unknown process ${body.processCode}; published: ${cat.processes.map((x) => x.code).join(', ')}`);
+      }
+      const known = new Set(allMatters(snapshot).flatMap((m) => m.materials.map((x) => x.code)));
+      const unknown = body.materials.filter((m) => !known.has(m));
+      if (unknown.length) throw new HttpProblem(400, 'Invalid request', `body.materials: ${unknown.join(', ')} are on no matter of ${body.processCode}`);
+      let applicant = body.applicant;
+      if (p.role === 'applicant') {
+        if (applicant && applicant.id !== p.id) throw new HttpProblem(403, 'Forbidden', `an applicant starts applications only for itself (${p.id})`);
+        applicant = { id: p.id, name: applicant?.name ?? p.name ?? p.id };
+      } else if (!applicant) {
+        throw new HttpProblem(400, 'Invalid request', 'body.applicant: name the applicant ({ id, name }) you act for');
+      } else if (p.role === 'agent' && !p.applicants.includes(applicant.id)) {
+        throw new HttpProblem(403, 'Forbidden', `agent ${p.id} holds no delegation from applicant ${applicant.id}`);
+      }
+      const zone = body.zone === undefined ? null : cat.zones.find((z) => z.code === body.zone);
+      if (zone === undefined) throw new HttpProblem(400, 'Invalid request', `body.zone: unknown zone ${body.zone}; published: ${cat.zones.map((z) => z.code).join(', ')}`);
+
+      const keyHeader = req.get('idempotency-key');
+      const key = keyHeader === undefined ? undefined : idempotencyKey.safeParse(keyHeader);
+      if (key && !key.success) throw new HttpProblem(400, 'Invalid request', `header.Idempotency-Key: ${key.error.issues[0]!.message}`);
+      const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+      const applicationId = key ? idempotentId(p, key.data!) : `app-${randomUUID()}`;
+      const answer = { applicationId, processCode: snapshot.code, definitionHash: snapshot.definitionHash, applicant };
+      try {
+        await client.workflow.start(applicationWorkflow, {
+          taskQueue,
+          workflowId: applicationId,
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          memo: { requestHash },
+          args: [{ applicationId, projectName: body.projectName, applicant, snapshot, materials: [...new Set(body.materials)], zone }],
+        });
+      } catch (e) {
+        if (!(e instanceof WorkflowExecutionAlreadyStartedError) || !key) throw e;
+        const existing = await handle(applicationId).describe();
+        if (existing.memo?.requestHash !== requestHash) {
+          throw new HttpProblem(409, 'Conflict', `Idempotency-Key ${key.data} was used for a different request (application ${applicationId})`);
+        }
+        res.status(200).location(`/applications/${applicationId}`).json({ ...answer, definitionHash: (await visible(p, applicationId)).process.definitionHash });
+        return;
+      }
+      res.status(201).location(`/applications/${applicationId}`).json(answer);
+    },
+  );
+
+  api.add(
+    { method: 'get', path: '/applications/:id', tag: 'applicants', summary: 'Read an application', roles: ['applicant', 'agent', 'officer', 'supervisor', 'integrator', 'admin', 'provider'], params: idParams },
+    ({ principal, params }) => visible(principal, params.id),
+  );
 
   // ---- applicant actions ----
 
-  async function applicantActor(req: Request, p: Principal, what: string) {
-    requireRole(p, ['applicant', 'agent'], what);
-    const { id } = parse(idParams, req.params, 'path');
-    const view = await visible(p, id);
-    return { id, actor: actorOf(p, view.applicant.id) };
-  }
+  api.add(
+    { method: 'post', path: '/applications/:id/materials', tag: 'applicants', summary: 'Supply materials', roles: ['applicant', 'agent'], params: idParams, body: supplySchema.omit({ actor: true }) },
+    async ({ principal, params, body }) => update(params.id, supplyUpdate, { actor: await applicantSide(principal, params.id), ...body }),
+  );
 
-  r.post('/applications/:id/materials', async (req, res) => {
-    const { id, actor } = await applicantActor(req, principalOf(res), 'supply materials');
-    const body = parse(supplySchema.omit({ actor: true }), req.body, 'body');
-    res.json(await update(id, supplyUpdate, { actor, ...body }));
-  });
-
-  r.post('/applications/:id/withdraw', async (req, res) => {
-    const { id, actor } = await applicantActor(req, principalOf(res), 'withdraw an application');
-    const body = parse(withdrawSchema.omit({ actor: true }), req.body, 'body');
-    res.json(await update(id, withdrawUpdate, { actor, ...body }));
-  });
+  api.add(
+    { method: 'post', path: '/applications/:id/withdraw', tag: 'applicants', summary: 'Withdraw an application', roles: ['applicant', 'agent'], params: idParams, body: withdrawSchema.omit({ actor: true }) },
+    async ({ principal, params, body }) => update(params.id, withdrawUpdate, { actor: await applicantSide(principal, params.id), ...body }),
+  );
 
   // ---- intermediary services ----
 
-  const serviceParams = idParams.extend({ type: z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'must be a service type code such as EIA_REPORT') });
+  api.add(
+    { method: 'post', path: '/applications/:id/services/:type/contract', tag: 'intermediaries', summary: 'Choose an intermediary', roles: ['applicant', 'agent'], params: serviceParams, body: chooseProviderSchema.pick({ selection: true }) },
+    async ({ principal, params, body }) => update(params.id, chooseProviderUpdate, { actor: await applicantSide(principal, params.id), serviceType: params.type, ...body }),
+  );
 
-  r.post('/applications/:id/services/:type/contract', async (req, res) => {
-    const { id, actor } = await applicantActor(req, principalOf(res), 'choose an intermediary');
-    const { type } = parse(serviceParams, req.params, 'path');
-    const body = parse(chooseProviderSchema.pick({ selection: true }), req.body, 'body');
-    res.json(await update(id, chooseProviderUpdate, { actor, serviceType: type, ...body }));
-  });
+  api.add(
+    { method: 'post', path: '/applications/:id/services/:type/replace', tag: 'intermediaries', summary: 'Replace a late intermediary', roles: ['applicant', 'agent'], params: serviceParams, body: replaceProviderSchema.pick({ selection: true, reason: true }) },
+    async ({ principal, params, body }) => update(params.id, replaceProviderUpdate, { actor: await applicantSide(principal, params.id), serviceType: params.type, ...body }),
+  );
 
-  r.post('/applications/:id/services/:type/replace', async (req, res) => {
-    const { id, actor } = await applicantActor(req, principalOf(res), 'replace an intermediary');
-    const { type } = parse(serviceParams, req.params, 'path');
-    const body = parse(replaceProviderSchema.pick({ selection: true, reason: true }), req.body, 'body');
-    res.json(await update(id, replaceProviderUpdate, { actor, serviceType: type, ...body }));
-  });
+  api.add(
+    { method: 'post', path: '/applications/:id/services/:type/delivery', tag: 'intermediaries', summary: 'Deliver an intermediary report', roles: ['provider', 'applicant', 'agent'], params: serviceParams, body: deliverSchema.pick({ note: true }) },
+    async ({ principal, params, body }) => {
+      const actor = principal.role === 'provider' ? actorOf(principal) : await applicantSide(principal, params.id);
+      return update(params.id, deliverUpdate, { actor, serviceType: params.type, ...body });
+    },
+  );
 
-  r.post('/applications/:id/services/:type/delivery', async (req, res) => {
-    const p = principalOf(res);
-    requireRole(p, ['provider', 'applicant', 'agent'], 'deliver an intermediary report');
-    const { id, type } = parse(serviceParams, req.params, 'path');
-    const body = parse(deliverSchema.pick({ note: true }), req.body ?? {}, 'body');
-    const actor = p.role === 'provider' ? actorOf(p) : (await applicantActor(req, p, 'deliver an intermediary report')).actor;
-    res.json(await update(id, deliverUpdate, { actor, serviceType: type, ...body }));
-  });
-
-  r.post('/applications/:id/services/:type/review', async (req, res) => {
-    const p = principalOf(res);
-    requireRole(p, ['officer'], 'review an intermediary deliverable');
-    const { id, type } = parse(serviceParams, req.params, 'path');
-    const body = parse(reviewBodySchema, req.body, 'body');
-    res.json(await update(id, reviewDeliverableUpdate, { actor: actorOf(p), serviceType: type, ...body }));
-  });
+  api.add(
+    { method: 'post', path: '/applications/:id/services/:type/review', tag: 'intermediaries', summary: 'Review an intermediary deliverable', roles: ['officer'], params: serviceParams, body: reviewBodySchema },
+    ({ principal, params, body }) => update(params.id, reviewDeliverableUpdate, { actor: actorOf(principal), serviceType: params.type, ...body }),
+  );
 
   // ---- officer actions: the workflow's validators check department, state and rules ----
 
-  function officerAction(req: Request, p: Principal, what: string) {
-    requireRole(p, ['officer'], what);
-    const { id, code } = parse(matterParams, req.params, 'path');
-    return { id, base: { actor: actorOf(p), matter: code } };
-  }
+  const officer = (principal: Principal, params: { code: string }) => ({ actor: actorOf(principal), matter: params.code });
 
-  r.post('/applications/:id/matters/:code/decision', async (req, res) => {
-    const { id, base } = officerAction(req, principalOf(res), 'decide a matter');
-    const body = parse(decisionBodySchema, req.body, 'body');
-    const view =
+  api.add(
+    { method: 'post', path: '/applications/:id/matters/:code/decision', tag: 'officers', summary: 'Decide a matter', roles: ['officer'], params: matterParams, body: decisionBodySchema },
+    ({ principal, params, body }) =>
       body.decision === 'approve'
-        ? await update(id, approveUpdate, { ...base, result: body.result, reason: body.reason })
-        : await update(id, rejectUpdate, { ...base, reason: body.reason });
-    res.json(view);
-  });
+        ? update(params.id, approveUpdate, { ...officer(principal, params), result: body.result, reason: body.reason })
+        : update(params.id, rejectUpdate, { ...officer(principal, params), reason: body.reason }),
+  );
 
-  r.post('/applications/:id/matters/:code/accept', async (req, res) => {
-    const { id, base } = officerAction(req, principalOf(res), 'accept a matter');
-    const body = parse(acceptSchema.omit({ actor: true, matter: true }), req.body, 'body');
-    res.json(await update(id, acceptUpdate, { ...base, ...body }));
-  });
+  api.add(
+    { method: 'post', path: '/applications/:id/matters/:code/accept', tag: 'officers', summary: 'Accept a matter', roles: ['officer'], params: matterParams, body: acceptSchema.omit({ actor: true, matter: true }) },
+    ({ principal, params, body }) => update(params.id, acceptUpdate, { ...officer(principal, params), ...body }),
+  );
 
-  r.post('/applications/:id/matters/:code/supplement', async (req, res) => {
-    const { id, base } = officerAction(req, principalOf(res), 'request a supplement');
-    const body = parse(supplementSchema.omit({ actor: true, matter: true }), req.body, 'body');
-    res.json(await update(id, supplementUpdate, { ...base, ...body }));
-  });
+  api.add(
+    { method: 'post', path: '/applications/:id/matters/:code/supplement', tag: 'officers', summary: 'Request a supplement', roles: ['officer'], params: matterParams, body: supplementSchema.omit({ actor: true, matter: true }) },
+    ({ principal, params, body }) => update(params.id, supplementUpdate, { ...officer(principal, params), ...body }),
+  );
 
-  r.post('/applications/:id/matters/:code/special-procedure', async (req, res) => {
-    const { id, base } = officerAction(req, principalOf(res), 'start a special procedure');
-    const body = parse(startSpecialProcedureSchema.omit({ actor: true, matter: true }), req.body, 'body');
-    res.json(await update(id, startSpecialProcedureUpdate, { ...base, ...body }));
-  });
+  api.add(
+    { method: 'post', path: '/applications/:id/matters/:code/special-procedure', tag: 'officers', summary: 'Start a special procedure', roles: ['officer'], params: matterParams, body: startSpecialProcedureSchema.omit({ actor: true, matter: true }) },
+    ({ principal, params, body }) => update(params.id, startSpecialProcedureUpdate, { ...officer(principal, params), ...body }),
+  );
 
-  r.post('/applications/:id/matters/:code/special-procedure/end', async (req, res) => {
-    const { id, base } = officerAction(req, principalOf(res), 'end a special procedure');
-    const body = parse(endSpecialProcedureSchema.omit({ actor: true, matter: true }), req.body ?? {}, 'body');
-    res.json(await update(id, endSpecialProcedureUpdate, { ...base, ...body }));
-  });
+  api.add(
+    { method: 'post', path: '/applications/:id/matters/:code/special-procedure/end', tag: 'officers', summary: 'End a special procedure', roles: ['officer'], params: matterParams, body: endSpecialProcedureSchema.omit({ actor: true, matter: true }) },
+    ({ principal, params, body }) => update(params.id, endSpecialProcedureUpdate, { ...officer(principal, params), ...body }),
+  );
 
-  r.post('/applications/:id/matters/:code/extension', async (req, res) => {
-    const { id, base } = officerAction(req, principalOf(res), 'extend a matter');
-    const body = parse(extendSchema.omit({ actor: true, matter: true }), req.body, 'body');
-    res.json(await update(id, extendUpdate, { ...base, ...body }));
-  });
+  api.add(
+    { method: 'post', path: '/applications/:id/matters/:code/extension', tag: 'officers', summary: 'Extend a matter', roles: ['officer'], params: matterParams, body: extendSchema.omit({ actor: true, matter: true }) },
+    ({ principal, params, body }) => update(params.id, extendUpdate, { ...officer(principal, params), ...body }),
+  );
 
-  r.post('/applications/:id/stages/:stage/missing-notice', async (req, res) => {
-    const p = principalOf(res);
-    requireRole(p, ['officer'], 'issue a missing-materials notice');
-    const { id, stage } = parse(stageParams, req.params, 'path');
-    const body = parse(missingNoticeSchema.omit({ actor: true, stage: true }), req.body ?? {}, 'body');
-    res.json(await update(id, missingNoticeUpdate, { actor: actorOf(p), stage, ...body }));
-  });
+  api.add(
+    { method: 'post', path: '/applications/:id/stages/:stage/missing-notice', tag: 'officers', summary: 'Issue the missing-materials notice', roles: ['officer'], params: stageParams, body: missingNoticeSchema.omit({ actor: true, stage: true }) },
+    ({ principal, params, body }) => update(params.id, missingNoticeUpdate, { actor: actorOf(principal), stage: params.stage, ...body }),
+  );
 
   // ---- supervision office: signals, checked first so a wrong one is a 409, not a silent drop ----
 
-  async function supervise(req: Request, p: Principal, what: string) {
-    requireRole(p, ['supervisor'], what);
-    const { id, code } = parse(matterParams, req.params, 'path');
-    const actor = actorOf(p);
-    const refusal = await handle(id).query(supervisionRefusalQuery, { actor, matter: code });
+  async function supervise(principal: Principal, id: string, matter: string) {
+    const actor = actorOf(principal);
+    const refusal = await handle(id).query(supervisionRefusalQuery, { actor, matter });
     if (refusal) throw new HttpProblem(409, 'Action refused', refusal);
-    return { h: handle(id), actor, matter: code };
+    return actor;
   }
 
-  r.post('/applications/:id/matters/:code/urge', async (req, res) => {
-    const { h, actor, matter } = await supervise(req, principalOf(res), 'urge a matter');
-    const body = parse(urgeSchema.omit({ actor: true, matter: true }), req.body, 'body');
-    await h.signal(urgeSignal, { actor, matter, ...body });
-    res.status(202).json({ accepted: true, matter });
-  });
+  api.add(
+    { method: 'post', path: '/applications/:id/matters/:code/urge', tag: 'supervision', summary: 'Urge a matter', roles: ['supervisor'], params: matterParams, body: urgeSchema.omit({ actor: true, matter: true }), success: { status: 202, description: 'the urge was sent' } },
+    async ({ principal, params, body }) => {
+      const actor = await supervise(principal, params.id, params.code);
+      await handle(params.id).signal(urgeSignal, { actor, matter: params.code, ...body });
+      return { accepted: true, matter: params.code };
+    },
+  );
 
-  r.post('/applications/:id/matters/:code/escalate', async (req, res) => {
-    const { h, actor, matter } = await supervise(req, principalOf(res), 'escalate a matter');
-    const body = parse(escalateSchema.omit({ actor: true, matter: true }), req.body, 'body');
-    await h.signal(escalateSignal, { actor, matter, ...body });
-    res.status(202).json({ accepted: true, matter });
-  });
-
-  return r;
+  api.add(
+    { method: 'post', path: '/applications/:id/matters/:code/escalate', tag: 'supervision', summary: 'Escalate a matter', roles: ['supervisor'], params: matterParams, body: escalateSchema.omit({ actor: true, matter: true }), success: { status: 202, description: 'the escalation was sent' } },
+    async ({ principal, params, body }) => {
+      const actor = await supervise(principal, params.id, params.code);
+      await handle(params.id).signal(escalateSignal, { actor, matter: params.code, ...body });
+      return { accepted: true, matter: params.code };
+    },
+  );
 }

@@ -1,68 +1,87 @@
-import { Router } from 'express';
 import { z } from 'zod';
-import type { Catalogue } from '../../definitions/loader';
 import { isoDate } from '../../definitions/schema';
 import { buildCalendar, dueDate } from '../../workflows/domain/calendar';
 import { shanghaiDate } from '../../workflows/domain/time';
-import { parse } from '../validate';
+import type { CatalogueHolder } from '../catalogue-holder';
+import type { OperationRegistry } from '../operation';
 
 export const dueQuerySchema = z.object({
   acceptedOn: isoDate,
   workingDays: z.coerce.number().int('must be a whole number').min(0, 'must be 0 or more').max(365, 'must be at most 365'),
 });
 
-/** Public lists: the published catalogue and the legal due-date calculator. */
-export function catalogueRouter(catalogue: Catalogue): Router {
-  const r = Router();
-  const calendar = buildCalendar(catalogue.calendars);
+/** Public lists (流程清单, 前置条件清单, 材料清单, 收费清单) served from definitions/, and the due-date calculator. */
+export function registerCatalogue(api: OperationRegistry, catalogue: CatalogueHolder): void {
+  api.add(
+    { method: 'get', path: '/calendar/due', tag: 'catalogue', summary: 'Compute a legal due date', roles: 'public', query: dueQuerySchema },
+    ({ query }) => ({
+      acceptedOn: query.acceptedOn,
+      workingDays: query.workingDays,
+      dueOn: dueDate(buildCalendar(catalogue.current.calendars), query.acceptedOn, query.workingDays),
+    }),
+  );
 
-  r.get('/calendar/due', (req, res) => {
-    const q = parse(dueQuerySchema, req.query, 'query');
-    res.json({ acceptedOn: q.acceptedOn, workingDays: q.workingDays, dueOn: dueDate(calendar, q.acceptedOn, q.workingDays) });
-  });
-
-  r.get('/catalogue/processes', (_req, res) => {
-    res.json({
-      definitionHash: catalogue.hash,
-      processes: catalogue.processes.map((p) => ({
+  api.add({ method: 'get', path: '/catalogue/processes', tag: 'catalogue', summary: 'List processes and stages (流程清单)', roles: 'public' }, () => {
+    const c = catalogue.current;
+    return {
+      definitionHash: c.hash,
+      processes: c.processes.map((p) => ({
         code: p.code,
         name: p.name,
         nameEn: p.nameEn,
         targetTotalDays: p.targetTotalDays,
-        stages: p.stages.map((s) => ({
-          code: s.code,
-          name: s.name,
-          nameEn: s.nameEn,
-          leadDepartment: s.leadDepartment,
-          timeLimitDays: s.timeLimitDays,
-          matters: s.matters.map((m) => m.code),
-        })),
+        warning: p.warning,
+        escalation: p.escalation,
+        stages: p.stages.map((s) => ({ code: s.code, name: s.name, nameEn: s.nameEn, leadDepartment: s.leadDepartment, timeLimitDays: s.timeLimitDays, completion: s.completion, matters: s.matters.map((m) => m.code) })),
         alongside: p.alongside.map((m) => m.code),
       })),
-    });
+    };
   });
 
-  /** The intermediary supermarket (中介服务超市): providers, what each is qualified for, until when, and its committed days. */
-  r.get('/catalogue/providers', (req, res) => {
-    const q = parse(z.object({ serviceType: z.string().optional(), on: isoDate.optional() }), req.query, 'query');
-    const on = q.on ?? shanghaiDate(Date.now());
-    res.json({
-      on,
-      serviceTypes: catalogue.serviceTypes,
-      providers: catalogue.providers
-        .filter((p) => !q.serviceType || p.qualifications.some((x) => x.serviceType === q.serviceType))
-        .map((p) => ({
-          ...p,
-          qualifications: p.qualifications
-            .filter((x) => !q.serviceType || x.serviceType === q.serviceType)
-            .map((x) => ({ ...x, valid: x.validUntil >= on })),
-        })),
-    });
-  });
+  api.add(
+    {
+      method: 'get',
+      path: '/catalogue/processes/:code/matters',
+      tag: 'catalogue',
+      summary: 'List matters with materials, prerequisites, limits and fees (材料清单, 前置条件清单, 收费清单)',
+      roles: 'public',
+      params: z.object({ code: z.string().min(1) }),
+    },
+    ({ params, res }) => {
+      const p = catalogue.current.processes.find((x) => x.code === params.code);
+      if (!p) {
+        res.status(404).type('application/problem+json').json({ type: 'about:blank', title: 'Not found', status: 404, detail: `no process ${params.code}` });
+        return;
+      }
+      return { process: p.code, definitionHash: p.definitionHash, matters: [...p.stages.flatMap((s) => s.matters), ...p.alongside] };
+    },
+  );
 
-  r.get('/catalogue/zones', (_req, res) => {
-    res.json({ zones: catalogue.zones });
-  });
+  api.add({ method: 'get', path: '/catalogue/departments', tag: 'catalogue', summary: 'List departments', roles: 'public' }, () => ({ departments: catalogue.current.departments }));
 
-  return r;
+  api.add(
+    {
+      method: 'get',
+      path: '/catalogue/providers',
+      tag: 'catalogue',
+      summary: 'List intermediary providers (中介服务超市)',
+      roles: 'public',
+      query: z.object({ serviceType: z.string().optional(), on: isoDate.optional() }),
+    },
+    ({ query }) => {
+      const on = query.on ?? shanghaiDate(Date.now());
+      const c = catalogue.current;
+      return {
+        on,
+        serviceTypes: c.serviceTypes,
+        providers: c.providers
+          .filter((p) => !query.serviceType || p.qualifications.some((x) => x.serviceType === query.serviceType))
+          .map((p) => ({ ...p, qualifications: p.qualifications.filter((x) => !query.serviceType || x.serviceType === query.serviceType).map((x) => ({ ...x, valid: x.validUntil >= on })) })),
+      };
+    },
+  );
+
+  api.add({ method: 'get', path: '/catalogue/zones', tag: 'catalogue', summary: 'List zones with regional assessments (区域评估)', roles: 'public' }, () => ({ zones: catalogue.current.zones }));
+
+  api.add({ method: 'get', path: '/catalogue/calendars', tag: 'catalogue', summary: 'List working-day calendars', roles: 'public' }, () => ({ calendars: catalogue.current.calendars }));
 }

@@ -3,6 +3,8 @@ import type { Server } from 'node:http';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApi } from '../../api/app';
 import { principalRegistry } from '../../api/auth';
+import type { Pool } from 'pg';
+import type { CatalogueHolder } from '../../api/catalogue-holder';
 import { catalogue } from './temporal';
 
 /** Test principals: one token per role, and an officer per department. */
@@ -33,8 +35,12 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export async function startApi(env: TestWorkflowEnvironment, taskQueue: string): Promise<RunningApi> {
-  const app = createApi({ client: env.client, catalogue, taskQueue, principals });
+export async function startApi(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  deps: { pool: Pool; catalogue: CatalogueHolder; definitionsDir: string },
+): Promise<RunningApi> {
+  const app = createApi({ client: env.client, taskQueue, principals, ...deps });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -48,12 +54,13 @@ export interface HttpResult<T = any> {
   contentType: string;
 }
 
-export async function http<T = any>(base: string, method: string, path: string, token?: string, body?: unknown): Promise<HttpResult<T>> {
+export async function http<T = any>(base: string, method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null, contentType: res.headers.get('content-type') ?? '' };
+  const contentType = res.headers.get('content-type') ?? '';
+  return { status: res.status, body: text && /json/.test(contentType) ? JSON.parse(text) : text, contentType };
 }

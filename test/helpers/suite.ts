@@ -1,11 +1,19 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
+import { migrate } from '../../activities/db/migrate';
+import { createProjectionActivities, type ProjectionActivities } from '../../activities/projection';
+import { DEFAULT_DEFINITIONS_DIR, loadCatalogue } from '../../definitions/loader';
 import { applicationWorkflow } from '../../workflows';
 import type { ApplicationInput } from '../../workflows/domain/types';
+import { CatalogueHolder } from '../../api/catalogue-holder';
 import { http, startApi, type HttpResult, type RunningApi } from './api';
-import { applicationInput, devServerEnv, testWorker, timeSkippingEnv } from './temporal';
+import { createTestDatabase, type TestDatabase } from './postgres';
+import { applicationInput, devServerEnv, memoryProjection, testWorker, timeSkippingEnv } from './temporal';
 
 export type ApplicationHandle = WorkflowHandle<typeof applicationWorkflow>;
 
@@ -15,31 +23,42 @@ export interface WorkflowSuite {
   start(processCode?: string, overrides?: Partial<ApplicationInput>): Promise<ApplicationHandle>;
 }
 
+interface Parts {
+  env: TestWorkflowEnvironment;
+  worker: Worker;
+  run: Promise<void>;
+}
+
 /**
  * One Temporal environment and worker for a describe block, torn down after it. Each file
  * runs in its own process, so the bundle is built once per file.
  */
-function suite(makeEnv: () => Promise<TestWorkflowEnvironment>, taskQueue: string, more?: (env: TestWorkflowEnvironment) => Promise<() => Promise<void>>): WorkflowSuite {
-  let env: TestWorkflowEnvironment | undefined;
-  let worker: Worker | undefined;
-  let run: Promise<void> | undefined;
-  let stopMore: (() => Promise<void>) | undefined;
+function suite(
+  makeEnv: () => Promise<TestWorkflowEnvironment>,
+  taskQueue: string,
+  activities: () => Promise<ProjectionActivities>,
+  /** Runs once the worker has stopped (what its activities used can go now). */
+  afterWorker?: () => Promise<void>,
+): WorkflowSuite & { parts(): Parts } {
+  let parts: Parts | undefined;
   beforeAll(async () => {
-    env = await makeEnv();
-    worker = await testWorker(env, taskQueue);
-    run = worker.run();
-    stopMore = await more?.(env);
+    const env = await makeEnv();
+    const worker = await testWorker(env, taskQueue, await activities());
+    parts = { env, worker, run: worker.run() };
   });
   afterAll(async () => {
-    await stopMore?.();
-    worker?.shutdown();
-    await run;
-    await env?.teardown();
+    parts?.worker.shutdown();
+    await parts?.run;
+    await parts?.env.teardown();
+    await afterWorker?.();
   });
   return {
+    parts() {
+      if (!parts) throw new Error('the suite has not started');
+      return parts;
+    },
     get env() {
-      if (!env) throw new Error('the suite has not started');
-      return env;
+      return this.parts().env;
     },
     async start(processCode = 'GOV_INVESTMENT', overrides = {}) {
       const input = applicationInput(processCode, overrides);
@@ -48,23 +67,53 @@ function suite(makeEnv: () => Promise<TestWorkflowEnvironment>, taskQueue: strin
   };
 }
 
-/** The time-skipping test server starting at `initialTime` (ISO-8601 with offset). */
+/** The time-skipping test server starting at `initialTime` (ISO-8601 with offset); the read model is kept in memory. */
 export function timeSkippingSuite(initialTime: string, taskQueue: string): WorkflowSuite {
-  return suite(() => timeSkippingEnv(initialTime), taskQueue);
+  return suite(() => timeSkippingEnv(initialTime), taskQueue, async () => memoryProjection());
 }
 
 export interface ApiSuite extends WorkflowSuite {
-  call(method: string, path: string, token?: string, body?: unknown): Promise<HttpResult>;
+  readonly db: TestDatabase;
+  readonly definitionsDir: string;
+  call(method: string, path: string, token?: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
 }
 
-/** The real dev server, a worker and the HTTP API on a loopback port. */
-export function apiSuite(taskQueue: string): ApiSuite {
+/**
+ * Everything real: the Temporal dev server (or the time-skipping server when given a start
+ * instant), a worker writing the read model into a fresh PostgreSQL database, and the HTTP API
+ * on a loopback port over a private copy of the definitions.
+ */
+export function apiSuite(taskQueue: string, options: { initialTime?: string } = {}): ApiSuite {
+  let db: TestDatabase | undefined;
   let api: RunningApi | undefined;
-  const base = suite(devServerEnv, taskQueue, async (env) => {
-    api = await startApi(env, taskQueue);
-    return () => api!.close();
+  const definitionsDir = mkdtempSync(path.join(tmpdir(), 'defs-'));
+  cpSync(DEFAULT_DEFINITIONS_DIR, definitionsDir, { recursive: true });
+  const base = suite(
+    () => (options.initialTime ? timeSkippingEnv(options.initialTime) : devServerEnv()),
+    taskQueue,
+    async () => {
+      db = await createTestDatabase();
+      await migrate(db.pool);
+      return createProjectionActivities(db.pool);
+    },
+    async () => {
+      await db?.drop();
+      rmSync(definitionsDir, { recursive: true, force: true });
+    },
+  );
+  beforeAll(async () => {
+    const catalogue = new CatalogueHolder(loadCatalogue(definitionsDir), definitionsDir);
+    api = await startApi(base.env, taskQueue, { pool: db!.pool, catalogue, definitionsDir });
+  });
+  // Hooks after run in reverse: the API closes first, then the worker, then the database goes.
+  afterAll(async () => {
+    await api?.close();
   });
   return Object.assign(Object.create(base) as WorkflowSuite, {
-    call: (method: string, path: string, token?: string, body?: unknown) => http(api!.url, method, path, token, body),
+    get db() {
+      return db!;
+    },
+    definitionsDir,
+    call: (method: string, p: string, token?: string, body?: unknown, headers?: Record<string, string>) => http(api!.url, method, p, token, body, headers),
   });
 }

@@ -22,6 +22,7 @@ export interface ApplicationRow {
   endedAt: string | null;
   outcomeReason: string | null;
   governmentWorkingDays: number;
+  /** Whole calendar days (rounded), as the read model stores them. */
   applicantDays: number;
   specialProcedureDays: number;
   calendarDays: number;
@@ -125,8 +126,8 @@ export function projectionBatch(app: Application, now: number, fromSeq: number):
       endedAt: s.outcome ? toShanghaiIso(s.outcome.at) : null,
       outcomeReason: s.outcome?.reason ?? null,
       governmentWorkingDays: acc.governmentWorkingDays,
-      applicantDays: acc.applicant.calendarDays,
-      specialProcedureDays: acc.specialProcedures.calendarDays,
+      applicantDays: Math.round(acc.applicant.calendarDays),
+      specialProcedureDays: Math.round(acc.specialProcedures.calendarDays),
       calendarDays: acc.calendarDays,
       targetTotalDays: acc.targetTotalDays,
     },
@@ -185,7 +186,7 @@ export function projectionBatch(app: Application, now: number, fromSeq: number):
         acceptedAt: c.status === 'accepted' ? c.closedAt : null,
         closedAt: c.closedAt,
         reworkCount: c.returns.length,
-        calendarDays: c.calendarDays,
+        calendarDays: Math.round(c.calendarDays),
         onTime: c.deliveredOnTime,
       }));
     }),

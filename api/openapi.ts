@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import type { Operation } from './operation';
+
+const problem = {
+  type: 'object',
+  properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, code: { type: 'string' }, errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } },
+};
+
+const schemaOf = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+
+/** Express `:id` → OpenAPI `{id}`. */
+export const openApiPath = (p: string) => p.replace(/:([A-Za-z]+)/g, '{$1}');
+
+/** The OpenAPI 3.1 document, generated from the same operation declarations (and zod schemas) the API runs on. */
+export function openApiDocument(operations: readonly Operation[]) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of operations) {
+    const parameters: unknown[] = [];
+    for (const [where, schema] of [['path', op.params], ['query', op.query]] as const) {
+      if (!schema) continue;
+      const json = schemaOf(schema) as { properties?: Record<string, unknown>; required?: string[] };
+      for (const [name, s] of Object.entries(json.properties ?? {})) {
+        parameters.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), schema: s });
+      }
+    }
+    for (const h of op.headers ?? []) parameters.push({ name: h.name, in: 'header', required: false, description: h.description, schema: { type: 'string' } });
+    const success = op.success ?? { status: 200, description: 'OK' };
+    const responses: Record<string, unknown> = {
+      [success.status]: { description: success.description, content: { [success.contentType ?? 'application/json']: { schema: {} } } },
+      400: { description: 'invalid input: the failing field and rule', content: { 'application/problem+json': { schema: problem } } },
+    };
+    if (op.roles !== 'public') {
+      responses[401] = { description: 'no valid bearer token', content: { 'application/problem+json': { schema: problem } } };
+      responses[403] = { description: `allowed roles: ${op.roles.join(', ')}`, content: { 'application/problem+json': { schema: problem } } };
+    }
+    if (op.path.includes(':')) responses[404] = { description: 'not found', content: { 'application/problem+json': { schema: problem } } };
+    if (op.method === 'post') responses[409] = { description: 'refused in the current state, with the reason', content: { 'application/problem+json': { schema: problem } } };
+    (paths[openApiPath(op.path)] ??= {})[op.method] = {
+      tags: [op.tag],
+      summary: op.summary,
+      operationId: `${op.method}${openApiPath(op.path).replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+      'x-roles': op.roles,
+      ...(op.roles === 'public' ? { security: [] } : {}),
+      parameters,
+      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(op.body) } } } } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Parallel-approval orchestrator API (工程建设项目并联审批)',
+      version: '1',
+      description: 'Applicants, approval officers, the supervision office and integrators. Errors are application/problem+json naming the failing field or rule.',
+    },
+    servers: [{ url: '/' }],
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    security: [{ bearer: [] }],
+    paths,
+  };
+}
+
+/** A human-readable page of the operations, rendered from /openapi.json in the browser, no external assets. */
+export const docsPage = `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>API — 并联审批</title>
+<style>body{font:14px/1.5 system-ui,sans-serif;margin:2rem;max-width:70rem}code{background:#f4f4f4;padding:0 .2em}
+h2{border-bottom:1px solid #ddd}.op{margin:.6rem 0;padding:.4rem .6rem;border-left:4px solid #3a7}.get{border-color:#37a}.delete{border-color:#a33}
+.m{font-weight:bold;text-transform:uppercase;display:inline-block;width:4.5em}details pre{background:#fafafa;padding:.5rem;overflow:auto}</style></head>
+<body><h1>Parallel-approval orchestrator API</h1><p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Send <code>Authorization: Bearer &lt;token&gt;</code>.</p>
+<main id="ops">Loading…</main>
+<script>
+fetch('/openapi.json').then(r=>r.json()).then(doc=>{const byTag={};
+for(const [p,ms] of Object.entries(doc.paths))for(const [m,op] of Object.entries(ms))(byTag[op.tags[0]]??=[]).push({p,m,op});
+const esc=s=>String(s).replace(/[&<>]/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;'}[c]));
+document.getElementById('ops').innerHTML=Object.entries(byTag).map(([t,ops])=>'<h2>'+esc(t)+'</h2>'+ops.map(({p,m,op})=>
+'<div class="op '+m+'"><span class="m">'+m+'</span><code>'+esc(p)+'</code> — '+esc(op.summary)+' <small>('+esc([].concat(op['x-roles']).join(', '))+')</small>'+
+(op.requestBody?'<details><summary>body</summary><pre>'+esc(JSON.stringify(op.requestBody.content['application/json'].schema,null,2))+'</pre></details>':'')+'</div>').join('')).join('');});
+</script></body></html>`;

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -49,6 +49,15 @@ async function startThrowawayServer(): Promise<Server> {
     env: { ...process.env, PGPORT: String(port) },
   });
   const url = stdout.trim().split('\n').at(-1)!;
+  // If the file dies before dropping its databases, the server must not outlive the test process.
+  const stopOnExit = () => {
+    try {
+      execFileSync('bash', [join(ROOT, 'scripts', 'postgres.sh'), 'stop', dataDir], { stdio: 'ignore' });
+    } catch {
+      // Best effort: the process is exiting anyway.
+    }
+  };
+  process.once('exit', stopOnExit);
   // Durability is pointless for a server that is deleted after the file; skipping fsync makes the suite faster.
   await withClient(url, async (c) => {
     await c.query('ALTER SYSTEM SET fsync = off');
@@ -58,6 +67,7 @@ async function startThrowawayServer(): Promise<Server> {
   return {
     url,
     async stop() {
+      process.removeListener('exit', stopOnExit);
       await run('bash', [join(ROOT, 'scripts', 'postgres.sh'), 'stop', dataDir]);
       await rm(dir, { recursive: true, force: true });
     },

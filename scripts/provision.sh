@@ -49,4 +49,11 @@ LAUNCH
   chmod +x "$tools/bin/temporal-test-server"
   echo "provision: test server fetched in $(( $(date +%s) - start ))s"
 fi
-echo "provision: ok ($tools/bin)"
+# PostgreSQL server binaries for the read model, from Debian (scripts/postgres.sh runs its own
+# server on 127.0.0.1; the Debian cluster service is not used). Needs root, as on this machine kind.
+if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+  echo "provision: installing PostgreSQL from Debian..."
+  if [ "$(id -u)" != 0 ]; then echo "provision: run as root, or install the postgresql package first" >&2; exit 1; fi
+  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null
+fi
+echo "provision: ok ($tools/bin, $(ls -d /usr/lib/postgresql/*/bin | tail -1))"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole system on embedded defaults: Temporal dev server (SQLite file under .data/,
-# Web UI on), the worker and the API. Ctrl-C stops all of them.
+# Web UI on), PostgreSQL for the read model (.data/pg), the worker and the API.
+# Ctrl-C stops all of them. DATABASE_URL / TEMPORAL_ADDRESS + EXTERNAL_TEMPORAL=1 use your own.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -23,6 +24,7 @@ stop() {
   echo; echo "stopping..."
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  if [ -n "${stop_pg:-}" ]; then bash scripts/postgres.sh stop "$data/pg" 2>/dev/null || true; fi
   echo "stopped"
 }
 trap stop INT TERM EXIT
@@ -38,21 +40,28 @@ if [ -z "${EXTERNAL_TEMPORAL:-}" ]; then
   done
 fi
 
+if [ -z "${DATABASE_URL:-}" ]; then
+  DATABASE_URL=$(bash scripts/postgres.sh "$data/pg")
+  export DATABASE_URL
+  stop_pg=1
+fi
+
 node dist/scripts/dev-principals.js "$API_TOKENS_FILE"
 node dist/worker/main.js &
 pids+=($!)
 node dist/api/main.js &
 pids+=($!)
 
-for _ in $(seq 1 30); do
-  curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
+for _ in $(seq 1 60); do
+  curl -fsS "http://127.0.0.1:$PORT/ready" >/dev/null 2>&1 && break
   sleep 1
 done
 cat <<MSG
 
-  API          http://127.0.0.1:$PORT   (GET /health, POST /applications, GET /applications/:id)
+  API          http://127.0.0.1:$PORT   (docs: /docs, OpenAPI: /openapi.json, readiness: /ready)
   Temporal UI  http://127.0.0.1:$ui_port
   Temporal     $TEMPORAL_ADDRESS (data: $data/temporal.db)
+  PostgreSQL   $DATABASE_URL
 
   Ctrl-C stops everything.
 MSG

@@ -1,5 +1,5 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { ApplicationFailure, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { ProjectionActivities } from '../activities/projection';
 import { projectionBatch } from './domain/projection';
 import { Application } from './domain/application';
@@ -45,7 +45,8 @@ function refusing<T>(f: () => T): T {
  */
 const { projectApplication } = proxyActivities<ProjectionActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  // A batch the writer calls invalid is a bug, not an outage: retrying cannot help.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['InvalidProjectionBatchError'] },
 });
 
 /**
@@ -144,7 +145,12 @@ async function projectChanges(app: Application, ended: () => boolean): Promise<v
     await condition(() => app.state.events.length > projected || ended());
     if (app.state.events.length === projected) return;
     const batch = projectionBatch(app, Date.now(), projected);
-    await projectApplication(batch);
+    try {
+      await projectApplication(batch);
+    } catch (e) {
+      // Never let the read model fail an application; `npm run rebuild-projection` repairs it.
+      log.error('read-model projection refused a batch', { seq: batch.application.seq, error: (e as Error).message });
+    }
     projected = batch.application.seq;
   }
 }

@@ -1,0 +1,31 @@
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import { projectionQuery } from '../workflows/messages';
+import { createProjectionActivities } from './projection';
+
+/**
+ * Rebuilds the read model from the workflows, the source of truth: each application's full
+ * projection (every event from the first) is asked of its workflow and written as one batch.
+ * Without ids, every application the Temporal visibility store lists. With `force`, the stored
+ * rows are deleted first, so even rows with the current seq are rewritten.
+ */
+export async function rebuildProjection(client: Client, pool: Pool, options: { ids?: string[]; force?: boolean } = {}): Promise<{ rebuilt: number; unchanged: number; failed: { id: string; error: string }[] }> {
+  const writer = createProjectionActivities(pool);
+  const ids = options.ids ?? [];
+  if (!options.ids) {
+    for await (const wf of client.workflow.list({ query: `WorkflowType = 'applicationWorkflow'` })) ids.push(wf.workflowId);
+  }
+  const result = { rebuilt: 0, unchanged: 0, failed: [] as { id: string; error: string }[] };
+  for (const id of ids) {
+    try {
+      const batch = await client.workflow.getHandle(id).query(projectionQuery);
+      if (options.force) await pool.query('DELETE FROM applications WHERE application_id = $1', [id]);
+      const { applied } = await writer.projectApplication(batch);
+      if (applied) result.rebuilt++;
+      else result.unchanged++;
+    } catch (e) {
+      result.failed.push({ id, error: (e as Error).message });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,69 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TOKENS } from '../helpers/api';
+import { apiSuite } from '../helpers/suite';
+import { allMaterials } from '../helpers/temporal';
+
+/** A 2027 calendar for the test only: the official 2027 notice is not part of this repository. */
+const fixture2027 = {
+  year: 2027,
+  timeZone: 'Asia/Shanghai',
+  source: { title: 'TEST FIXTURE — not an official notice', number: 'fixture-2027', publishedOn: '2026-11-01' },
+  holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-01' }],
+  makeupWorkingDays: [],
+};
+
+describe('administration: publishing definitions and calendars without stopping running applications', () => {
+  const suite = apiSuite('admin');
+  const start = async () =>
+    (await suite.call('POST', '/applications', TOKENS.applicant, { processCode: 'GOV_INVESTMENT', projectName: '管理测试', materials: allMaterials('GOV_INVESTMENT') })).body;
+
+  it('publishes a new definition version for new applications while running ones keep their snapshot; a broken one is refused', async () => {
+    const before = await start();
+    const file = path.join(suite.definitionsDir, 'matters.json');
+    const original = readFileSync(file, 'utf8');
+    const json = JSON.parse(original);
+    json.matters.find((m: any) => m.code === 'LY01').timeLimitDays = 5;
+    writeFileSync(file, JSON.stringify(json));
+    const published = await suite.call('POST', '/admin/definitions/reload', TOKENS.admin);
+    expect(published.body).toMatchObject({ changed: true });
+    expect(published.body.definitionHash).not.toBe(before.definitionHash);
+    const after = await start();
+    expect(after.definitionHash).toBe(published.body.definitionHash);
+    const oldView = (await suite.call('GET', `/applications/${before.applicationId}`, TOKENS.applicant)).body;
+    const newView = (await suite.call('GET', `/applications/${after.applicationId}`, TOKENS.applicant)).body;
+    expect(oldView.process.definitionHash).toBe(before.definitionHash);
+    expect(oldView.stages[0].matters.find((m: any) => m.code === 'LY01').timeLimitDays).toBe(7);
+    expect(newView.stages[0].matters.find((m: any) => m.code === 'LY01').timeLimitDays).toBe(5);
+
+    json.matters.find((m: any) => m.code === 'LY04').department = 'XXB';
+    writeFileSync(file, JSON.stringify(json));
+    const broken = await suite.call('POST', '/admin/definitions/reload', TOKENS.admin);
+    expect(broken).toMatchObject({ status: 422, body: { file: 'matters.json', rule: 'unknown department XXB' } });
+    expect((await suite.call('GET', '/catalogue/processes')).body.definitionHash).toBe(published.body.definitionHash);
+    writeFileSync(file, original);
+  });
+
+  it("publishes next year's calendar to every running application; an invalid one names the field", async () => {
+    const running = await start();
+    const bad = await suite.call('POST', '/admin/calendars', TOKENS.admin, { ...fixture2027, makeupWorkingDays: [{ date: '2027-03-03', for: 'x' }] });
+    expect(bad).toMatchObject({ status: 400, body: { errors: [{ field: 'body.makeupWorkingDays.0', message: 'make-up working day 2027-03-03 is not a Saturday or Sunday' }] } });
+    expect((await suite.call('POST', '/admin/calendars', TOKENS.supervisor, fixture2027)).status).toBe(403);
+
+    // Visibility (which the broadcast lists) is eventually consistent: wait until it shows the new run.
+    for (let i = 0; i < 50; i++) {
+      const listed = [];
+      for await (const wf of suite.env.client.workflow.list({ query: `WorkflowId = '${running.applicationId}'` })) listed.push(wf);
+      if (listed.length) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const published = await suite.call('POST', '/admin/calendars', TOKENS.admin, fixture2027);
+    expect(published.body).toMatchObject({ year: 2027, notice: 'fixture-2027' });
+    expect(published.body.runningApplicationsSignalled).toBeGreaterThanOrEqual(1);
+    const view = (await suite.call('GET', `/applications/${running.applicationId}`, TOKENS.applicant)).body;
+    expect(view.calendarYears).toEqual([2025, 2026, 2027]);
+    expect(view.events.at(-1)).toMatchObject({ kind: 'calendarPublished', data: { year: 2027 } });
+    expect((await suite.call('GET', '/calendar/due?acceptedOn=2026-12-30&workingDays=3')).body.dueOn).toBe('2027-01-05');
+  });
+});

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import type { EventRow } from '../workflows/domain/projection';
+import type { ApplicationRow, EventRow } from '../workflows/domain/projection';
 import { endOfDay, isValidDate, startOfDay, toShanghaiIso } from '../workflows/domain/time';
 
 /**
@@ -453,24 +453,8 @@ export function scorecardsCsv(rows: ScorecardRow[]): string {
   return lines.join('\r\n') + '\r\n';
 }
 
-export interface ApplicationSummary {
-  applicationId: string;
-  seq: number;
-  processCode: string;
-  projectName: string;
-  applicantId: string;
-  applicantName: string;
-  status: string;
-  currentStage: string | null;
-  startedAt: string;
-  endedAt: string | null;
-  outcomeReason: string | null;
-  governmentWorkingDays: number;
-  applicantDays: number;
-  specialProcedureDays: number;
-  calendarDays: number;
-  targetTotalDays: number;
-}
+/** An application as the read model lists it: the projected row without its definition hash. */
+export type ApplicationSummary = Omit<ApplicationRow, 'definitionHash'>;
 
 interface ApplicationDbRow {
   application_id: string;

@@ -59,34 +59,28 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
   const app = new Application(input, Date.now(), { servicesGate: patched('intermediary-services') });
   let dirty = false;
 
-  const matterUpdate = <I extends { matter: string }>(
-    def: UpdateDefinition<MatterView, [I]>,
+  /** An Update: the validator refuses with a reason, the handler applies and answers with a view. */
+  const update = <I, R>(
+    def: UpdateDefinition<R, [I]>,
     check: (a: NoInfer<I>, now: number) => void,
     apply: (a: NoInfer<I>, now: number) => void,
+    answer: (a: NoInfer<I>, now: number) => R,
   ) =>
     setHandler(
       def,
       (a: I) => {
         refusing(() => apply(a, Date.now()));
         dirty = true;
-        return viewMatter(app, app.state.matters[a.matter]!, Date.now());
+        return answer(a, Date.now());
       },
       { validator: (a: I) => refusing(() => check(a, Date.now())) },
     );
-  const appUpdate = <I>(
-    def: UpdateDefinition<ApplicationView, [I]>,
-    check: (a: NoInfer<I>, now: number) => void,
-    apply: (a: NoInfer<I>, now: number) => void,
-  ) =>
-    setHandler(
-      def,
-      (a: I) => {
-        refusing(() => apply(a, Date.now()));
-        dirty = true;
-        return viewApplication(app, Date.now());
-      },
-      { validator: (a: I) => refusing(() => check(a, Date.now())) },
-    );
+  const matterView = (a: { matter: string }, now: number): MatterView => viewMatter(app, app.state.matters[a.matter]!, now);
+  const appView = (_a: unknown, now: number): ApplicationView => viewApplication(app, now);
+  const matterUpdate = <I extends { matter: string }>(def: UpdateDefinition<MatterView, [I]>, check: (a: NoInfer<I>, now: number) => void, apply: (a: NoInfer<I>, now: number) => void) =>
+    update(def, check, apply, matterView);
+  const appUpdate = <I>(def: UpdateDefinition<ApplicationView, [I]>, check: (a: NoInfer<I>, now: number) => void, apply: (a: NoInfer<I>, now: number) => void) =>
+    update(def, check, apply, appView);
 
   setHandler(statusQuery, (q) => viewApplication(app, Math.max(Date.now(), q?.asOf ?? 0)));
   setHandler(projectionQuery, () => projectionBatch(app, Date.now(), 0));

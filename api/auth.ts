@@ -76,10 +76,10 @@ export function actorOf(p: Principal, onBehalfOf?: string): Actor {
   return { id: p.id, role: p.role, ...(p.department ? { department: p.department } : {}) };
 }
 
-/** May this principal see an application? Providers see the ones they hold a contract on. */
-export function canSee(p: Principal, app: { applicant: { id: string }; services: { contracts: { provider: string }[] }[] }): boolean {
+/** May this principal see an application? Providers see the ones where a contract of theirs is live or accepted. */
+export function canSee(p: Principal, app: { applicant: { id: string }; services: { contracts: { provider: string; status: string }[] }[] }): boolean {
   if (p.role === 'applicant') return p.id === app.applicant.id;
   if (p.role === 'agent') return p.applicants.includes(app.applicant.id);
-  if (p.role === 'provider') return app.services.some((s) => s.contracts.some((c) => c.provider === p.id));
+  if (p.role === 'provider') return app.services.some((s) => s.contracts.some((c) => c.provider === p.id && c.status !== 'terminated'));
   return true;
 }

@@ -207,6 +207,9 @@ function resolveProcess(file: string, p: Process, ctx: ResolveContext): Omit<Pro
     m.prerequisites.forEach((pre, j) => {
       const target = placed.get(pre);
       if (!target) throw new DefinitionError(file, `${where.at}.prerequisites[${j}]`, `unknown prerequisite ${pre}: not a matter of this process`);
+      if (!all.find((x) => x.code === pre)!.milestone) {
+        throw new DefinitionError(file, `${where.at}.prerequisites[${j}]`, `prerequisite ${pre} is not a milestone: its output may never exist`);
+      }
       if (target.stageIndex > where.stageIndex) {
         throw new DefinitionError(file, `${where.at}.prerequisites[${j}]`, `prerequisite ${pre} comes in a later stage than ${m.code}`);
       }

@@ -178,7 +178,21 @@ export function registerApplications(api: OperationRegistry, { client, catalogue
 
   api.add(
     { method: 'get', path: '/applications/:id', tag: 'applicants', summary: 'Read an application', roles: ['applicant', 'agent', 'officer', 'supervisor', 'integrator', 'admin', 'provider'], params: idParams },
-    ({ principal, params }) => visible(principal, params.id),
+    async ({ principal, params }) => {
+      const view = await visible(principal, params.id);
+      if (principal.role !== 'provider') return view;
+      // A provider sees the project and its own contracts, nothing of the government's work.
+      return {
+        applicationId: view.applicationId,
+        projectName: view.projectName,
+        applicant: view.applicant,
+        process: view.process,
+        status: view.status,
+        services: view.services
+          .filter((s) => s.contracts.some((c) => c.provider === principal.id))
+          .map((s) => ({ ...s, contracts: s.contracts.filter((c) => c.provider === principal.id) })),
+      };
+    },
   );
 
   // ---- applicant actions ----

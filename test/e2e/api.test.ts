@@ -149,6 +149,9 @@ describe('HTTP intermediary services', () => {
     expect(contracted.status).toBe(200);
     expect(contracted.body.services.find((s: any) => s.serviceType === 'EIA_REPORT').status).toBe('contracted');
 
+    const seen = await call('GET', `/applications/${id}`, TOKENS.providerGreen);
+    expect(Object.keys(seen.body).sort()).toEqual(['applicant', 'applicationId', 'process', 'projectName', 'services', 'status']);
+    expect(seen.body.services.map((s: any) => s.serviceType)).toEqual(['EIA_REPORT']);
     const delivered = await call('POST', `/applications/${id}/services/EIA_REPORT/delivery`, TOKENS.providerGreen, { note: '报告书' });
     expect(delivered.status).toBe(200);
     const wrongReviewer = await call('POST', `/applications/${id}/services/EIA_REPORT/review`, officerToken('DRC'), { decision: 'accept' });

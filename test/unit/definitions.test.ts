@@ -91,6 +91,13 @@ describe('rejected definitions name the file, the path and the rule', () => {
     expect(loadError(dir).rule).toBe('prerequisite SG01 comes in a later stage than LY01');
   });
 
+  it('a prerequisite that is not a milestone, whose output may never exist', () => {
+    const dir = catalogueWith(GOV, (j) => {
+      j.stages[1].matters[1].prerequisites = ['GC06'];
+    });
+    expect(loadError(dir).rule).toBe('prerequisite GC06 is not a milestone: its output may never exist');
+  });
+
   it('a duplicate matter code', () => {
     const dir = catalogueWith('matters.json', (j) => {
       j.matters.push({ ...j.matters[0] });

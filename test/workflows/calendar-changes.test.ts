@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { timeSkippingSuite } from '../helpers/suite';
 import type { CalendarYear } from '../../definitions/schema';
 import { recordHistory } from '../helpers/history';
-import { publishCalendarSignal } from '../../workflows/messages';
-import { catalogue } from '../helpers/temporal';
+import { missingNoticeUpdate, publishCalendarSignal } from '../../workflows/messages';
+import { allMaterials, catalogue, officer } from '../helpers/temporal';
 import { matter, sleepUntil, status } from '../helpers/drive';
 
 const TASK_QUEUE = 'calendar-changes';
@@ -63,5 +63,25 @@ describe('National Day and calendar publication (time-skipping, from 28 Sep 2026
     expect(matter(v, 'LY01').dueOn).toBe('2026-12-31');
     expect(matter(v, 'LY04').dueOn).toBe('2027-01-06');
     await recordHistory(h, 'calendar-published');
+  });
+
+  it('neither deems intake accepted nor lets a 容缺 item lapse on a date the calendar does not reach', async () => {
+    await sleepUntil(suite.env, '2026-12-28T09:00:00+08:00');
+    const materials = allMaterials('GOV_INVESTMENT').filter((m) => m !== 'M_LAND_REPORT' && m !== 'M_PUBLIC_PARTICIPATION');
+    const h = await suite.start('GOV_INVESTMENT', { materials });
+    // Five working days after 28 Dec reach into 2027, whose calendar is not published here.
+    await sleepUntil(suite.env, '2026-12-30T10:00:00+08:00');
+    let v = await status(h, suite.env);
+    expect(v.stages[0]!.intake).toMatchObject({ noticeDueOn: null, deemedAcceptedAt: null });
+    expect(matter(v, 'LY04').status).toBe('intake');
+    expect(matter(v, 'LY07')).toMatchObject({ status: 'inProgress', deferred: [{ material: 'M_PUBLIC_PARTICIPATION', dueOn: null }] });
+
+    await h.signal(publishCalendarSignal, { actor: admin, calendar: fixture2027 });
+    v = await status(h, suite.env);
+    // 29, 30, 31 Dec, (1 Jan), 4, 5 Jan.
+    expect(v.stages[0]!.intake!.noticeDueOn).toBe('2027-01-05');
+    expect(matter(v, 'LY07').deferred[0]!.dueOn).toBe('2027-01-05');
+    const noticed = await h.executeUpdate(missingNoticeUpdate, { args: [{ actor: officer('DRC'), stage: 'S1', note: '' }] });
+    expect(noticed.stages[0]!.intake!.notice!.items.map((i) => i.material)).toEqual(['M_LAND_REPORT']);
   });
 });

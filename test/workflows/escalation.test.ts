@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { timeSkippingSuite } from '../helpers/suite';
 import { recordHistory } from '../helpers/history';
-import { escalateSignal, urgeSignal } from '../../workflows/messages';
-import { supervisor } from '../helpers/temporal';
+import { approveUpdate, escalateSignal, supplementUpdate, supplyUpdate, urgeSignal } from '../../workflows/messages';
+import { applicant, officer, supervisor } from '../helpers/temporal';
 import { matter, sleepUntil, status } from '../helpers/drive';
 
 const TASK_QUEUE = 'escalation';
@@ -61,7 +61,21 @@ describe('an untouched matter warns, turns overdue and climbs the escalation lad
 
     // By the end of 29 May LY04 (escalated on 19 May, due 25 May) has climbed by time to the supervision office.
     expect(await levelAt('2026-05-29T00:01:00+08:00')).toBe('leadership');
-    expect(matter(await status(h, suite.env), 'LY04').level).toBe('supervisionOffice');
+    let ly04 = matter(await status(h, suite.env), 'LY04');
+    expect(ly04).toMatchObject({ level: 'supervisionOffice', overdueSince: '2026-05-26T00:00:00.000+08:00' });
+
+    // Stopping the clock keeps the level, escalation included; a supplement past the deadline
+    // does not make an overdue matter new again: it stays due on 20 May and is decided late.
+    await h.executeUpdate(supplementUpdate, { args: [{ actor: officer('NRP'), matter: 'LY04', items: ['M_SITE_MAP'], reason: '红线图坐标有误' }] });
+    ly04 = matter(await status(h, suite.env), 'LY04');
+    expect(ly04).toMatchObject({ status: 'suspended', level: 'supervisionOffice' });
+    await h.executeUpdate(supplementUpdate, { args: [{ actor: officer('DRC'), matter: 'LY01', items: ['M_PROPOSAL'], reason: '补充投资估算' }] });
+    await sleepUntil(suite.env, '2026-06-01T10:00:00+08:00');
+    await h.executeUpdate(supplyUpdate, { args: [{ actor: applicant, items: ['M_PROPOSAL'] }] });
+    const v2 = await status(h, suite.env);
+    expect(matter(v2, 'LY01')).toMatchObject({ status: 'inProgress', dueOn: '2026-05-20', level: 'leadership' });
+    const decided = await h.executeUpdate(approveUpdate, { args: [{ actor: officer('DRC'), matter: 'LY01', result: { number: '浏发改〔2026〕9号' }, reason: '' }] });
+    expect(decided.decision).toMatchObject({ kind: 'approved', dueOn: '2026-05-20', onTime: false });
     await recordHistory(h, 'escalation');
   });
 });

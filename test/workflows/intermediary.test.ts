@@ -89,9 +89,14 @@ describe('intermediary services on their own clocks (time-skipping, March–Apri
     expect((await refusal(h.executeUpdate(replaceProviderUpdate, { args: [{ actor: applicant, serviceType: 'EIA_REPORT', selection: { method: 'randomDraw' }, reason: 'x' }] }))).message).toMatch(
       /has no provider at work to replace/,
     );
+    expect((await refusal(h.executeUpdate(replaceProviderUpdate, { args: [{ actor: applicant, serviceType: 'SOIL_WATER_PLAN', selection: { method: 'direct', provider: drawnProvider }, reason: 'x' }] }))).message).toBe(
+      `provider ${drawnProvider} is the one being replaced on SOIL_WATER_PLAN`,
+    );
+    // A new draw leaves the late provider out: only the other candidate remains.
     v = await h.executeUpdate(replaceProviderUpdate, {
-      args: [{ actor: applicant, serviceType: 'SOIL_WATER_PLAN', selection: { method: 'direct', provider: other }, reason: '原中介机构逾期未交付' }],
+      args: [{ actor: applicant, serviceType: 'SOIL_WATER_PLAN', selection: { method: 'randomDraw' }, reason: '原中介机构逾期未交付' }],
     });
+    expect(v.services.find((s) => s.serviceType === 'SOIL_WATER_PLAN')!.contracts[1]!.selection).toMatchObject({ candidates: [other] });
     const replaced = v.services.find((s) => s.serviceType === 'SOIL_WATER_PLAN')!;
     expect(replaced.contracts.map((c) => [c.contractId, c.provider, c.status, c.level])).toEqual([
       ['SOIL_WATER_PLAN', drawnProvider, 'terminated', 'regulator'],

@@ -23,6 +23,7 @@ import { addWorkingDays, buildCalendar, CalendarRangeError, type WorkingCalendar
 import {
   CLOCK_LEVELS,
   clockDueOn,
+  pastDeadline,
   clockLevelAt,
   clockMilestones,
   higherLevel,
@@ -249,7 +250,7 @@ export class Application {
     if (intake.notice) {
       throw new ActionRefused('INVALID_STATE', `the one-time notice (一次性告知) for ${a.stage} was already issued; no second notice is allowed`);
     }
-    if (intake.deemedAcceptedAt !== null || now >= endOfDay(intake.noticeDueOn)) {
+    if (intake.deemedAcceptedAt !== null || (intake.noticeDueOn !== null && now >= endOfDay(intake.noticeDueOn))) {
       throw new ActionRefused(
         'INVALID_STATE',
         `the notice period for ${a.stage} ended on ${intake.noticeDueOn}; the application counts as accepted from receipt`,
@@ -376,7 +377,7 @@ export class Application {
     if (m.extension) throw new ActionRefused('INVALID_STATE', `matter ${m.code} was already extended once, on ${shanghaiDate(m.extension.at)}`);
     if (legal === 0) throw new ActionRefused('INVALID_INPUT', `matter ${m.code} allows no extension by law`);
     if (a.days > legal) throw new ActionRefused('INVALID_INPUT', `matter ${m.code} may be extended by at most ${legal} working days, not ${a.days}`);
-    if (levelRank(this.clockLevel(m, now)) >= levelRank('overdue')) {
+    if (this.pastDeadline(m, now)) {
       throw new ActionRefused('INVALID_STATE', `matter ${m.code} is already overdue; an extension must be asked for before the deadline`);
     }
   }
@@ -457,19 +458,22 @@ export class Application {
   private select(service: ServiceState, selection: Selection, today: string): { provider: string; detail: ContractState['selection'] } {
     const providers = this.snapshot.providers;
     const t = service.serviceType;
+    // A provider replaced for lateness on this service is not chosen again, by any method.
+    const replaced = new Set(service.contracts.filter((c) => c.status === 'terminated' || c.status === 'open').map((c) => c.provider));
+    const excluded = (code: string) => (replaced.has(code) ? `provider ${code} is the one being replaced on ${t}` : null);
     if (selection.method === 'direct') {
-      const why = disqualification(providers, selection.provider, t, today);
+      const why = excluded(selection.provider) ?? disqualification(providers, selection.provider, t, today);
       if (why) throw new ActionRefused('INVALID_INPUT', why);
       return { provider: selection.provider, detail: { method: 'direct' } };
     }
     if (selection.method === 'randomDraw') {
-      const candidates = qualifiedProviders(providers, t, today).map((p) => p.code);
-      if (!candidates.length) throw new ActionRefused('INVALID_STATE', `no provider is qualified for ${t} on ${today}`);
+      const candidates = qualifiedProviders(providers, t, today).map((p) => p.code).filter((c) => !replaced.has(c));
+      if (!candidates.length) throw new ActionRefused('INVALID_STATE', `no other provider is qualified for ${t} on ${today}`);
       const seed = `${this.state.input.applicationId}/${t}/${service.contracts.length + 1}`;
       const drawn = draw(seed, candidates.length);
       return { provider: candidates[drawn]!, detail: { method: 'randomDraw', candidates, seed, drawn } };
     }
-    const unqualified = selection.bids.map((b) => disqualification(providers, b.provider, t, today)).filter((x): x is string => x !== null);
+    const unqualified = selection.bids.map((b) => excluded(b.provider) ?? disqualification(providers, b.provider, t, today)).filter((x): x is string => x !== null);
     if (unqualified.length) throw new ActionRefused('INVALID_INPUT', `bids from unqualified providers: ${unqualified.join('; ')}`);
     const winner = [...selection.bids].sort((a, b) => a.quoteYuan - b.quoteYuan || (a.provider < b.provider ? -1 : 1))[0]!;
     return { provider: winner.provider, detail: { method: 'bidding', bids: selection.bids } };
@@ -549,9 +553,6 @@ export class Application {
     if (SERVICE_LEVELS.indexOf(this.contractLevel(c, now)) < SERVICE_LEVELS.indexOf('overdue')) {
       const due = this.tryDate(() => contractDueOn(this.calendar, c));
       throw new ActionRefused('INVALID_STATE', `provider ${c.provider} is not late (due ${due}); a provider can be replaced once its committed date has passed`);
-    }
-    if (a.selection.method === 'direct' && a.selection.provider === c.provider) {
-      throw new ActionRefused('INVALID_INPUT', `provider ${c.provider} is the one being replaced`);
     }
     this.select(service, a.selection, shanghaiDate(now));
   }
@@ -683,6 +684,8 @@ export class Application {
   publishCalendar(calendar: CalendarYear, actor: Actor, now: number) {
     this.state.calendars = [...this.state.calendars.filter((c) => c.year !== calendar.year), calendar].sort((a, b) => a.year - b.year);
     this.calendar = buildCalendar(this.state.calendars);
+    for (const intake of Object.values(this.state.intakes)) intake.noticeDueOn ??= this.noticeDueOn(intake.receivedAt);
+    for (const m of Object.values(this.state.matters)) if (m.acceptedAt !== null && m.clock) this.dateDeferred(m);
     this.record(now, 'calendarPublished', actor, { data: { year: calendar.year, notice: calendar.source.number } });
     this.advance(now);
   }
@@ -712,7 +715,7 @@ export class Application {
       }
     }
     for (const intake of Object.values(this.state.intakes)) {
-      if (intake.notice === null && intake.deemedAcceptedAt === null && now >= endOfDay(intake.noticeDueOn)) {
+      if (intake.notice === null && intake.deemedAcceptedAt === null && intake.noticeDueOn !== null && now >= endOfDay(intake.noticeDueOn)) {
         const waiting = this.batchMatters(intake.batch).filter((m) => m.status === 'intake');
         if (waiting.length) {
           intake.deemedAcceptedAt = now;
@@ -730,6 +733,14 @@ export class Application {
         this.passIntake(m, now, this.state.intakes[this.batchOf(m)]?.notice ? 'afterNotice' : 'unconditional');
         changed = true;
       }
+      const failedPre = this.def(m.code).prerequisites.find((p) => ['rejected', 'terminated', 'cancelled'].includes(this.state.matters[p]!.status));
+      if (failedPre && (m.status === 'pending' || m.status === 'intake' || m.status === 'waitingPrerequisites')) {
+        const reason = `prerequisite ${failedPre} was ${this.state.matters[failedPre]!.status}; this matter cannot start`;
+        this.decide(m, now, { kind: 'cancelled', at: now, by: actorLabel(SYSTEM), reason });
+        this.record(now, 'cancelled', SYSTEM, { matter: m.code, reason });
+        changed = true;
+        continue;
+      }
       if (m.status === 'waitingPrerequisites' && this.prerequisitesMet(m)) {
         this.startMatter(m, now, m.acceptance ?? 'unconditional');
         changed = true;
@@ -738,7 +749,7 @@ export class Application {
         this.issueResult(m, now);
         changed = true;
       }
-      const lateItem = m.deferred.find((d) => d.suppliedAt === null && now >= endOfDay(d.dueOn));
+      const lateItem = m.deferred.find((d) => d.suppliedAt === null && d.dueOn !== null && now >= endOfDay(d.dueOn));
       if (lateItem && (m.status === 'inProgress' || m.status === 'suspended' || m.status === 'approved') && m.resultIssuedAt === null) {
         const reason = `容缺 item ${lateItem.material} (${lateItem.name}) was not supplied by ${lateItem.dueOn}`;
         this.decide(m, now, { kind: 'terminated', at: now, by: actorLabel(SYSTEM), reason });
@@ -772,7 +783,7 @@ export class Application {
       batch,
       window,
       receivedAt: now,
-      noticeDueOn: this.tryDate(() => addWorkingDays(this.calendar, shanghaiDate(now), this.snapshot.intakeLimitDays)) ?? shanghaiDate(now),
+      noticeDueOn: this.noticeDueOn(now),
       notice: null,
       deemedAcceptedAt: null,
     };
@@ -791,6 +802,7 @@ export class Application {
 
   private passIntake(m: MatterState, at: number, how: NonNullable<MatterState['acceptance']>) {
     m.acceptance = how;
+    m.intakePassedAt = at;
     if (this.prerequisitesMet(m)) this.startMatter(m, at, how);
     else {
       m.status = 'waitingPrerequisites';
@@ -804,18 +816,31 @@ export class Application {
     m.acceptedAt = at;
     m.acceptance = how;
     m.clock = startClock(at, def.timeLimitDays);
-    const acceptedOn = shanghaiDate(at);
     const dueOn = this.tryDate(() => clockDueOn(this.calendar, m.clock!));
-    m.deferred = this.missingFor(m.code, 'deferrable').map((item) => {
-      const own = this.tryDate(() => addWorkingDays(this.calendar, acceptedOn, def.deferralDays ?? def.timeLimitDays));
-      const candidates = [own, dueOn].filter((d): d is string => d !== null);
-      return { material: item.material, name: item.name, dueOn: candidates.sort()[0] ?? acceptedOn, suppliedAt: null };
-    });
+    m.deferred = this.missingFor(m.code, 'deferrable').map((item) => ({ material: item.material, name: item.name, dueOn: null, suppliedAt: null }));
+    this.dateDeferred(m);
     this.record(at, 'accepted', SYSTEM, {
       matter: m.code,
       data: { acceptance: how, dueOn, deferred: m.deferred.map((d) => ({ material: d.material, dueOn: d.dueOn })) },
     });
     this.updateLevel(m, at);
+  }
+
+  /**
+   * 容缺 items are due the matter's deferral days after acceptance, never after its own due date;
+   * while either date lies in an unpublished year the item has no due date (and cannot lapse).
+   */
+  private dateDeferred(m: MatterState) {
+    const def = this.def(m.code);
+    const acceptedOn = shanghaiDate(m.acceptedAt!);
+    const own = this.tryDate(() => addWorkingDays(this.calendar, acceptedOn, def.deferralDays ?? def.timeLimitDays));
+    const limit = this.tryDate(() => addWorkingDays(this.calendar, acceptedOn, m.clock!.limitDays));
+    for (const d of m.deferred) if (d.dueOn === null) d.dueOn = own !== null && limit !== null ? (own < limit ? own : limit) : null;
+  }
+
+  /** The last day for the one-time notice of a batch received at `at`, or null beyond the published calendars. */
+  private noticeDueOn(at: number): string | null {
+    return this.tryDate(() => addWorkingDays(this.calendar, shanghaiDate(at), this.snapshot.intakeLimitDays));
   }
 
   private issueResult(m: MatterState, now: number) {
@@ -828,7 +853,7 @@ export class Application {
     const stage = this.state.stages[index]!;
     const def = this.snapshot.stages[index]!;
     const milestones = def.matters.filter((m) => m.milestone).map((m) => this.state.matters[m.code]!);
-    const failed = milestones.find((m) => m.status === 'rejected' || m.status === 'terminated');
+    const failed = milestones.find((m) => m.status === 'rejected' || m.status === 'terminated' || m.status === 'cancelled');
     if (failed && def.completion === 'all') {
       this.rejectApplication(failed, now);
       return false;
@@ -836,7 +861,7 @@ export class Application {
     const done = (m: MatterState) => m.status === 'approved' && m.resultIssuedAt !== null;
     const complete = def.completion === 'all' ? milestones.every(done) : milestones.some(done);
     if (!complete) {
-      if (def.completion === 'any' && milestones.every((m) => DECIDED.has(m.status))) {
+      if (def.completion === 'any' && milestones.every((m) => m.status === 'rejected' || m.status === 'terminated' || m.status === 'cancelled')) {
         this.rejectApplication(failed ?? milestones[0]!, now);
       }
       return false;
@@ -878,7 +903,7 @@ export class Application {
   // ---- clocks ----
 
   private stop(m: MatterState, now: number, stop: MatterState['stops'][number]) {
-    m.level = this.clockLevel(m, now);
+    m.level = higherLevel(this.clockLevel(m, now), m.escalatedTo);
     m.clock = stopClock(this.calendar, m.clock!, now);
     m.status = 'suspended';
     m.stops.push(stop);
@@ -908,11 +933,21 @@ export class Application {
     if (m.clock && m.clock.runStart !== null) {
       const dueOn = this.tryDate(() => clockDueOn(this.calendar, m.clock!));
       decision = { ...decision, dueOn, ...(dueOn ? { onTime: now < endOfDay(dueOn) } : {}) };
-      m.level = this.clockLevel(m, now);
+      m.level = higherLevel(this.clockLevel(m, now), m.escalatedTo);
       m.clock = stopClock(this.calendar, m.clock, now);
     }
     m.status = decision.kind;
     m.decision = decision;
+  }
+
+  private pastDeadline(m: MatterState, now: number): boolean {
+    if (!m.clock) return false;
+    try {
+      return pastDeadline(this.calendar, m.clock, now);
+    } catch (e) {
+      if (e instanceof CalendarRangeError) return false;
+      throw e;
+    }
   }
 
   /** The level the clock alone gives; a stopped clock keeps the level it had when it stopped. */
@@ -946,7 +981,11 @@ export class Application {
   }
 
   private updateLevel(m: MatterState, now: number) {
-    const level = higherLevel(this.clockLevel(m, now), m.escalatedTo);
+    const byClock = this.clockLevel(m, now);
+    if ((m.overdueSince ?? null) === null && m.clock?.runStart && levelRank(byClock) >= levelRank('overdue')) {
+      m.overdueSince = this.milestones(m)?.find((x) => x.level === 'overdue')?.at ?? now;
+    }
+    const level = higherLevel(byClock, m.escalatedTo);
     if (level !== m.level) {
       this.record(now, 'levelChanged', SYSTEM, { matter: m.code, data: { from: m.level, to: level } });
       m.level = level;
@@ -957,7 +996,7 @@ export class Application {
   nextWakeAt(now: number): number | null {
     const candidates: number[] = [];
     for (const intake of Object.values(this.state.intakes)) {
-      if (intake.notice === null && intake.deemedAcceptedAt === null && this.batchMatters(intake.batch).some((m) => m.status === 'intake')) {
+      if (intake.notice === null && intake.deemedAcceptedAt === null && intake.noticeDueOn !== null && this.batchMatters(intake.batch).some((m) => m.status === 'intake')) {
         candidates.push(endOfDay(intake.noticeDueOn));
       }
     }
@@ -968,7 +1007,7 @@ export class Application {
         if (next !== null && next !== undefined) candidates.push(next);
       }
       if ((OPEN.has(m.status) || m.status === 'approved') && m.resultIssuedAt === null) {
-        for (const d of m.deferred) if (d.suppliedAt === null) candidates.push(endOfDay(d.dueOn));
+        for (const d of m.deferred) if (d.suppliedAt === null && d.dueOn !== null) candidates.push(endOfDay(d.dueOn));
       }
     }
     for (const service of Object.values(this.state.services)) {

@@ -1,5 +1,5 @@
 import type { EscalationRung, WarningRule } from '../../definitions/schema';
-import { addWorkingDays, workingDaysAfter, type WorkingCalendar } from './calendar';
+import { addWorkingDays, CalendarRangeError, workingDaysAfter, type WorkingCalendar } from './calendar';
 import { endOfDay, shanghaiDate, startOfDay } from './time';
 
 /**
@@ -19,6 +19,11 @@ export interface MatterClock {
   usedBefore: number;
   /** Start date of the current run (not counted), or null while the clock is stopped. */
   runStart: string | null;
+  /**
+   * The due date in force when the clock last stopped. A clock restarted with its limit already
+   * used up stays due on it, so a stop and restart never clears an overdue matter.
+   */
+  lastDueOn?: string | null;
 }
 
 export const CLOCK_LEVELS = ['normal', 'warning', 'overdue', 'departmentHead', 'supervisionOffice', 'leadership'] as const;
@@ -42,7 +47,13 @@ export function workingDaysUsed(cal: WorkingCalendar, clock: MatterClock, now: n
 }
 
 export function stopClock(cal: WorkingCalendar, clock: MatterClock, now: number): MatterClock {
-  return { ...clock, usedBefore: workingDaysUsed(cal, clock, now), runStart: null };
+  let lastDueOn: string | null = null;
+  try {
+    lastDueOn = clockDueOn(cal, clock);
+  } catch (e) {
+    if (!(e instanceof CalendarRangeError)) throw e;
+  }
+  return { ...clock, usedBefore: workingDaysUsed(cal, clock, now), runStart: null, lastDueOn };
 }
 
 export function restartClock(clock: MatterClock, now: number): MatterClock {
@@ -52,7 +63,16 @@ export function restartClock(clock: MatterClock, now: number): MatterClock {
 /** The due date of a running clock; null while it is stopped (it depends on the restart day). */
 export function clockDueOn(cal: WorkingCalendar, clock: MatterClock): string | null {
   if (clock.runStart === null) return null;
-  return addWorkingDays(cal, clock.runStart, Math.max(0, clock.limitDays - clock.usedBefore));
+  const left = clock.limitDays - clock.usedBefore;
+  if (left <= 0 && clock.lastDueOn) return clock.lastDueOn;
+  return addWorkingDays(cal, clock.runStart, Math.max(0, left));
+}
+
+/** Whether the limit has run out: the due day has ended (running) or was used up before the stop. */
+export function pastDeadline(cal: WorkingCalendar, clock: MatterClock, now: number): boolean {
+  if (clock.runStart === null) return clock.usedBefore >= clock.limitDays && !!clock.lastDueOn && now >= endOfDay(clock.lastDueOn);
+  const due = clockDueOn(cal, clock);
+  return due !== null && now >= endOfDay(due);
 }
 
 /** Working days used at which the warning (yellow) begins. */

@@ -107,10 +107,6 @@ export function projectionBatch(app: Application, now: number, fromSeq: number):
   const s = app.state;
   const acc = accounting(app, now);
   const id = s.input.applicationId;
-  const firstOverdue = new Map<string, string>();
-  for (const e of s.events) {
-    if (e.kind === 'levelChanged' && e.matter && e.data?.to === 'overdue' && !firstOverdue.has(e.matter)) firstOverdue.set(e.matter, toShanghaiIso(e.at));
-  }
   return {
     application: {
       applicationId: id,
@@ -155,7 +151,7 @@ export function projectionBatch(app: Application, now: number, fromSeq: number):
         specialProcedureCount: m.stops.filter((x) => x.kind === 'specialProcedure').length,
         urgeCount: m.urges.length,
         extended: m.extension !== null,
-        overdueSince: firstOverdue.get(m.code) ?? null,
+        overdueSince: m.overdueSince != null ? toShanghaiIso(m.overdueSince) : null,
       };
     }),
     services: Object.values(s.services).flatMap((svc): ServiceRow[] => {

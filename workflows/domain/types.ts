@@ -53,7 +53,8 @@ export interface ClockStop {
 export interface DeferredItem {
   material: string;
   name: string;
-  dueOn: string;
+  /** Null while it falls in a year whose calendar is not published (no termination then). */
+  dueOn: string | null;
   suppliedAt: number | null;
 }
 
@@ -75,6 +76,8 @@ export interface MatterState {
   milestone: boolean;
   status: MatterStatus;
   receivedAt: number | null;
+  /** When its materials were complete (or accepted as such): the applicant's part of intake ends here. */
+  intakePassedAt?: number | null;
   acceptedAt: number | null;
   acceptance: Acceptance | null;
   clock: MatterClock | null;
@@ -84,6 +87,8 @@ export interface MatterState {
   deferred: DeferredItem[];
   extension: { days: number; approvedBy: string; reason: string; at: number } | null;
   level: ClockLevel;
+  /** The instant the deadline passed (the clock's own overdue point), for scorecards. */
+  overdueSince?: number | null;
   /** The floor set by supervision escalations; the clock can raise the level above it. */
   escalatedTo: ClockLevel;
   urges: { at: number; by: string; note: string }[];
@@ -97,8 +102,8 @@ export interface IntakeState {
   batch: string;
   window: string;
   receivedAt: number;
-  /** Last day for the one-time missing-materials notice (一次性告知). */
-  noticeDueOn: string;
+  /** Last day for the one-time missing-materials notice (一次性告知); null while the calendar does not reach it. */
+  noticeDueOn: string | null;
   notice: { issuedAt: number; by: string; items: MissingItem[]; note: string } | null;
   /** Set when the window let its limit pass: the matters count as accepted from receipt. */
   deemedAcceptedAt: number | null;

@@ -68,6 +68,8 @@ export function viewMatter(app: Application, m: MatterState, now: number) {
     workingDaysUsed: used,
     workingDaysLeft: used === null || !m.clock ? null : m.clock.limitDays - used,
     level: m.level as ClockLevel,
+    /** When the deadline passed, if it did (the clock's own overdue point). */
+    overdueSince: iso(m.overdueSince ?? null),
     stops: m.stops.map((s) => stopView(cal, s, now)),
     owedForSupplement: m.owedForSupplement,
     missing: m.status === 'intake' ? app.missingFor(m.code, 'blocking') : [],
@@ -185,8 +187,8 @@ export function accounting(app: Application, now: number) {
   const noticeWaits = Object.values(s.intakes).flatMap((i) =>
     i.notice
       ? Object.values(s.matters)
-          .filter((m) => (m.stage ?? m.code) === i.batch && m.acceptance === 'afterNotice' && m.acceptedAt !== null)
-          .map((m): [number, number] => [i.notice!.issuedAt, m.acceptedAt!])
+          .filter((m) => (m.stage ?? m.code) === i.batch && m.acceptance === 'afterNotice' && (m.intakePassedAt ?? m.acceptedAt) != null)
+          .map((m): [number, number] => [i.notice!.issuedAt, (m.intakePassedAt ?? m.acceptedAt)!])
       : [],
   );
   const serviceSpans = (who?: 'government' | 'owner') =>

@@ -109,11 +109,16 @@ export function apiSuite(taskQueue: string, options: { initialTime?: string } = 
   afterAll(async () => {
     await api?.close();
   });
-  return Object.assign(Object.create(base) as WorkflowSuite, {
+  return {
+    get env() {
+      return base.env;
+    },
+    start: (processCode, overrides) => base.start(processCode, overrides),
     get db() {
-      return db!;
+      if (!db) throw new Error('the suite has not started');
+      return db;
     },
     definitionsDir,
     call: (method: string, p: string, token?: string, body?: unknown, headers?: Record<string, string>) => http(api!.url, method, p, token, body, headers),
-  });
+  };
 }

@@ -54,9 +54,15 @@ const { projectApplication } = proxyActivities<ProjectionActivities>({
  * working-day clocks, warnings and escalation. The rules live in domain/Application; this
  * function owns the durable parts: messages in, one timer for the next instant that matters.
  */
+/**
+ * The workflow clock: inside workflows the SDK replaces Date with the deterministic time of the
+ * current activation (the same value on replay), so this is safe where wall-clock time is not.
+ */
+const now = (): number => Date.now();
+
 export async function applicationWorkflow(input: ApplicationInput): Promise<Outcome> {
   // Intermediary deliverables gate matters since this patch; older histories replay without it.
-  const app = new Application(input, Date.now(), { servicesGate: patched('intermediary-services') });
+  const app = new Application(input, now(), { servicesGate: patched('intermediary-services') });
   let dirty = false;
 
   /** An Update: the validator refuses with a reason, the handler applies and answers with a view. */
@@ -69,11 +75,11 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
     setHandler(
       def,
       (a: I) => {
-        refusing(() => apply(a, Date.now()));
+        refusing(() => apply(a, now()));
         dirty = true;
-        return answer(a, Date.now());
+        return answer(a, now());
       },
-      { validator: (a: I) => refusing(() => check(a, Date.now())) },
+      { validator: (a: I) => refusing(() => check(a, now())) },
     );
   const matterView = (a: { matter: string }, now: number): MatterView => viewMatter(app, app.state.matters[a.matter]!, now);
   const appView = (_a: unknown, now: number): ApplicationView => viewApplication(app, now);
@@ -82,8 +88,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
   const appUpdate = <I>(def: UpdateDefinition<ApplicationView, [I]>, check: (a: NoInfer<I>, now: number) => void, apply: (a: NoInfer<I>, now: number) => void) =>
     update(def, check, apply, appView);
 
-  setHandler(statusQuery, (q) => viewApplication(app, Math.max(Date.now(), q?.asOf ?? 0)));
-  setHandler(projectionQuery, () => projectionBatch(app, Date.now(), 0));
+  setHandler(statusQuery, (q) => viewApplication(app, Math.max(now(), q?.asOf ?? 0)));
+  setHandler(projectionQuery, () => projectionBatch(app, now(), 0));
   setHandler(supervisionRefusalQuery, ({ actor, matter }) => app.supervisionRefusal(actor, matter));
 
   matterUpdate(acceptUpdate, (a) => app.checkAccept(a), (a, now) => app.accept(a, now));
@@ -102,28 +108,28 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
   appUpdate(reviewDeliverableUpdate, (a) => app.checkReview(a), (a, now) => app.reviewDeliverable(a, now));
 
   setHandler(urgeSignal, (a) => {
-    app.urge(a, Date.now());
+    app.urge(a, now());
     dirty = true;
   });
   setHandler(escalateSignal, (a) => {
-    app.escalate(a, Date.now());
+    app.escalate(a, now());
     dirty = true;
   });
   setHandler(publishCalendarSignal, (a) => {
-    app.publishCalendar(a.calendar, a.actor, Date.now());
+    app.publishCalendar(a.calendar, a.actor, now());
     dirty = true;
   });
 
   // Since this patch every change is projected to the read model; older histories ran without.
   const projection = patched('read-model-projection') ? projectChanges(app, () => app.ended) : Promise.resolve();
 
-  app.advance(Date.now());
+  app.advance(now());
   while (!app.ended) {
-    const next = app.nextWakeAt(Date.now());
+    const next = app.nextWakeAt(now());
     dirty = false;
     if (next === null) await condition(() => dirty);
-    else await condition(() => dirty, Math.max(1, next - Date.now()));
-    app.advance(Date.now());
+    else await condition(() => dirty, Math.max(1, next - now()));
+    app.advance(now());
   }
   await projection;
   return app.state.outcome!;
@@ -138,7 +144,7 @@ async function projectChanges(app: Application, ended: () => boolean): Promise<v
   for (;;) {
     await condition(() => app.state.events.length > projected || ended());
     if (app.state.events.length === projected) return;
-    const batch = projectionBatch(app, Date.now(), projected);
+    const batch = projectionBatch(app, now(), projected);
     try {
       await projectApplication(batch);
     } catch (e) {

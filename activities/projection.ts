@@ -35,8 +35,10 @@ export function createProjectionActivities(pool: Pool): ProjectionActivities {
         await client.query('BEGIN');
         const applied = await upsertApplication(client, batch);
         if (applied) {
-          await replaceMatters(client, batch.application.applicationId, batch.application.processCode, batch.matters);
-          await replaceServices(client, batch.application.applicationId, batch.services);
+          // A delta (complete: false) carries only changed rows; a complete batch replaces them all.
+          const complete = batch.complete !== false;
+          await replaceMatters(client, batch.application.applicationId, batch.application.processCode, batch.matters, complete);
+          await replaceServices(client, batch.application.applicationId, batch.services, complete);
         }
         await insertEvents(client, batch.application.applicationId, batch.events);
         await client.query('COMMIT');
@@ -197,17 +199,16 @@ const UPSERT_MATTERS = upsertSql('matters', 'code', MATTER_COLUMNS);
 const UPSERT_SERVICES = upsertSql('services', 'contract_id', SERVICE_COLUMNS);
 
 /** The batch holds every matter of the application, so a stored matter it lacks is deleted. */
-async function replaceMatters(client: PoolClient, applicationId: string, processCode: string, matters: MatterRow[]): Promise<void> {
-  await client.query('DELETE FROM matters WHERE application_id = $1 AND code <> ALL ($2::text[])', [applicationId, matters.map((m) => m.code)]);
+async function replaceMatters(client: PoolClient, applicationId: string, processCode: string, matters: MatterRow[], complete: boolean): Promise<void> {
+  if (complete) await client.query('DELETE FROM matters WHERE application_id = $1 AND code <> ALL ($2::text[])', [applicationId, matters.map((m) => m.code)]);
   if (matters.length === 0) return;
   await client.query(UPSERT_MATTERS, [applicationId, JSON.stringify(matters.map((m) => ({ ...m, processCode })))]);
 }
 
-async function replaceServices(client: PoolClient, applicationId: string, services: ServiceRow[]): Promise<void> {
-  await client.query('DELETE FROM services WHERE application_id = $1 AND contract_id <> ALL ($2::text[])', [
-    applicationId,
-    services.map((s) => s.contractId),
-  ]);
+async function replaceServices(client: PoolClient, applicationId: string, services: ServiceRow[], complete: boolean): Promise<void> {
+  if (complete) {
+    await client.query('DELETE FROM services WHERE application_id = $1 AND contract_id <> ALL ($2::text[])', [applicationId, services.map((s) => s.contractId)]);
+  }
   if (services.length === 0) return;
   await client.query(UPSERT_SERVICES, [applicationId, JSON.stringify(services)]);
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { loadCatalogue, snapshotFor } from '../definitions/loader';
@@ -78,7 +79,8 @@ async function main() {
       console.log(`applications: ${N} government-investment (27 matters each), ${outcomes.filter((o) => o.status === 'completed').length} completed`);
       console.log(`updates: ${latencies.length}, round trip p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);
       console.log(`throughput: ${((N / elapsed) * 60).toFixed(1)} applications/min, ${(latencies.length / elapsed).toFixed(1)} updates/s (${elapsed.toFixed(1)} s)`);
-      console.log(`history: ${history.events?.length} events per application; ${(batches.length / N).toFixed(1)} projection batches per application`);
+      const bytes = temporal.api.history.v1.History.encode(history).finish().length;
+      console.log(`history: ${history.events?.length} events, ${(bytes / 1024).toFixed(0)} KiB per application; ${(batches.length / N).toFixed(1)} projection batches per application`);
     });
   } finally {
     clearInterval(sampler);

@@ -1,7 +1,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, condition, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { ProjectionActivities } from '../activities/projection';
-import { projectionBatch } from './domain/projection';
+import { ProjectionDelta, projectionBatch } from './domain/projection';
 import { Application } from './domain/application';
 import { ActionRefused } from './domain/errors';
 import type { ApplicationInput, Outcome } from './domain/types';
@@ -141,10 +141,11 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
  */
 async function projectChanges(app: Application, ended: () => boolean): Promise<void> {
   let projected = 0;
+  const delta = new ProjectionDelta();
   for (;;) {
     await condition(() => app.state.events.length > projected || ended());
     if (app.state.events.length === projected) return;
-    const batch = projectionBatch(app, now(), projected);
+    const batch = delta.next(projectionBatch(app, now(), projected));
     try {
       await projectApplication(batch);
     } catch (e) {

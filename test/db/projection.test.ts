@@ -94,6 +94,16 @@ describe('projectApplication', () => {
     expect(Object.keys(after).sort()).toEqual(['LY01', 'LY02']);
   });
 
+  it('applies a delta batch to the rows it carries and keeps every other row', async () => {
+    const id = 'A-delta';
+    await project(batch(applicationRow(id, { seq: 2 }), { matters: [matterRow(id, 'LY01'), matterRow(id, 'LY04')], services: [serviceRow(id, 'EIA_REPORT')] }));
+    const delta = { ...batch(applicationRow(id, { seq: 3 }), { matters: [matterRow(id, 'LY01', { status: 'approved' })] }), complete: false };
+    expect(await project(delta)).toEqual({ applied: true });
+    const after = await stateOf(id);
+    expect(after.matters.map((m) => [m.code, m.status])).toEqual([['LY01', 'approved'], ['LY04', 'inProgress']]);
+    expect(after.services.map((x) => x.contract_id)).toEqual(['EIA_REPORT']);
+  });
+
   it('stores the department of the matter an event is about', async () => {
     const id = 'A-dept';
     await project(

@@ -97,9 +97,33 @@ export interface EventRow {
 
 export interface ProjectionBatch {
   application: ApplicationRow;
+  /** All rows when `complete` is true (or absent); otherwise only the rows that changed. */
   matters: MatterRow[];
   services: ServiceRow[];
   events: EventRow[];
+  /** False for a delta: the writer then upserts the rows given and keeps the others. */
+  complete?: boolean;
+}
+
+/**
+ * Keeps the rows last handed to the read model and turns full batches into deltas, so a
+ * change to one matter does not carry thirty unchanged rows into the workflow's history.
+ */
+export class ProjectionDelta {
+  private readonly sent = new Map<string, string>();
+
+  next(full: ProjectionBatch): ProjectionBatch {
+    const first = this.sent.size === 0;
+    const changed = <R>(key: string, row: R): boolean => {
+      const json = JSON.stringify(row);
+      if (this.sent.get(key) === json) return false;
+      this.sent.set(key, json);
+      return true;
+    };
+    const matters = full.matters.filter((m) => changed(`m:${m.code}`, m));
+    const services = full.services.filter((x) => changed(`s:${x.contractId}`, x));
+    return first ? { ...full, complete: true } : { ...full, matters, services, complete: false };
+  }
 }
 
 /** The batch for the read model as of `now`, with the events after `fromSeq`. */

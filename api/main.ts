@@ -1,4 +1,5 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { apiConnection } from './temporal-connection';
 import { createPool } from '../activities/db/pool';
 import { loadCatalogue } from '../definitions/loader';
 import { loadConfig } from '../worker/config';
@@ -11,8 +12,7 @@ async function main() {
   if (!config.API_TOKENS_FILE) throw new Error('API_TOKENS_FILE is not set: the API needs a principals file (see README)');
   const catalogue = new CatalogueHolder(loadCatalogue(config.DEFINITIONS_DIR), config.DEFINITIONS_DIR);
   const principals = loadPrincipals(config.API_TOKENS_FILE);
-  // Lazy: the API starts even while Temporal or PostgreSQL is still coming up; /ready says when both are.
-  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+  const connection = apiConnection(config.TEMPORAL_ADDRESS);
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const pool = createPool(config.DATABASE_URL, { applicationName: 'approvals-api' });
   const app = createApi({ client, pool, catalogue, taskQueue: config.TASK_QUEUE, principals, definitionsDir: config.DEFINITIONS_DIR });

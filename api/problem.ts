@@ -1,4 +1,4 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { ErrorRequestHandler, Response } from 'express';
 import { z } from 'zod';
@@ -52,6 +52,16 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   if (err && typeof err === 'object' && 'type' in err && (err as { type: unknown }).type === 'entity.parse.failed') {
     return sendProblem(res, 400, 'Invalid JSON', 'the request body is not valid JSON');
   }
+  // A dependency that is down is the service's state, not the caller's fault and not a bug.
+  if (err instanceof ServiceError || (err as { code?: number })?.code === 14) {
+    return sendProblem(res, 503, 'Unavailable', 'Temporal is not reachable; try again shortly');
+  }
+  if (isDatabaseDown(err)) return sendProblem(res, 503, 'Unavailable', 'the read model (PostgreSQL) is not reachable; try again shortly');
   console.error('api: unexpected error', err);
   return sendProblem(res, 500, 'Internal error', 'the request could not be completed; it has been logged');
 };
+
+function isDatabaseDown(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | null;
+  return !!e && (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03'].includes(e.code ?? '') || /timeout exceeded when trying to connect|Connection terminated/.test(e.message ?? ''));
+}

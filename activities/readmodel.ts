@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import type { ApplicationRow, EventRow } from '../workflows/domain/projection';
+import type { ApplicationRow, EventRow, MatterRow } from '../workflows/domain/projection';
 import { endOfDay, isValidDate, startOfDay, toShanghaiIso } from '../workflows/domain/time';
 
 /**
@@ -95,21 +95,13 @@ export interface InboxQuery {
   after?: string;
 }
 
-export interface InboxItem {
-  applicationId: string;
+/** The matter columns both lists show, with the project they belong to. */
+type ListedMatter = Pick<MatterRow, 'applicationId' | 'code' | 'name' | 'stage' | 'status' | 'dueOn' | 'dueAt' | 'urgeCount'> & {
   projectName: string;
   processCode: string;
-  code: string;
-  name: string;
-  stage: string | null;
-  status: string;
-  level: string;
-  dueOn: string | null;
-  dueAt: string | null;
-  acceptedAt: string | null;
-  supplementCount: number;
-  urgeCount: number;
-}
+};
+
+export type InboxItem = ListedMatter & Pick<MatterRow, 'level' | 'acceptedAt' | 'supplementCount'>;
 
 const inboxCursor = z.tuple([timestampKey, z.string(), z.string()]);
 
@@ -196,21 +188,7 @@ export interface AlertsQuery {
   after?: string;
 }
 
-export interface AlertItem {
-  applicationId: string;
-  projectName: string;
-  processCode: string;
-  code: string;
-  name: string;
-  stage: string | null;
-  department: string;
-  status: string;
-  level: AlertLevel;
-  dueOn: string | null;
-  dueAt: string | null;
-  overdueSince: string | null;
-  urgeCount: number;
-}
+export type AlertItem = ListedMatter & Pick<MatterRow, 'department' | 'overdueSince'> & { level: AlertLevel };
 
 const alertsCursor = z.tuple([z.number().int(), timestampKey, z.string(), z.string()]);
 

@@ -432,7 +432,7 @@ export function scorecardsCsv(rows: ScorecardRow[]): string {
 }
 
 /** An application as the read model lists it: the projected row without its definition hash. */
-export type ApplicationSummary = Omit<ApplicationRow, 'definitionHash'>;
+export type ApplicationSummary = Omit<ApplicationRow, 'definitionHash' | 'startedBy'>;
 
 interface ApplicationDbRow {
   application_id: string;

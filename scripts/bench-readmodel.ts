@@ -190,6 +190,7 @@ function seedBatch(n: number, catalogue: ReturnType<typeof loadCatalogue>): Proj
       projectName: `基准测试项目 ${n}`,
       applicantId: `applicant-${n % 900}`,
       applicantName: `建设单位 ${n % 900}`,
+      startedBy: null,
       status: completed ? 'completed' : 'running',
       currentStage: completed ? null : process.stages[current]!.code,
       startedAt: toShanghaiIso(startedAt),

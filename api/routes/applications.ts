@@ -161,7 +161,7 @@ export function registerApplications(api: OperationRegistry, { client, catalogue
           workflowId: applicationId,
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           memo: { requestHash },
-          args: [{ applicationId, projectName: body.projectName, applicant, snapshot, materials: [...new Set(body.materials)], zone }],
+          args: [{ applicationId, projectName: body.projectName, applicant, snapshot, materials: [...new Set(body.materials)], zone, startedBy: p.role === 'applicant' ? null : { id: p.id, role: p.role } }],
         });
       } catch (e) {
         if (!(e instanceof WorkflowExecutionAlreadyStartedError) || !key) throw e;

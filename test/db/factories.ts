@@ -11,6 +11,7 @@ export function applicationRow(applicationId: string, overrides: Partial<Applica
     projectName: `项目 ${applicationId}`,
     applicantId: 'applicant-1',
     applicantName: '浏阳市教育局',
+    startedBy: null,
     status: 'running',
     currentStage: 'S1',
     startedAt: '2026-01-05T09:00:00.000+08:00',

@@ -16,6 +16,8 @@ export interface ApplicationRow {
   projectName: string;
   applicantId: string;
   applicantName: string;
+  /** The principal that started it for the applicant (agent, integrator, admin); null when the applicant did. */
+  startedBy: string | null;
   status: string;
   currentStage: string | null;
   startedAt: string;
@@ -140,6 +142,7 @@ export function projectionBatch(app: Application, now: number, fromSeq: number):
       projectName: s.input.projectName,
       applicantId: s.input.applicant.id,
       applicantName: s.input.applicant.name,
+      startedBy: s.input.startedBy?.id ?? null,
       status: s.status,
       currentStage: s.stages.find((x) => x.status === 'inProgress')?.code ?? null,
       startedAt: toShanghaiIso(s.startedAt),

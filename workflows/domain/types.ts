@@ -22,6 +22,8 @@ export interface ApplicationInput {
   materials: string[];
   /** The development zone the project lies in, when its regional assessments may waive services (区域评估). */
   zone?: Zone | null;
+  /** Who started it, when that was not the applicant itself: an agent, an integrator or an admin. */
+  startedBy?: { id: string; role: Actor['role'] } | null;
 }
 
 export type MatterStatus =

@@ -227,6 +227,7 @@ export function viewApplication(app: Application, now: number) {
     applicationId: s.input.applicationId,
     projectName: s.input.projectName,
     applicant: s.input.applicant,
+    startedBy: s.input.startedBy ?? null,
     process: { code: app.snapshot.code, name: app.snapshot.name, definitionHash: app.snapshot.definitionHash },
     status: s.status,
     asOf: toShanghaiIso(now),

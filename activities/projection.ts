@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { EventRow, MatterRow, ProjectionBatch, ServiceRow } from '../workflows/domain/projection';
+import { boundedText } from '../workflows/domain/text';
 
 /**
  * The writer of the read model. A workflow hands over a `ProjectionBatch` after each change; the
@@ -26,31 +27,72 @@ export interface ProjectionActivities {
   projectApplication(batch: ProjectionBatch): Promise<{ applied: boolean }>;
 }
 
+/** A batch PostgreSQL refused for what it holds: recorded for repair, never retried. */
+export class RefusedProjectionBatchError extends InvalidProjectionBatchError {
+  constructor(
+    applicationId: string,
+    readonly sqlstate: string,
+    reason: string,
+  ) {
+    super(applicationId, `refused by PostgreSQL (${sqlstate}): ${reason}`);
+  }
+}
+
+/**
+ * SQLSTATE classes that say the content is at fault, not the server: data exceptions (22: a NUL,
+ * an impossible date, a number out of range), integrity violations (23) and limits (54).
+ */
+const CONTENT_FAULT = /^(22|23|54)/;
+
+/** Every string of a batch as PostgreSQL stores it: no NUL (text and jsonb refuse it), well-formed. */
+function storable<T>(value: T): T {
+  if (typeof value === 'string') return boundedText(value, 100_000, 'text') as T;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(storable) as T;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = storable(v);
+  return out as T;
+}
+
 export function createProjectionActivities(pool: Pool): ProjectionActivities {
   return {
-    async projectApplication(batch) {
-      checkBatch(batch);
-      const client = await pool.connect();
+    async projectApplication(input) {
+      checkBatch(input);
+      const batch = storable(input);
       try {
-        await client.query('BEGIN');
-        const applied = await upsertApplication(client, batch);
-        if (applied) {
-          // A delta (complete: false) carries only changed rows; a complete batch replaces them all.
-          const complete = batch.complete !== false;
-          await replaceMatters(client, batch.application.applicationId, batch.application.processCode, batch.matters, complete);
-          await replaceServices(client, batch.application.applicationId, batch.services, complete);
-        }
-        await insertEvents(client, batch.application.applicationId, batch.events);
-        await client.query('COMMIT');
-        return { applied };
+        return await writeBatch(pool, batch);
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
+        const sqlstate = (err as { code?: unknown }).code;
+        if (typeof sqlstate !== 'string' || !CONTENT_FAULT.test(sqlstate)) throw err;
+        const { applicationId, seq } = batch.application;
+        const message = boundedText((err as Error).message, 500);
+        await pool.query('INSERT INTO projection_refusals (application_id, seq, sqlstate, message) VALUES ($1, $2, $3, $4)', [applicationId, seq, sqlstate, message]);
+        throw new RefusedProjectionBatchError(applicationId, sqlstate, message);
       }
     },
   };
+}
+
+async function writeBatch(pool: Pool, batch: ProjectionBatch): Promise<{ applied: boolean }> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const applied = await upsertApplication(client, batch);
+    if (applied) {
+      // A delta (complete: false) carries only changed rows; a complete batch replaces them all.
+      const complete = batch.complete !== false;
+      await replaceMatters(client, batch.application.applicationId, batch.application.processCode, batch.matters, complete);
+      await replaceServices(client, batch.application.applicationId, batch.services, complete);
+    }
+    await insertEvents(client, batch.application.applicationId, batch.events);
+    await client.query('COMMIT');
+    return { applied };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
 }
 
 /** Rows of another application or events past the batch's seq would corrupt the projection silently. */
@@ -83,8 +125,8 @@ async function upsertApplication(client: PoolClient, batch: ProjectionBatch): Pr
     `INSERT INTO applications AS a (
        application_id, seq, process_code, definition_hash, project_name, applicant_id, applicant_name,
        status, current_stage, started_at, ended_at, outcome_reason, government_working_days,
-       applicant_days, special_procedure_days, calendar_days, target_total_days, projected_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, now())
+       applicant_days, special_procedure_days, calendar_days, target_total_days, started_by, projected_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, now())
      ON CONFLICT (application_id) DO UPDATE SET
        seq = EXCLUDED.seq,
        process_code = EXCLUDED.process_code,
@@ -102,6 +144,7 @@ async function upsertApplication(client: PoolClient, batch: ProjectionBatch): Pr
        special_procedure_days = EXCLUDED.special_procedure_days,
        calendar_days = EXCLUDED.calendar_days,
        target_total_days = EXCLUDED.target_total_days,
+       started_by = EXCLUDED.started_by,
        projected_at = EXCLUDED.projected_at
      WHERE a.seq < EXCLUDED.seq`,
     [
@@ -122,6 +165,7 @@ async function upsertApplication(client: PoolClient, batch: ProjectionBatch): Pr
       a.specialProcedureDays,
       a.calendarDays,
       a.targetTotalDays,
+      a.startedBy ?? null,
     ],
   );
   return rowCount === 1;
@@ -248,9 +292,11 @@ function webhookBody(e: EventRow): WebhookEventBody {
 
 /**
  * Appends the events the table lacks, each with its matter's department (matters are stored
- * first in the transaction), and, in the same statement, queues each newly stored one
- * for the active subscriptions to its kind; an event stored before is neither stored nor
- * announced again.
+ * first in the transaction), and, in the same statement, queues each newly stored one for the
+ * active subscriptions to its kind that may see the application (api/authz.ts's rule for
+ * integrators: an admin's subscription sees all, an integrator's the applications it started or
+ * whose applicant authorised it; the application row is upserted first in the transaction). An
+ * event stored before is neither stored nor announced again.
  */
 async function insertEvents(client: PoolClient, applicationId: string, events: EventRow[]): Promise<void> {
   if (events.length === 0) return;
@@ -270,7 +316,9 @@ async function insertEvents(client: PoolClient, applicationId: string, events: E
      SELECT s.id, $1 || ':' || i.seq, b.body
      FROM inserted i
      JOIN batch b ON b.seq = i.seq
+     JOIN applications a ON a.application_id = $1
      JOIN webhook_subscriptions s ON s.active AND (i.kind = ANY (s.event_types) OR '*' = ANY (s.event_types))
+       AND (s.scope_all OR a.started_by = s.client_id OR a.applicant_id = ANY (s.applicants))
      ON CONFLICT (subscription_id, event_key) DO NOTHING`,
     [applicationId, JSON.stringify(events.map((e) => ({ ...e, body: webhookBody(e) })))],
   );

@@ -63,6 +63,7 @@ function encodeCursor(key: unknown[]): string {
 }
 
 function decodeCursor<T extends z.ZodType>(cursor: string, shape: T): z.infer<T> {
+  if (cursor.length > 512 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw new InvalidQueryError('after', 'not a cursor returned by this list');
   try {
     return shape.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
@@ -87,7 +88,16 @@ function iso(value: Date | null): string | null {
 }
 
 /** Sort keys travel in cursors as PostgreSQL's JSON text of the timestamp: exact to the microsecond, and 'infinity' survives. */
-const timestampKey = z.string().min(1);
+const timestampKey = z.union([
+  z.literal('infinity'),
+  z.literal('-infinity'),
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z)$/)
+    .refine((t) => !Number.isNaN(Date.parse(t)) && t >= '1900' && t < '2200'),
+]);
+/** Ids and codes in cursors have the shapes of the rows they come from; anything else is not ours. */
+const keyPart = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
 export interface InboxQuery {
   department: string;
@@ -103,7 +113,7 @@ type ListedMatter = Pick<MatterRow, 'applicationId' | 'code' | 'name' | 'stage' 
 
 export type InboxItem = ListedMatter & Pick<MatterRow, 'level' | 'acceptedAt' | 'supplementCount'>;
 
-const inboxCursor = z.tuple([timestampKey, z.string(), z.string()]);
+const inboxCursor = z.tuple([timestampKey, keyPart, keyPart]);
 
 /**
  * The inbox SQL: open matters of one department, soonest due instant first, matters without
@@ -190,7 +200,7 @@ export interface AlertsQuery {
 
 export type AlertItem = ListedMatter & Pick<MatterRow, 'department' | 'overdueSince'> & { level: AlertLevel };
 
-const alertsCursor = z.tuple([z.number().int(), timestampKey, z.string(), z.string()]);
+const alertsCursor = z.tuple([z.number().int().min(1).max(5), timestampKey, keyPart, keyPart]);
 
 /**
  * The alerts SQL: open matters at warning or above across applications, most severe level
@@ -454,7 +464,7 @@ interface ApplicationDbRow {
   started_key: string;
 }
 
-const applicationsCursor = z.tuple([timestampKey, z.string()]);
+const applicationsCursor = z.tuple([timestampKey, keyPart]);
 
 /** An applicant's applications, newest first (`applications_by_applicant`). */
 export async function applicationsOf(

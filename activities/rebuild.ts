@@ -6,13 +6,22 @@ import { createProjectionActivities } from './projection';
 /**
  * Rebuilds the read model from the workflows, the source of truth: each application's full
  * projection (every event from the first) is asked of its workflow and written as one batch.
- * Without ids, every application the Temporal visibility store lists. With `force`, the stored
- * rows are deleted first, so even rows with the current seq are rewritten.
+ * Without ids, every application the Temporal visibility store lists; with `refused`, those with a
+ * batch PostgreSQL refused (projection_refusals), which are then marked repaired. With `force`,
+ * the stored rows are deleted first, so even rows with the current seq are rewritten.
  */
-export async function rebuildProjection(client: Client, pool: Pool, options: { ids?: string[]; force?: boolean } = {}): Promise<{ rebuilt: number; unchanged: number; failed: { id: string; error: string }[] }> {
+export async function rebuildProjection(
+  client: Client,
+  pool: Pool,
+  options: { ids?: string[]; force?: boolean; refused?: boolean } = {},
+): Promise<{ rebuilt: number; unchanged: number; failed: { id: string; error: string }[] }> {
   const writer = createProjectionActivities(pool);
   const ids = options.ids ?? [];
-  if (!options.ids) {
+  if (options.refused) {
+    // Only the applications with a batch PostgreSQL refused and nobody has repaired yet.
+    const { rows } = await pool.query<{ application_id: string }>('SELECT DISTINCT application_id FROM projection_refusals WHERE repaired_at IS NULL ORDER BY 1');
+    ids.push(...rows.map((r) => r.application_id));
+  } else if (!options.ids) {
     for await (const wf of client.workflow.list({ query: `WorkflowType = 'applicationWorkflow'` })) ids.push(wf.workflowId);
   }
   const result = { rebuilt: 0, unchanged: 0, failed: [] as { id: string; error: string }[] };
@@ -23,6 +32,7 @@ export async function rebuildProjection(client: Client, pool: Pool, options: { i
       const { applied } = await writer.projectApplication(batch);
       if (applied) result.rebuilt++;
       else result.unchanged++;
+      await pool.query('UPDATE projection_refusals SET repaired_at = now() WHERE application_id = $1 AND repaired_at IS NULL', [id]);
     } catch (e) {
       result.failed.push({ id, error: (e as Error).message });
     }

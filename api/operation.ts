@@ -37,6 +37,11 @@ export interface Context<P, Q, B> {
   body: B;
 }
 
+/** Whether the request carries a body at all (a POST without one validates `{}`). */
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
 export class OperationRegistry {
   readonly operations: Operation[] = [];
   private readonly auth: ReturnType<typeof authenticate>;
@@ -54,7 +59,13 @@ export class OperationRegistry {
     const run = async (req: Request, res: Response) => {
       const principal = res.locals.principal as Principal;
       if (op.roles !== 'public' && !op.roles.includes(principal.role)) {
-        throw new HttpProblem(403, 'Forbidden', `a ${principal.role} may not ${op.summary.toLowerCase()}; allowed: ${op.roles.join(', ')}`);
+        throw new HttpProblem(403, 'Forbidden', `a ${principal.role} may not ${op.summary.toLowerCase()}; allowed: ${op.roles.join(', ')}`, { code: 'ROLE_NOT_ALLOWED' });
+      }
+      if (op.body && hasBody(req) && !req.is('application/json')) {
+        throw new HttpProblem(415, 'Unsupported media type', 'send the body as Content-Type: application/json', {
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+          errors: [{ field: 'header.Content-Type', message: 'must be application/json' }],
+        });
       }
       const params = (op.params ? parse(op.params, req.params, 'path') : {}) as P;
       const query = (op.query ? parse(op.query, req.query, 'query') : {}) as Q;

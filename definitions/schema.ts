@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import { isValidDate, weekdayOf } from '../workflows/domain/time';
+import { isoDate, list, name } from './fields';
 
 /**
  * The published catalogue's shapes. One schema per file kind is the runtime check at load,
  * the TypeScript type (z.infer) and, later, the OpenAPI document of the catalogue routes.
  */
 
-export const isoDate = z
-  .string()
-  .refine(isValidDate, { message: 'must be a calendar date YYYY-MM-DD' });
+export { isoDate };
 
 const code = z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'must be an upper-case code such as LY01');
 
@@ -16,6 +15,11 @@ export const departmentSchema = z.object({
   code,
   name: z.string().min(1),
   nameEn: z.string().min(1),
+  /**
+   * A utility (供水/供电 companies) is not a government department: its officers see only their
+   * own matters of an application, never the rest of it (api/authz.ts).
+   */
+  kind: z.enum(['government', 'utility']).default('government'),
 });
 export const departmentsFileSchema = z.object({ departments: z.array(departmentSchema).min(1) });
 
@@ -183,9 +187,9 @@ export const calendarYearSchema = z
   .object({
     year: z.number().int().min(2000).max(2100),
     timeZone: z.literal('Asia/Shanghai'),
-    source: z.object({ title: z.string().min(1), number: z.string().min(1), publishedOn: isoDate }),
-    holidays: z.array(z.object({ name: z.string().min(1), from: isoDate, to: isoDate })).min(1),
-    makeupWorkingDays: z.array(z.object({ date: isoDate, for: z.string().min(1) })),
+    source: z.object({ title: name('name the notice'), number: name('give the notice number', 100), publishedOn: isoDate }),
+    holidays: list(z.object({ name: name('name the holiday', 100), from: isoDate, to: isoDate }), 40, 1, 'list at least one holiday'),
+    makeupWorkingDays: list(z.object({ date: isoDate, for: name('name the holiday it makes up for', 100) }), 40),
   })
   .superRefine((cal, ctx) => {
     const inYear = (d: string) => d.startsWith(`${cal.year}-`);

@@ -4,6 +4,7 @@ import type { ProjectionActivities } from '../activities/projection';
 import { ProjectionDelta, projectionBatch } from './domain/projection';
 import { Application } from './domain/application';
 import { ActionRefused } from './domain/errors';
+import { boundedText, sanitizeInput, TEXT_LIMITS } from './domain/text';
 import type { ApplicationInput, Outcome } from './domain/types';
 import { viewApplication, viewMatter, type ApplicationView, type MatterView } from './domain/view';
 import {
@@ -29,12 +30,16 @@ import {
   withdrawUpdate,
 } from './messages';
 
-/** A refusal crosses to the client as a non-retryable failure whose type is the refusal code. */
+/**
+ * A refusal crosses to the client as a non-retryable failure whose type is the refusal code. Its
+ * message is made well-formed and bounded here, whatever it quotes: a lone surrogate in a failure
+ * message cannot be encoded for the worker's core and would stop the worker.
+ */
 function refusing<T>(f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof ActionRefused) throw ApplicationFailure.create({ type: e.code, message: e.message, nonRetryable: true });
+    if (e instanceof ActionRefused) throw ApplicationFailure.create({ type: e.code, message: boundedText(e.message, TEXT_LIMITS.message), nonRetryable: true });
     throw e;
   }
 }
@@ -61,8 +66,12 @@ const { projectApplication } = proxyActivities<ProjectionActivities>({
 const now = (): number => Date.now();
 
 export async function applicationWorkflow(input: ApplicationInput): Promise<Outcome> {
+  // Since this patch every text a message or the start hands in is bounded and well-formed in
+  // state, whatever the edge let through; older histories replay as they ran.
+  const hygiene = patched('input-hygiene');
+  const clean = <T>(a: T): T => (hygiene ? sanitizeInput(a) : a);
   // Intermediary deliverables gate matters since this patch; older histories replay without it.
-  const app = new Application(input, now(), { servicesGate: patched('intermediary-services') });
+  const app = new Application(hygiene ? cleanStart(input) : input, now(), { servicesGate: patched('intermediary-services') });
   let dirty = false;
 
   /** An Update: the validator refuses with a reason, the handler applies and answers with a view. */
@@ -74,12 +83,13 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
   ) =>
     setHandler(
       def,
-      (a: I) => {
+      (raw: I) => {
+        const a = clean(raw);
         refusing(() => apply(a, now()));
         dirty = true;
         return answer(a, now());
       },
-      { validator: (a: I) => refusing(() => check(a, now())) },
+      { validator: (raw: I) => refusing(() => check(clean(raw), now())) },
     );
   const matterView = (a: { matter: string }, now: number): MatterView => viewMatter(app, app.state.matters[a.matter]!, now);
   const appView = (_a: unknown, now: number): ApplicationView => viewApplication(app, now);
@@ -108,14 +118,15 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
   appUpdate(reviewDeliverableUpdate, (a) => app.checkReview(a), (a, now) => app.reviewDeliverable(a, now));
 
   setHandler(urgeSignal, (a) => {
-    app.urge(a, now());
+    app.urge(clean(a), now());
     dirty = true;
   });
   setHandler(escalateSignal, (a) => {
-    app.escalate(a, now());
+    app.escalate(clean(a), now());
     dirty = true;
   });
-  setHandler(publishCalendarSignal, (a) => {
+  setHandler(publishCalendarSignal, (raw) => {
+    const a = clean(raw);
     app.publishCalendar(a.calendar, a.actor, now());
     dirty = true;
   });
@@ -135,6 +146,16 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
   return app.state.outcome!;
 }
 
+/** The start's own texts, bounded and well-formed; the catalogue snapshot is ours and left alone. */
+function cleanStart(input: ApplicationInput): ApplicationInput {
+  return {
+    ...input,
+    projectName: boundedText(input.projectName, TEXT_LIMITS.name),
+    applicant: { id: boundedText(input.applicant.id, TEXT_LIMITS.id), name: boundedText(input.applicant.name, TEXT_LIMITS.name) },
+    materials: input.materials.slice(0, 200).map((m) => boundedText(m, TEXT_LIMITS.code)),
+  };
+}
+
 /**
  * Hands the read model the latest state whenever there are events it has not seen, one batch
  * at a time: a burst of changes becomes one write. Returns once the final state is written.
@@ -149,8 +170,10 @@ async function projectChanges(app: Application, ended: () => boolean): Promise<v
     try {
       await projectApplication(batch);
     } catch (e) {
-      // Never let the read model fail an application; `npm run rebuild-projection` repairs it.
-      log.error('read-model projection refused a batch', { seq: batch.application.seq, error: (e as Error).message });
+      // Never let the read model fail an application: the writer recorded the refused batch for
+      // repair (`npm run rebuild-projection`), and the next batch carries every row again.
+      log.error('read-model projection refused a batch', { seq: batch.application.seq, error: boundedText((e as Error).message, 300) });
+      delta.reset();
     }
     projected = batch.application.seq;
   }

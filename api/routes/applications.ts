@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
+import { code, freeText, identifier, list, name } from '../../definitions/fields';
 import { snapshotFor } from '../../definitions/loader';
 import { allMatters } from '../../definitions/snapshot';
 import { applicationWorkflow } from '../../workflows';
@@ -44,32 +45,36 @@ import {
   urgeSignal,
   withdrawUpdate,
 } from '../../workflows/messages';
-import { actorOf, canSee, type Principal } from '../auth';
+import { actorOf, type Principal } from '../auth';
+import { accessTo, coversDepartment, notVisible, partiesOfView, startForbidden, viewFor, type Access } from '../authz';
 import type { CatalogueHolder } from '../catalogue-holder';
 import type { OperationRegistry } from '../operation';
-import { HttpProblem } from '../problem';
-
-const code = (what: string, example: string) => z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, `must be a ${what} code such as ${example}`);
+import { fieldProblem, HttpProblem } from '../problem';
 
 export const startApplicationSchema = z.object({
-  processCode: z.string().min(1),
-  projectName: z.string().trim().min(1, 'name the project').max(200),
+  processCode: code('process', 'GOV_INVESTMENT'),
+  projectName: name('name the project'),
   /** For agents, integrators and admins: the applicant they act for. */
-  applicant: z.object({ id: z.string().min(1), name: z.string().trim().min(1) }).optional(),
-  materials: z.array(z.string().min(1)).default([]),
+  applicant: z.object({ id: identifier('applicant id'), name: name('name the applicant') }).optional(),
+  materials: list(code('material', 'M_APPLICATION_FORM'), 200).default([]),
   /** Development zone code, when the project lies in one with regional assessments (区域评估). */
-  zone: z.string().min(1).optional(),
+  zone: code('zone', 'LYEDZ').optional(),
 });
 
-export const idParams = z.object({ id: z.string().regex(/^app-[0-9a-f-]{36}$/, 'must be an application id such as app-…') });
+export const idParams = z.object({ id: z.string().max(40, 'must be an application id such as app-…').regex(/^app-[0-9a-f-]{36}$/, 'must be an application id such as app-…') });
 const matterParams = idParams.extend({ code: code('matter', 'LY01') });
 const stageParams = idParams.extend({ stage: code('stage', 'S1') });
 const serviceParams = idParams.extend({ type: code('service type', 'EIA_REPORT') });
-const idempotencyKey = z.string().min(8, 'Idempotency-Key must be 8–200 characters').max(200, 'Idempotency-Key must be 8–200 characters');
+/** Printable ASCII only: the key is hashed into the application id and echoed in a conflict. */
+const idempotencyKey = z
+  .string()
+  .min(8, 'Idempotency-Key must be 8–200 characters')
+  .max(200, 'Idempotency-Key must be 8–200 characters')
+  .regex(/^[\x21-\x7E]+$/, 'Idempotency-Key must be printable ASCII without spaces');
 
 const reviewBodySchema = z.discriminatedUnion('decision', [
-  z.object({ decision: z.literal('accept'), note: z.string().default('') }),
-  z.object({ decision: z.literal('return'), reasons: z.array(z.string().trim().min(1)).min(1, 'a returned deliverable lists the reasons for rework') }),
+  z.object({ decision: z.literal('accept'), note: freeText().default('') }),
+  z.object({ decision: z.literal('return'), reasons: list(freeText('a reason must not be empty'), 20, 1, 'a returned deliverable lists the reasons for rework') }),
 ]);
 
 const decisionBodySchema = z.discriminatedUnion('decision', [
@@ -104,17 +109,34 @@ export function registerApplications(api: OperationRegistry, { client, catalogue
     }
   }
 
-  /** The application as the caller may see it; 403 for anyone else's. */
-  async function visible(p: Principal, id: string): Promise<ApplicationView> {
+  /** The whole application and the caller's access to it under the policy (api/authz.ts); 403 for a non-party. */
+  async function authorized(p: Principal, id: string): Promise<{ view: ApplicationView; access: Exclude<Access, { scope: 'none' }> }> {
     const view = await handle(id).query(statusQuery, { asOf: Date.now() });
-    if (!canSee(p, view)) throw new HttpProblem(403, 'Forbidden', `application ${id} is not one of ${p.role} ${p.id}'s`);
-    return view;
+    const access = accessTo(p, partiesOfView(view), catalogue.current.departments);
+    if (access.scope === 'none') throw notVisible(id);
+    return { view, access };
   }
 
-  /** The actor of an applicant-side action: the applicant itself, or an agent for the application's applicant. */
-  async function applicantSide(p: Principal, id: string): Promise<Actor> {
-    const view = await visible(p, id);
-    return actorOf(p, view.applicant.id);
+  /** The application as the caller may see it; 403 for anyone not party to it. */
+  async function visible(p: Principal, id: string) {
+    const { view, access } = await authorized(p, id);
+    return viewFor(view, access);
+  }
+
+  /**
+   * The actor of an action, once the policy lets the caller at the application: the applicant
+   * itself, an agent for the application's applicant, a provider of a contract in it, an officer
+   * of an involved department, the supervision office.
+   */
+  async function acting(p: Principal, id: string): Promise<{ actor: Actor; access: Exclude<Access, { scope: 'none' }> }> {
+    const { view, access } = await authorized(p, id);
+    return { actor: actorOf(p, view.applicant.id), access };
+  }
+
+  /** An Update answering with the application: authorized first, answered as the caller may see it. */
+  async function applicationUpdate<Arg>(p: Principal, id: string, def: UpdateDefinition<ApplicationView, [Arg]>, arg: (actor: Actor) => Arg) {
+    const { actor, access } = await acting(p, id);
+    return viewFor(await update(id, def, arg(actor)), access);
   }
 
   api.add(
@@ -132,26 +154,25 @@ export function registerApplications(api: OperationRegistry, { client, catalogue
       const cat = catalogue.current;
       const snapshot = snapshotFor(cat, body.processCode);
       if (!snapshot) {
-        throw new HttpProblem(400, 'Invalid request', `body.processCode: unknown process ${body.processCode}; published: ${cat.processes.map((x) => x.code).join(', ')}`);
+        throw fieldProblem('body.processCode', `is not a published process; published: ${cat.processes.map((x) => x.code).join(', ')}`);
       }
       const known = new Set(allMatters(snapshot).flatMap((m) => m.materials.map((x) => x.code)));
       const unknown = body.materials.filter((m) => !known.has(m));
-      if (unknown.length) throw new HttpProblem(400, 'Invalid request', `body.materials: ${unknown.join(', ')} are on no matter of ${body.processCode}`);
-      let applicant = body.applicant;
-      if (p.role === 'applicant') {
-        if (applicant && applicant.id !== p.id) throw new HttpProblem(403, 'Forbidden', `an applicant starts applications only for itself (${p.id})`);
-        applicant = { id: p.id, name: applicant?.name ?? p.name ?? p.id };
-      } else if (!applicant) {
-        throw new HttpProblem(400, 'Invalid request', 'body.applicant: name the applicant ({ id, name }) you act for');
-      } else if (p.role === 'agent' && !p.applicants.includes(applicant.id)) {
-        throw new HttpProblem(403, 'Forbidden', `agent ${p.id} holds no delegation from applicant ${applicant.id}`);
+      if (unknown.length) {
+        throw new HttpProblem(400, 'Invalid request', `body.materials: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''} are on no matter of ${snapshot.code}`, {
+          errors: body.materials.flatMap((m, i) => (known.has(m) ? [] : [{ field: `body.materials.${i}`, message: `is on no matter of ${snapshot.code}` }])),
+        });
       }
+      if (p.role !== 'applicant' && !body.applicant) throw fieldProblem('body.applicant', 'name the applicant ({ id, name }) you act for');
+      const refused = startForbidden(p, body.applicant?.id ?? p.id);
+      if (refused) throw refused;
+      const applicant = body.applicant ?? { id: p.id, name: p.name ?? p.id };
       const zone = body.zone === undefined ? null : cat.zones.find((z) => z.code === body.zone);
-      if (zone === undefined) throw new HttpProblem(400, 'Invalid request', `body.zone: unknown zone ${body.zone}; published: ${cat.zones.map((z) => z.code).join(', ')}`);
+      if (zone === undefined) throw fieldProblem('body.zone', `is not a published zone; published: ${cat.zones.map((z) => z.code).join(', ') || 'none'}`);
 
       const keyHeader = req.get('idempotency-key');
       const key = keyHeader === undefined ? undefined : idempotencyKey.safeParse(keyHeader);
-      if (key && !key.success) throw new HttpProblem(400, 'Invalid request', `header.Idempotency-Key: ${key.error.issues[0]!.message}`);
+      if (key && !key.success) throw fieldProblem('header.Idempotency-Key', key.error.issues[0]!.message);
       const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
       const applicationId = key ? idempotentId(p, key.data!) : `app-${randomUUID()}`;
       const answer = { applicationId, processCode: snapshot.code, definitionHash: snapshot.definitionHash, applicant };
@@ -167,7 +188,7 @@ export function registerApplications(api: OperationRegistry, { client, catalogue
         if (!(e instanceof WorkflowExecutionAlreadyStartedError) || !key) throw e;
         const existing = await handle(applicationId).describe();
         if (existing.memo?.requestHash !== requestHash) {
-          throw new HttpProblem(409, 'Conflict', `Idempotency-Key ${key.data} was used for a different request (application ${applicationId})`);
+          throw new HttpProblem(409, 'Conflict', `this Idempotency-Key was used for a different request (application ${applicationId})`, { code: 'IDEMPOTENCY_KEY_REUSED' });
         }
         res.status(200).location(`/applications/${applicationId}`).json({ ...answer, definitionHash: (await visible(p, applicationId)).process.definitionHash });
         return;
@@ -178,106 +199,95 @@ export function registerApplications(api: OperationRegistry, { client, catalogue
 
   api.add(
     { method: 'get', path: '/applications/:id', tag: 'applicants', summary: 'Read an application', roles: ['applicant', 'agent', 'officer', 'supervisor', 'integrator', 'admin', 'provider'], params: idParams },
-    async ({ principal, params }) => {
-      const view = await visible(principal, params.id);
-      if (principal.role !== 'provider') return view;
-      // A provider sees the project and its own contracts, nothing of the government's work.
-      return {
-        applicationId: view.applicationId,
-        projectName: view.projectName,
-        applicant: view.applicant,
-        process: view.process,
-        status: view.status,
-        services: view.services
-          .filter((s) => s.contracts.some((c) => c.provider === principal.id))
-          .map((s) => ({ ...s, contracts: s.contracts.filter((c) => c.provider === principal.id) })),
-      };
-    },
+    ({ principal, params }) => visible(principal, params.id),
   );
 
   // ---- applicant actions ----
 
   api.add(
     { method: 'post', path: '/applications/:id/materials', tag: 'applicants', summary: 'Supply materials', roles: ['applicant', 'agent'], params: idParams, body: supplySchema.omit({ actor: true }) },
-    async ({ principal, params, body }) => update(params.id, supplyUpdate, { actor: await applicantSide(principal, params.id), ...body }),
+    ({ principal, params, body }) => applicationUpdate(principal, params.id, supplyUpdate, (actor) => ({ actor, ...body })),
   );
 
   api.add(
     { method: 'post', path: '/applications/:id/withdraw', tag: 'applicants', summary: 'Withdraw an application', roles: ['applicant', 'agent'], params: idParams, body: withdrawSchema.omit({ actor: true }) },
-    async ({ principal, params, body }) => update(params.id, withdrawUpdate, { actor: await applicantSide(principal, params.id), ...body }),
+    ({ principal, params, body }) => applicationUpdate(principal, params.id, withdrawUpdate, (actor) => ({ actor, ...body })),
   );
 
   // ---- intermediary services ----
 
   api.add(
     { method: 'post', path: '/applications/:id/services/:type/contract', tag: 'intermediaries', summary: 'Choose an intermediary', roles: ['applicant', 'agent'], params: serviceParams, body: chooseProviderSchema.pick({ selection: true }) },
-    async ({ principal, params, body }) => update(params.id, chooseProviderUpdate, { actor: await applicantSide(principal, params.id), serviceType: params.type, ...body }),
+    ({ principal, params, body }) => applicationUpdate(principal, params.id, chooseProviderUpdate, (actor) => ({ actor, serviceType: params.type, ...body })),
   );
 
   api.add(
     { method: 'post', path: '/applications/:id/services/:type/replace', tag: 'intermediaries', summary: 'Replace a late intermediary', roles: ['applicant', 'agent'], params: serviceParams, body: replaceProviderSchema.pick({ selection: true, reason: true }) },
-    async ({ principal, params, body }) => update(params.id, replaceProviderUpdate, { actor: await applicantSide(principal, params.id), serviceType: params.type, ...body }),
+    ({ principal, params, body }) => applicationUpdate(principal, params.id, replaceProviderUpdate, (actor) => ({ actor, serviceType: params.type, ...body })),
   );
 
   api.add(
     { method: 'post', path: '/applications/:id/services/:type/delivery', tag: 'intermediaries', summary: 'Deliver an intermediary report', roles: ['provider', 'applicant', 'agent'], params: serviceParams, body: deliverSchema.pick({ note: true }) },
-    async ({ principal, params, body }) => {
-      const actor = principal.role === 'provider' ? actorOf(principal) : await applicantSide(principal, params.id);
-      return update(params.id, deliverUpdate, { actor, serviceType: params.type, ...body });
-    },
+    ({ principal, params, body }) => applicationUpdate(principal, params.id, deliverUpdate, (actor) => ({ actor, serviceType: params.type, ...body })),
   );
 
   api.add(
     { method: 'post', path: '/applications/:id/services/:type/review', tag: 'intermediaries', summary: 'Review an intermediary deliverable', roles: ['officer'], params: serviceParams, body: reviewBodySchema },
-    ({ principal, params, body }) => update(params.id, reviewDeliverableUpdate, { actor: actorOf(principal), serviceType: params.type, ...body }),
+    ({ principal, params, body }) => applicationUpdate(principal, params.id, reviewDeliverableUpdate, (actor) => ({ actor, serviceType: params.type, ...body })),
   );
 
-  // ---- officer actions: the workflow's validators check department, state and rules ----
+  // ---- officer actions: the policy admits an involved department; the workflow's validators check the matter's department, state and rules ----
 
-  const officer = (principal: Principal, params: { code: string }) => ({ actor: actorOf(principal), matter: params.code });
+  /** A utility's officer acts only on its own department's matters; an unknown code is the workflow's 404. */
+  async function officer(principal: Principal, params: { id: string; code: string }) {
+    const { view, access } = await authorized(principal, params.id);
+    const m = [...view.stages.flatMap((s) => s.matters), ...view.alongside].find((x) => x.code === params.code);
+    if (m && !coversDepartment(access, m.department)) throw notVisible(params.id);
+    return { actor: actorOf(principal), matter: params.code };
+  }
 
   api.add(
     { method: 'post', path: '/applications/:id/matters/:code/decision', tag: 'officers', summary: 'Decide a matter', roles: ['officer'], params: matterParams, body: decisionBodySchema },
-    ({ principal, params, body }) =>
+    async ({ principal, params, body }) =>
       body.decision === 'approve'
-        ? update(params.id, approveUpdate, { ...officer(principal, params), result: body.result, reason: body.reason })
-        : update(params.id, rejectUpdate, { ...officer(principal, params), reason: body.reason }),
+        ? update(params.id, approveUpdate, { ...(await officer(principal, params)), result: body.result, reason: body.reason })
+        : update(params.id, rejectUpdate, { ...(await officer(principal, params)), reason: body.reason }),
   );
 
   api.add(
     { method: 'post', path: '/applications/:id/matters/:code/accept', tag: 'officers', summary: 'Accept a matter', roles: ['officer'], params: matterParams, body: acceptSchema.omit({ actor: true, matter: true }) },
-    ({ principal, params, body }) => update(params.id, acceptUpdate, { ...officer(principal, params), ...body }),
+    async ({ principal, params, body }) => update(params.id, acceptUpdate, { ...(await officer(principal, params)), ...body }),
   );
 
   api.add(
     { method: 'post', path: '/applications/:id/matters/:code/supplement', tag: 'officers', summary: 'Request a supplement', roles: ['officer'], params: matterParams, body: supplementSchema.omit({ actor: true, matter: true }) },
-    ({ principal, params, body }) => update(params.id, supplementUpdate, { ...officer(principal, params), ...body }),
+    async ({ principal, params, body }) => update(params.id, supplementUpdate, { ...(await officer(principal, params)), ...body }),
   );
 
   api.add(
     { method: 'post', path: '/applications/:id/matters/:code/special-procedure', tag: 'officers', summary: 'Start a special procedure', roles: ['officer'], params: matterParams, body: startSpecialProcedureSchema.omit({ actor: true, matter: true }) },
-    ({ principal, params, body }) => update(params.id, startSpecialProcedureUpdate, { ...officer(principal, params), ...body }),
+    async ({ principal, params, body }) => update(params.id, startSpecialProcedureUpdate, { ...(await officer(principal, params)), ...body }),
   );
 
   api.add(
     { method: 'post', path: '/applications/:id/matters/:code/special-procedure/end', tag: 'officers', summary: 'End a special procedure', roles: ['officer'], params: matterParams, body: endSpecialProcedureSchema.omit({ actor: true, matter: true }) },
-    ({ principal, params, body }) => update(params.id, endSpecialProcedureUpdate, { ...officer(principal, params), ...body }),
+    async ({ principal, params, body }) => update(params.id, endSpecialProcedureUpdate, { ...(await officer(principal, params)), ...body }),
   );
 
   api.add(
     { method: 'post', path: '/applications/:id/matters/:code/extension', tag: 'officers', summary: 'Extend a matter', roles: ['officer'], params: matterParams, body: extendSchema.omit({ actor: true, matter: true }) },
-    ({ principal, params, body }) => update(params.id, extendUpdate, { ...officer(principal, params), ...body }),
+    async ({ principal, params, body }) => update(params.id, extendUpdate, { ...(await officer(principal, params)), ...body }),
   );
 
   api.add(
     { method: 'post', path: '/applications/:id/stages/:stage/missing-notice', tag: 'officers', summary: 'Issue the missing-materials notice', roles: ['officer'], params: stageParams, body: missingNoticeSchema.omit({ actor: true, stage: true }) },
-    ({ principal, params, body }) => update(params.id, missingNoticeUpdate, { actor: actorOf(principal), stage: params.stage, ...body }),
+    ({ principal, params, body }) => applicationUpdate(principal, params.id, missingNoticeUpdate, (actor) => ({ actor, stage: params.stage, ...body })),
   );
 
   // ---- supervision office: signals, checked first so a wrong one is a 409, not a silent drop ----
 
   async function supervise(principal: Principal, id: string, matter: string) {
-    const actor = actorOf(principal);
+    const { actor } = await acting(principal, id);
     const refusal = await handle(id).query(supervisionRefusalQuery, { actor, matter });
     if (refusal) throw new HttpProblem(409, 'Action refused', refusal);
     return actor;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { code } from '../../definitions/fields';
 import { isoDate } from '../../definitions/schema';
+import { fieldProblem, HttpProblem } from '../problem';
 import { buildCalendar, dueDate } from '../../workflows/domain/calendar';
 import { shanghaiDate } from '../../workflows/domain/time';
 import type { CatalogueHolder } from '../catalogue-holder';
@@ -7,7 +9,11 @@ import type { OperationRegistry } from '../operation';
 
 export const dueQuerySchema = z.object({
   acceptedOn: isoDate,
-  workingDays: z.coerce.number().int('must be a whole number').min(0, 'must be 0 or more').max(365, 'must be at most 365'),
+  workingDays: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be a whole number 0–365')
+    .transform(Number)
+    .pipe(z.number().max(365, 'must be at most 365')),
 });
 
 /** Public lists (流程清单, 前置条件清单, 材料清单, 收费清单) served from definitions/, and the due-date calculator. */
@@ -45,14 +51,11 @@ export function registerCatalogue(api: OperationRegistry, catalogue: CatalogueHo
       tag: 'catalogue',
       summary: 'List matters with materials, prerequisites, limits and fees (材料清单, 前置条件清单, 收费清单)',
       roles: 'public',
-      params: z.object({ code: z.string().min(1) }),
+      params: z.object({ code: code('process', 'GOV_INVESTMENT') }),
     },
-    ({ params, res }) => {
+    ({ params }) => {
       const p = catalogue.current.processes.find((x) => x.code === params.code);
-      if (!p) {
-        res.status(404).type('application/problem+json').json({ type: 'about:blank', title: 'Not found', status: 404, detail: `no process ${params.code}` });
-        return;
-      }
+      if (!p) throw new HttpProblem(404, 'Not found', `no published process ${params.code}`, { code: 'NOT_FOUND', errors: [{ field: 'path.code', message: 'is not a published process' }] });
       return { process: p.code, definitionHash: p.definitionHash, matters: [...p.stages.flatMap((s) => s.matters), ...p.alongside] };
     },
   );
@@ -66,9 +69,12 @@ export function registerCatalogue(api: OperationRegistry, catalogue: CatalogueHo
       tag: 'catalogue',
       summary: 'List intermediary providers (中介服务超市)',
       roles: 'public',
-      query: z.object({ serviceType: z.string().optional(), on: isoDate.optional() }),
+      query: z.object({ serviceType: code('service type', 'EIA_REPORT').optional(), on: isoDate.optional() }),
     },
     ({ query }) => {
+      if (query.serviceType && !catalogue.current.serviceTypes.some((t) => t.code === query.serviceType)) {
+        throw fieldProblem('query.serviceType', `is not a published service type; published: ${catalogue.current.serviceTypes.map((t) => t.code).join(', ')}`);
+      }
       const on = query.on ?? shanghaiDate(Date.now());
       const c = catalogue.current;
       return {

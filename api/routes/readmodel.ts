@@ -1,21 +1,26 @@
 import type { Pool } from 'pg';
 import { z } from 'zod';
+import { code as codeOf, identifier } from '../../definitions/fields';
 import { isoDate } from '../../definitions/schema';
 import { providerStats } from '../../activities/provider-stats';
 import { ALERT_LEVELS, alerts, applicationsOf, auditTrail, inbox, scorecards, scorecardsCsv } from '../../activities/readmodel';
 import { buildCalendar, CalendarRangeError, workingDaysAfter } from '../../workflows/domain/calendar';
 import { shanghaiDate } from '../../workflows/domain/time';
-import { canSee } from '../auth';
+import { accessTo, auditFor, notVisible } from '../authz';
 import type { CatalogueHolder } from '../catalogue-holder';
 import type { OperationRegistry } from '../operation';
-import { HttpProblem } from '../problem';
+import { fieldProblem, HttpProblem } from '../problem';
 import { idParams } from './applications';
 
 const page = z.object({
-  limit: z.coerce.number().int('must be a whole number').min(1, 'must be 1–500').max(500, 'must be 1–500').default(50),
-  after: z.string().min(1).optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be a whole number 1–500')
+    .transform(Number)
+    .pipe(z.number().min(1, 'must be 1–500').max(500, 'must be 1–500'))
+    .default(50),
+  after: z.string().max(512, 'not a cursor returned by this list').regex(/^[A-Za-z0-9_-]+$/, 'not a cursor returned by this list').optional(),
 });
-const code = z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'must be an upper-case code');
 const period = z.object({ from: isoDate, to: isoDate }).refine((p) => p.from <= p.to, { message: 'the period ends before it starts', path: ['to'] });
 
 /** Lists across applications, served by the PostgreSQL read model. */
@@ -31,6 +36,22 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
       if (e instanceof CalendarRangeError) return null;
       throw e;
     }
+  };
+
+  /** A filter naming a code the catalogue does not have is the caller's mistake, not an empty list. */
+  const known = (query: { department?: string; stage?: string; processCode?: string; provider?: string }, field: 'department' | 'stage' | 'processCode' | 'provider'): void => {
+    const value = query[field];
+    if (value === undefined) return;
+    const c = catalogue.current;
+    const codes =
+      field === 'department'
+        ? c.departments.map((d) => d.code)
+        : field === 'processCode'
+          ? c.processes.map((p) => p.code)
+          : field === 'provider'
+            ? c.providers.map((p) => p.code)
+            : [...new Set(c.processes.flatMap((p) => p.stages.map((s) => s.code)))];
+    if (!codes.includes(value)) throw fieldProblem(`query.${field}`, `is not a published ${field === 'processCode' ? 'process' : field} code; published: ${codes.slice(0, 30).join(', ')}`);
   };
 
   api.add(
@@ -60,20 +81,28 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
       summary: 'List warnings and overdue matters',
       roles: ['supervisor', 'admin'],
       query: page.extend({
-        department: code.optional(),
-        stage: code.optional(),
+        department: codeOf('department', 'EEB').optional(),
+        stage: codeOf('stage', 'S1').optional(),
         level: z.enum(ALERT_LEVELS).optional(),
-        processCode: code.optional(),
+        processCode: codeOf('process', 'GOV_INVESTMENT').optional(),
         from: isoDate.optional(),
         to: isoDate.optional(),
       }),
     },
-    ({ query }) => alerts(pool, query),
+    ({ query }) => {
+      known(query, 'department');
+      known(query, 'stage');
+      known(query, 'processCode');
+      return alerts(pool, query);
+    },
   );
 
   api.add(
-    { method: 'get', path: '/supervision/scorecards', tag: 'supervision', summary: 'Department scorecards for a period', roles: ['supervisor', 'admin'], query: period.and(z.object({ department: code.optional() })) },
-    async ({ query }) => ({ from: query.from, to: query.to, departments: await scorecards(pool, query) }),
+    { method: 'get', path: '/supervision/scorecards', tag: 'supervision', summary: 'Department scorecards for a period', roles: ['supervisor', 'admin'], query: period.and(z.object({ department: codeOf('department', 'EEB').optional() })) },
+    async ({ query }) => {
+      known(query, 'department');
+      return { from: query.from, to: query.to, departments: await scorecards(pool, query) };
+    },
   );
 
   api.add(
@@ -83,25 +112,29 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
       tag: 'supervision',
       summary: 'Department scorecards for a period as CSV',
       roles: ['supervisor', 'admin'],
-      query: period.and(z.object({ department: code.optional() })),
+      query: period.and(z.object({ department: codeOf('department', 'EEB').optional() })),
       success: { status: 200, description: 'CSV with a header row', contentType: 'text/csv' },
     },
     async ({ query, res }) => {
+      known(query, 'department');
       const csv = scorecardsCsv(await scorecards(pool, query));
       res.status(200).type('text/csv').attachment(`scorecards-${query.from}-${query.to}.csv`).send(csv);
     },
   );
 
   api.add(
-    { method: 'get', path: '/supervision/providers', tag: 'supervision', summary: 'Intermediary provider statistics', roles: ['supervisor', 'admin', 'applicant', 'agent'], query: z.object({ from: isoDate.optional(), to: isoDate.optional(), provider: code.optional() }) },
-    async ({ query }) => ({ providers: await providerStats(pool, query) }),
+    { method: 'get', path: '/supervision/providers', tag: 'supervision', summary: 'Intermediary provider statistics', roles: ['supervisor', 'admin', 'applicant', 'agent'], query: z.object({ from: isoDate.optional(), to: isoDate.optional(), provider: codeOf('provider', 'P_GREEN_ENV').optional() }) },
+    async ({ query }) => {
+      known(query, 'provider');
+      return { providers: await providerStats(pool, query) };
+    },
   );
 
   api.add(
-    { method: 'get', path: '/applications', tag: 'applicants', summary: 'List own applications', roles: ['applicant', 'agent'], query: page.extend({ applicantId: z.string().min(1).optional() }) },
+    { method: 'get', path: '/applications', tag: 'applicants', summary: 'List own applications', roles: ['applicant', 'agent'], query: page.extend({ applicantId: identifier('applicant id').optional() }) },
     async ({ principal, query }) => {
       const applicantId = principal.role === 'applicant' ? principal.id : query.applicantId;
-      if (!applicantId) throw new HttpProblem(400, 'Invalid request', 'query.applicantId: an agent names the applicant whose applications to list');
+      if (!applicantId) throw fieldProblem('query.applicantId', 'an agent names the applicant whose applications to list');
       if (principal.role === 'agent' && !principal.applicants.includes(applicantId)) {
         throw new HttpProblem(403, 'Forbidden', `agent ${principal.id} holds no delegation from applicant ${applicantId}`);
       }
@@ -115,12 +148,21 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
   api.add(
     { method: 'get', path: '/applications/:id/audit', tag: 'applicants', summary: 'Read the audit trail', roles: ['applicant', 'agent', 'officer', 'supervisor', 'integrator', 'admin'], params: idParams },
     async ({ principal, params }) => {
-      const { rows } = await pool.query('SELECT applicant_id FROM applications WHERE application_id = $1', [params.id]);
-      if (!rows.length) throw new HttpProblem(404, 'Not found', `no application ${params.id} in the read model`);
-      if (!canSee(principal, { applicant: { id: rows[0].applicant_id }, services: [] })) {
-        throw new HttpProblem(403, 'Forbidden', `application ${params.id} is not one of ${principal.role} ${principal.id}'s`);
-      }
-      return { applicationId: params.id, events: await auditTrail(pool, params.id) };
+      // The parties the policy decides on, as the read model holds them: the row, its matters' departments, its live contracts.
+      const { rows } = await pool.query<{ applicant_id: string; started_by: string | null; matters: Record<string, string>; providers: string[] }>(
+        `SELECT a.applicant_id, a.started_by,
+                COALESCE((SELECT json_object_agg(m.code, m.department) FROM matters m WHERE m.application_id = a.application_id), '{}') AS matters,
+                ARRAY(SELECT DISTINCT s.provider_code FROM services s
+                      WHERE s.application_id = a.application_id AND s.provider_code IS NOT NULL AND s.status <> 'terminated') AS providers
+         FROM applications a WHERE a.application_id = $1`,
+        [params.id],
+      );
+      const row = rows[0];
+      if (!row) throw new HttpProblem(404, 'Not found', `no application ${params.id} in the read model`);
+      const parties = { applicantId: row.applicant_id, startedBy: row.started_by, departments: [...new Set(Object.values(row.matters))], providers: row.providers };
+      const access = accessTo(principal, parties, catalogue.current.departments);
+      if (access.scope === 'none') throw notVisible(params.id);
+      return { applicationId: params.id, events: auditFor(await auditTrail(pool, params.id), access, row.matters) };
     },
   );
 }

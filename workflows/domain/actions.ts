@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { code, freeText, identifier, list, name, wholeNumber } from '../../definitions/fields';
 import { calendarYearSchema, specialProcedureKind } from '../../definitions/schema';
 
 /**
@@ -7,23 +8,24 @@ import { calendarYearSchema, specialProcedureKind } from '../../definitions/sche
  * validators re-check the domain rules. Workflows import only the inferred types.
  */
 export const actorSchema = z.object({
-  id: z.string().min(1),
+  id: identifier('principal id'),
   role: z.enum(['applicant', 'agent', 'officer', 'supervisor', 'integrator', 'admin', 'provider', 'system']),
-  department: z.string().min(1).optional(),
-  onBehalfOf: z.string().min(1).optional(),
+  department: code('department', 'DRC').optional(),
+  onBehalfOf: identifier('applicant id').optional(),
 });
 
-const matter = z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'must be a matter code such as LY01');
-const reason = z.string().trim().min(1, 'a reason is required');
-const materialCodes = z.array(z.string().min(1)).min(1, 'list at least one material code');
+const matter = code('matter', 'LY01');
+const reason = freeText('a reason is required');
+const note = freeText().default('');
+const materialCodes = list(code('material', 'M_APPLICATION_FORM'), 100, 1, 'list at least one material code');
 
 export const acceptSchema = z.object({ actor: actorSchema, matter, reason });
-export const missingNoticeSchema = z.object({ actor: actorSchema, stage: z.string().min(1), note: z.string().default('') });
+export const missingNoticeSchema = z.object({ actor: actorSchema, stage: code('stage', 'S1'), note });
 export const approveSchema = z.object({
   actor: actorSchema,
   matter,
-  result: z.object({ number: z.string().trim().min(1, 'the result needs its document number'), title: z.string().trim().min(1).optional() }),
-  reason: z.string().default(''),
+  result: z.object({ number: name('the result needs its document number', 100), title: name('a result title must not be empty').optional() }),
+  reason: note,
 });
 export const rejectSchema = z.object({ actor: actorSchema, matter, reason });
 export const supplementSchema = z.object({ actor: actorSchema, matter, items: materialCodes, reason });
@@ -31,44 +33,45 @@ export const startSpecialProcedureSchema = z.object({
   actor: actorSchema,
   matter,
   kind: specialProcedureKind,
-  expectedWorkingDays: z.number().int().positive(),
+  expectedWorkingDays: wholeNumber(1, 365),
   reason,
 });
-export const endSpecialProcedureSchema = z.object({ actor: actorSchema, matter, reason: z.string().default('') });
+export const endSpecialProcedureSchema = z.object({ actor: actorSchema, matter, reason: note });
 export const extendSchema = z.object({
   actor: actorSchema,
   matter,
-  days: z.number().int().positive(),
-  approvedBy: z.string().trim().min(1, 'name the department head who approved the extension'),
+  days: wholeNumber(1, 60),
+  approvedBy: name('name the department head who approved the extension', 100),
   reason,
 });
 export const supplySchema = z.object({ actor: actorSchema, items: materialCodes });
 export const withdrawSchema = z.object({ actor: actorSchema, reason });
-export const urgeSchema = z.object({ actor: actorSchema, matter, note: z.string().trim().min(1, 'an urge needs a note') });
+export const urgeSchema = z.object({ actor: actorSchema, matter, note: freeText('an urge needs a note') });
 export const escalateSchema = z.object({ actor: actorSchema, matter, reason });
-const serviceType = z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'must be a service type code such as EIA_REPORT');
+const serviceType = code('service type', 'EIA_REPORT');
+const provider = code('provider', 'P_GREEN_ENV');
 
 /** How the applicant picks a provider in the intermediary supermarket (中介服务超市). */
 export const selectionSchema = z.discriminatedUnion('method', [
-  z.object({ method: z.literal('direct'), provider: z.string().min(1) }),
+  z.object({ method: z.literal('direct'), provider }),
   /** 随机中选: a reproducible draw among the providers qualified on the day. */
   z.object({ method: z.literal('randomDraw') }),
   /** 竞价选取: the lowest quote among qualified bidders wins; ties go to the lower provider code. */
   z.object({
     method: z.literal('bidding'),
-    bids: z.array(z.object({ provider: z.string().min(1), quoteYuan: z.number().positive() })).min(1, 'bidding needs at least one bid'),
+    bids: list(z.object({ provider, quoteYuan: z.number().positive('a quote is a positive amount').max(1e10, 'a quote is at most 10,000,000,000 yuan') }), 50, 1, 'bidding needs at least one bid'),
   }),
 ]);
 export const chooseProviderSchema = z.object({ actor: actorSchema, serviceType, selection: selectionSchema });
 export const replaceProviderSchema = z.object({ actor: actorSchema, serviceType, selection: selectionSchema, reason });
-export const deliverSchema = z.object({ actor: actorSchema, serviceType, note: z.string().default('') });
+export const deliverSchema = z.object({ actor: actorSchema, serviceType, note });
 export const reviewDeliverableSchema = z.discriminatedUnion('decision', [
-  z.object({ actor: actorSchema, serviceType, decision: z.literal('accept'), note: z.string().default('') }),
+  z.object({ actor: actorSchema, serviceType, decision: z.literal('accept'), note }),
   z.object({
     actor: actorSchema,
     serviceType,
     decision: z.literal('return'),
-    reasons: z.array(z.string().trim().min(1)).min(1, 'a returned deliverable lists the reasons for rework'),
+    reasons: list(freeText('a reason must not be empty'), 20, 1, 'a returned deliverable lists the reasons for rework'),
   }),
 ]);
 

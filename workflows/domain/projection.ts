@@ -126,6 +126,11 @@ export class ProjectionDelta {
     const services = full.services.filter((x) => changed(`s:${x.contractId}`, x));
     return first ? { ...full, complete: true } : { ...full, matters, services, complete: false };
   }
+
+  /** Forget what was sent: after a batch the writer refused, the next one carries every row. */
+  reset(): void {
+    this.sent.clear();
+  }
 }
 
 /** The batch for the read model as of `now`, with the events after `fromSeq`. */

@@ -16,7 +16,10 @@ export const principalSchema = z.object({
   role: z.enum(['applicant', 'agent', 'officer', 'supervisor', 'integrator', 'admin', 'provider']),
   /** Officers: their department code. */
   department: z.string().min(1).optional(),
-  /** Agents (帮代办): the applicant ids that delegated to them. */
+  /**
+   * Agents (帮代办): the applicant ids that delegated to them; integrators: the applicant ids that
+   * authorised them. What each may see and do with it is decided in api/authz.ts.
+   */
   applicants: z.array(z.string().min(1)).default([]),
 });
 export const principalsFileSchema = z.array(principalSchema).min(1);
@@ -74,12 +77,4 @@ export function requireRole(p: Principal, roles: Principal['role'][], what: stri
 export function actorOf(p: Principal, onBehalfOf?: string): Actor {
   if (p.role === 'agent') return { id: p.id, role: 'agent', onBehalfOf };
   return { id: p.id, role: p.role, ...(p.department ? { department: p.department } : {}) };
-}
-
-/** May this principal see an application? Providers see the ones where a contract of theirs is live or accepted. */
-export function canSee(p: Principal, app: { applicant: { id: string }; services: { contracts: { provider: string; status: string }[] }[] }): boolean {
-  if (p.role === 'applicant') return p.id === app.applicant.id;
-  if (p.role === 'agent') return p.applicants.includes(app.applicant.id);
-  if (p.role === 'provider') return app.services.some((s) => s.contracts.some((c) => c.provider === p.id && c.status !== 'terminated'));
-  return true;
 }

@@ -6,7 +6,8 @@ import { loadCatalogue } from '../definitions/loader';
 /**
  * Writes a principals file for the embedded run, with fresh random tokens, once: one applicant,
  * one agent with a delegation, an officer per department, the supervision office, an
- * integrator and an admin. Production supplies its own file through API_TOKENS_FILE.
+ * integrator the applicant authorised, and an admin. Production supplies its own file through
+ * API_TOKENS_FILE.
  */
 const file = process.argv[2] ?? path.resolve('.data', 'principals.json');
 if (!existsSync(file)) {
@@ -20,7 +21,7 @@ if (!existsSync(file)) {
       .filter((d) => d.code !== 'SUP')
       .map((d) => ({ token: token(), id: `officer-${d.code.toLowerCase()}`, name: d.name, role: 'officer', department: d.code })),
     { token: token(), id: 'sup-01', name: '市政府督查室', role: 'supervisor', department: 'SUP' },
-    { token: token(), id: 'provincial-platform', role: 'integrator' },
+    { token: token(), id: 'provincial-platform', name: '省工程建设项目审批管理系统', role: 'integrator', applicants: ['ent-001'] },
     { token: token(), id: 'admin', role: 'admin' },
   ];
   writeFileSync(file, JSON.stringify(principals, null, 2), { mode: 0o600 });

@@ -221,7 +221,8 @@ export class Application {
   private requireApplicant(actor: Actor, what: string) {
     const owner = this.state.input.applicant.id;
     const ok = (actor.role === 'applicant' && actor.id === owner) || (actor.role === 'agent' && actor.onBehalfOf === owner);
-    if (!ok) throw new ActionRefused('NOT_PERMITTED', `only the applicant ${owner} or its agent may ${what}`);
+    // The text names no one: a caller who is not the applicant learns nothing of who is.
+    if (!ok) throw new ActionRefused('NOT_PERMITTED', `only the application's applicant or its agent may ${what}`);
   }
 
   // ---- officer actions ----
@@ -575,7 +576,8 @@ export class Application {
     const c = this.currentContract(service);
     if (!c || c.status !== 'open') throw new ActionRefused('INVALID_STATE', `service ${a.serviceType} has no contract awaiting delivery (it is ${service.status})`);
     if (a.actor.role === 'provider') {
-      if (a.actor.id !== c.provider) throw new ActionRefused('NOT_PERMITTED', `provider ${a.actor.id} does not hold the contract for ${a.serviceType}; ${c.provider} does`);
+      // Not who does: a refusal never names another party (a validator's text is not in the history, so this replays).
+      if (a.actor.id !== c.provider) throw new ActionRefused('NOT_PERMITTED', `provider ${a.actor.id} does not hold the contract for ${a.serviceType}`);
     } else this.requireApplicant(a.actor, 'deliver on the provider’s behalf');
   }
 

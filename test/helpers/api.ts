@@ -7,15 +7,21 @@ import type { Pool } from 'pg';
 import type { CatalogueHolder } from '../../api/catalogue-holder';
 import { catalogue } from './temporal';
 
-/** Test principals: one token per role, and an officer per department. */
+/**
+ * Test principals: one token per role, an officer per department, and for the authorization
+ * matrix a second agent, integrator and provider that are no party to ent-001's applications.
+ */
 export const TOKENS = {
   applicant: 'tok-applicant-ent-001-xxxx',
   otherApplicant: 'tok-applicant-ent-002-xxxx',
   agent: 'tok-agent-park-01-xxxxxxxx',
+  otherAgent: 'tok-agent-other-02-xxxxxxx',
   supervisor: 'tok-supervisor-sup-01-xxx',
   integrator: 'tok-integrator-platform-x',
+  otherIntegrator: 'tok-integrator-other-sys-x',
   admin: 'tok-admin-xxxxxxxxxxxxxxxx',
   providerGreen: 'tok-provider-green-env-xx',
+  providerHuazhong: 'tok-provider-huazhong-env',
 } as const;
 export const officerToken = (dept: string) => `tok-officer-${dept.toLowerCase()}-xxxxxxxx`;
 
@@ -23,10 +29,13 @@ export const principals = principalRegistry([
   { token: TOKENS.applicant, id: 'ent-001', name: '浏阳市教育投资有限公司', role: 'applicant' },
   { token: TOKENS.otherApplicant, id: 'ent-002', name: '另一家企业', role: 'applicant' },
   { token: TOKENS.agent, id: 'agent-park-01', role: 'agent', applicants: ['ent-001'] },
+  { token: TOKENS.otherAgent, id: 'agent-other-02', role: 'agent', applicants: ['ent-002'] },
   { token: TOKENS.supervisor, id: 'sup-01', role: 'supervisor', department: 'SUP' },
-  { token: TOKENS.integrator, id: 'provincial-platform', role: 'integrator' },
+  { token: TOKENS.integrator, id: 'provincial-platform', role: 'integrator', applicants: ['ent-001'] },
+  { token: TOKENS.otherIntegrator, id: 'other-system', role: 'integrator' },
   { token: TOKENS.admin, id: 'admin', role: 'admin' },
   { token: TOKENS.providerGreen, id: 'P_GREEN_ENV', name: '绿源环境科技有限公司', role: 'provider' },
+  { token: TOKENS.providerHuazhong, id: 'P_HUAZHONG_ENV', role: 'provider' },
   ...catalogue.departments.map((d) => ({ token: officerToken(d.code), id: `officer-${d.code.toLowerCase()}`, role: 'officer' as const, department: d.code })),
 ]);
 

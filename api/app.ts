@@ -3,14 +3,19 @@ import express from 'express';
 import type { Pool } from 'pg';
 import type { PrincipalRegistry } from './auth';
 import type { CatalogueHolder } from './catalogue-holder';
-import { docsPage, openApiDocument } from './openapi';
+import { dependencyStates } from './health';
+import { logger as defaultLogger, type Logger } from './log';
+import { docsContentSecurityPolicy, docsPage, openApiDocument } from './openapi';
 import { OperationRegistry } from './operation';
 import { errorHandler, sendProblem } from './problem';
+import { DEFAULT_RATE_LIMITS, rateLimits, type RateLimits } from './rate-limit';
+import { requestLog } from './request-log';
 import { registerAdmin } from './routes/admin';
 import { registerApplications } from './routes/applications';
 import { registerCatalogue } from './routes/catalogue';
 import { registerIntegrators } from './routes/integrators';
 import { registerReadModel } from './routes/readmodel';
+import { noStore, securityHeaders } from './security-headers';
 
 export interface ApiDeps {
   client: Client;
@@ -19,41 +24,38 @@ export interface ApiDeps {
   taskQueue: string;
   principals: PrincipalRegistry;
   definitionsDir?: string;
+  /** Requests per minute per principal and per anonymous address (defaults: 600 and 120). */
+  rateLimits?: RateLimits;
+  /** Express `trust proxy`: which proxies' X-Forwarded-For names the client (default: none). */
+  trustProxy?: false | number | string[];
+  /** Where request lines go (default: the process logger). */
+  logger?: Logger;
 }
 
 /** The HTTP API: stateless, one Temporal client and one pool; every rule lives in the workflows. */
 export function createApi(deps: ApiDeps): express.Express & { operations: OperationRegistry['operations'] } {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? false);
+  // The request log comes first, so every answer (a 404, a 429, a refusal) has its line and request id.
+  const log = deps.logger ?? defaultLogger;
+  app.use(requestLog(log));
+  app.use(securityHeaders, noStore);
+  app.use(rateLimits(deps.principals, deps.rateLimits ?? DEFAULT_RATE_LIMITS, log));
   app.use(express.json({ limit: '1mb' }));
   const router = express.Router();
   const api = new OperationRegistry(router, deps.principals);
 
-  const temporalUp = async () => {
-    try {
-      await deps.client.connection.workflowService.getSystemInfo({});
-      return 'up';
-    } catch (e) {
-      return `down: ${(e as Error).message}`;
-    }
-  };
-  const databaseUp = async () => {
-    try {
-      await deps.pool.query('SELECT 1');
-      return 'up';
-    } catch (e) {
-      return `down: ${(e as Error).message}`;
-    }
-  };
-  api.add({ method: 'get', path: '/health', tag: 'system', summary: 'Liveness: 200 once Temporal is reachable', roles: 'public' }, async ({ res }) => {
-    const temporal = await temporalUp();
-    if (temporal !== 'up') return sendProblem(res, 503, 'Unavailable', `Temporal is ${temporal}`);
-    return { status: 'ok', temporal };
+  // One check per dependency; the public answers say only up or down (the reason goes to the log).
+  const temporal = () => deps.client.connection.workflowService.getSystemInfo({});
+  const database = () => deps.pool.query('SELECT 1');
+  api.add({ method: 'get', path: '/health', tag: 'system', summary: 'Liveness: 200 once Temporal is reachable', roles: 'public' }, async ({ req, res }) => {
+    const { ok } = await dependencyStates({ temporal }, req.log);
+    res.status(ok ? 200 : 503).json({ status: ok ? 'up' : 'down' });
   });
-  api.add({ method: 'get', path: '/ready', tag: 'system', summary: 'Readiness: Temporal and PostgreSQL', roles: 'public' }, async ({ res }) => {
-    const [temporal, database] = await Promise.all([temporalUp(), databaseUp()]);
-    const ok = temporal === 'up' && database === 'up';
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', temporal, database });
+  api.add({ method: 'get', path: '/ready', tag: 'system', summary: 'Readiness: Temporal and PostgreSQL', roles: 'public' }, async ({ req, res }) => {
+    const { ok, states } = await dependencyStates({ temporal, database }, req.log);
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', ...states });
   });
   registerCatalogue(api, deps.catalogue);
   registerApplications(api, deps);
@@ -62,7 +64,8 @@ export function createApi(deps: ApiDeps): express.Express & { operations: Operat
   registerAdmin(api, deps);
   api.add({ method: 'get', path: '/openapi.json', tag: 'system', summary: 'This document', roles: 'public' }, () => openApiDocument(api.operations));
   api.add({ method: 'get', path: '/docs', tag: 'system', summary: 'Human-readable API docs', roles: 'public', success: { status: 200, description: 'HTML', contentType: 'text/html' } }, ({ res }) => {
-    res.type('html').send(docsPage);
+    res.setHeader('Content-Security-Policy', docsContentSecurityPolicy);
+    res.type('html').send(docsPage(api.operations));
   });
 
   app.use(router);

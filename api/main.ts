@@ -6,6 +6,10 @@ import { loadConfig } from '../worker/config';
 import { createApi } from './app';
 import { loadPrincipals } from './auth';
 import { CatalogueHolder } from './catalogue-holder';
+import { logger } from './log';
+import { listen } from './server';
+
+const log = logger.child({ name: 'api' });
 
 async function main() {
   const config = loadConfig();
@@ -15,10 +19,19 @@ async function main() {
   const connection = apiConnection(config.TEMPORAL_ADDRESS);
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const pool = createPool(config.DATABASE_URL, { applicationName: 'approvals-api' });
-  const app = createApi({ client, pool, catalogue, taskQueue: config.TASK_QUEUE, principals, definitionsDir: config.DEFINITIONS_DIR });
-  const server = app.listen(config.PORT, config.HOST, () => {
-    console.log(`api: listening on http://${config.HOST}:${config.PORT} (catalogue ${catalogue.current.hash.slice(0, 12)}; docs at /docs)`);
+  const app = createApi({
+    client,
+    pool,
+    catalogue,
+    taskQueue: config.TASK_QUEUE,
+    principals,
+    definitionsDir: config.DEFINITIONS_DIR,
+    rateLimits: { perPrincipalPerMinute: config.RATE_LIMIT_PER_MINUTE, anonymousPerMinute: config.RATE_LIMIT_ANONYMOUS_PER_MINUTE },
+    trustProxy: config.TRUST_PROXY,
+    logger: log,
   });
+  const server = await listen(app, config.PORT, config.HOST, log);
+  log.info(`listening on http://${config.HOST}:${config.PORT} (catalogue ${catalogue.current.hash.slice(0, 12)}; docs at /docs)`);
   const stop = () => {
     server.close(() => {
       void Promise.allSettled([connection.close(), pool.end()]).finally(() => process.exit(0));
@@ -29,6 +42,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(`api: ${err instanceof Error ? err.message : err}`);
+  log.fatal({ err }, 'api could not start');
   process.exit(1);
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Operation } from './operation';
 
@@ -28,6 +29,7 @@ export function openApiDocument(operations: readonly Operation[]) {
     const responses: Record<string, unknown> = {
       [success.status]: { description: success.description, content: { [success.contentType ?? 'application/json']: { schema: {} } } },
       400: { description: 'invalid input: the failing field and rule', content: { 'application/problem+json': { schema: problem } } },
+      429: { description: 'rate limited (code RATE_LIMITED): see Retry-After and RateLimit', content: { 'application/problem+json': { schema: problem } } },
     };
     if (op.roles !== 'public') {
       responses[401] = { description: 'no valid bearer token', content: { 'application/problem+json': { schema: problem } } };
@@ -60,19 +62,30 @@ export function openApiDocument(operations: readonly Operation[]) {
   };
 }
 
-/** A human-readable page of the operations, rendered from /openapi.json in the browser, no external assets. */
-export const docsPage = `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>API — 并联审批</title>
-<style>body{font:14px/1.5 system-ui,sans-serif;margin:2rem;max-width:70rem}code{background:#f4f4f4;padding:0 .2em}
+const DOCS_STYLE = `body{font:14px/1.5 system-ui,sans-serif;margin:2rem;max-width:70rem}code{background:#f4f4f4;padding:0 .2em}
 h2{border-bottom:1px solid #ddd}.op{margin:.6rem 0;padding:.4rem .6rem;border-left:4px solid #3a7}.get{border-color:#37a}.delete{border-color:#a33}
-.m{font-weight:bold;text-transform:uppercase;display:inline-block;width:4.5em}details pre{background:#fafafa;padding:.5rem;overflow:auto}</style></head>
+.m{font-weight:bold;text-transform:uppercase;display:inline-block;width:4.5em}details pre{background:#fafafa;padding:.5rem;overflow:auto}`;
+
+/** The /docs page's policy: no script at all, and only its own stylesheet, named by hash. */
+export const docsContentSecurityPolicy = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(DOCS_STYLE).digest('base64')}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+
+const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A human-readable page of the operations, rendered on the server from the OpenAPI document: no script, no external assets. */
+export function docsPage(operations: readonly Operation[]): string {
+  const byTag = new Map<string, string[]>();
+  for (const [p, methods] of Object.entries(openApiDocument(operations).paths)) {
+    for (const [m, op] of Object.entries(methods) as [string, { tags: string[]; summary: string; 'x-roles': string[] | string; requestBody?: { content: Record<string, { schema: unknown }> } }][]) {
+      const body = op.requestBody ? `<details><summary>body</summary><pre>${esc(JSON.stringify(op.requestBody.content['application/json']?.schema, null, 2))}</pre></details>` : '';
+      const roles = ([] as string[]).concat(op['x-roles']).join(', ');
+      const line = `<div class="op ${esc(m)}"><span class="m">${esc(m)}</span><code>${esc(p)}</code> — ${esc(op.summary)} <small>(${esc(roles)})</small>${body}</div>`;
+      byTag.set(op.tags[0]!, [...(byTag.get(op.tags[0]!) ?? []), line]);
+    }
+  }
+  const sections = [...byTag].map(([tag, lines]) => `<h2>${esc(tag)}</h2>${lines.join('')}`).join('\n');
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>API — 并联审批</title>
+<style>${DOCS_STYLE}</style></head>
 <body><h1>Parallel-approval orchestrator API</h1><p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Send <code>Authorization: Bearer &lt;token&gt;</code>.</p>
-<main id="ops">Loading…</main>
-<script>
-fetch('/openapi.json').then(r=>r.json()).then(doc=>{const byTag={};
-for(const [p,ms] of Object.entries(doc.paths))for(const [m,op] of Object.entries(ms))(byTag[op.tags[0]]??=[]).push({p,m,op});
-const esc=s=>String(s).replace(/[&<>]/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;'}[c]));
-document.getElementById('ops').innerHTML=Object.entries(byTag).map(([t,ops])=>'<h2>'+esc(t)+'</h2>'+ops.map(({p,m,op})=>
-'<div class="op '+m+'"><span class="m">'+m+'</span><code>'+esc(p)+'</code> — '+esc(op.summary)+' <small>('+esc([].concat(op['x-roles']).join(', '))+')</small>'+
-(op.requestBody?'<details><summary>body</summary><pre>'+esc(JSON.stringify(op.requestBody.content['application/json'].schema,null,2))+'</pre></details>':'')+'</div>').join('')).join('');});
-</script></body></html>`;
+<main>${sections}</main></body></html>`;
+}

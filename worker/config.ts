@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -16,7 +17,34 @@ export const configSchema = z.object({
   DEFINITIONS_DIR: z.string().min(1).optional(),
   /** JSON file of API principals with their bearer tokens (see README); never in the repo. */
   API_TOKENS_FILE: z.string().min(1).optional(),
+  /** Requests per minute one principal (the bearer token's id and role) may make to the API. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Requests per minute one client address may make without a valid token, failed authentication included. */
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  /** Proxies whose X-Forwarded-For names the client: off, a hop count, or addresses/subnets (Express `trust proxy`). */
+  TRUST_PROXY: trustProxySchema().default(false),
+  /** pino level of the API's and the worker's logs; unset: info, or silent under tests. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
+
+/**
+ * `true` is refused: trusting every hop lets any client name its own address and so
+ * choose its own rate-limit bucket.
+ */
+function trustProxySchema() {
+  const named = ['loopback', 'linklocal', 'uniquelocal'];
+  return z
+    .string()
+    .trim()
+    .transform((v, ctx): false | number | string[] => {
+      if (['', 'off', 'false', '0'].includes(v)) return false;
+      if (/^\d+$/.test(v)) return Number(v);
+      const entries = v.split(',').map((s) => s.trim());
+      const bad = entries.filter((e) => !named.includes(e) && !isIP(e.replace(/\/\d{1,3}$/, '')));
+      if (bad.length) ctx.addIssue({ code: 'custom', message: `not off, a hop count, or addresses/subnets (${named.join(', ')}, IP, IP/prefix): ${bad.join(', ')}` });
+      return entries;
+    });
+}
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -9,7 +9,7 @@ describe('HTTP API against the Temporal dev server', () => {
   const { call } = apiSuite(TASK_QUEUE);
 
   it('answers health once Temporal is reachable', async () => {
-    expect(await call('GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok', temporal: 'up' } });
+    expect(await call('GET', '/health')).toEqual(expect.objectContaining({ status: 200, body: { status: 'up' } }));
   });
 
   it('computes legal due dates and names the bad field', async () => {

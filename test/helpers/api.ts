@@ -1,8 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApi } from '../../api/app';
 import { principalRegistry } from '../../api/auth';
+import type { Logger } from '../../api/log';
+import type { RateLimits } from '../../api/rate-limit';
+import { listen } from '../../api/server';
 import type { Pool } from 'pg';
 import type { CatalogueHolder } from '../../api/catalogue-holder';
 import { catalogue } from './temporal';
@@ -44,15 +46,17 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
+/** Limits no test reaches unless it means to: a fuzz suite sends thousands of requests a minute. */
+export const GENEROUS_RATE_LIMITS: RateLimits = { perPrincipalPerMinute: 100_000, anonymousPerMinute: 100_000 };
+
 export async function startApi(
-  env: TestWorkflowEnvironment,
+  env: Pick<TestWorkflowEnvironment, 'client'>,
   taskQueue: string,
-  deps: { pool: Pool; catalogue: CatalogueHolder; definitionsDir: string },
+  deps: { pool: Pool; catalogue: CatalogueHolder; definitionsDir?: string },
+  options: { rateLimits?: RateLimits; logger?: Logger } = {},
 ): Promise<RunningApi> {
-  const app = createApi({ client: env.client, taskQueue, principals, ...deps });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  const app = createApi({ client: env.client, taskQueue, principals, ...deps, rateLimits: options.rateLimits ?? GENEROUS_RATE_LIMITS, logger: options.logger });
+  const server = await listen(app, 0, '127.0.0.1', options.logger);
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
 }

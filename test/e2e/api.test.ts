@@ -30,7 +30,7 @@ describe('HTTP API against the Temporal dev server', () => {
     expect(noName.status).toBe(400);
     expect(noName.body.errors[0].field).toBe('body.projectName');
     const unknown = await call('POST', '/applications', TOKENS.applicant, { processCode: 'NOPE', projectName: 'x' });
-    expect(unknown).toMatchObject({ status: 400, body: { detail: expect.stringMatching(/^body\.processCode: unknown process NOPE/) } });
+    expect(unknown).toMatchObject({ status: 400, body: { code: 'INVALID_REQUEST', errors: [{ field: 'body.processCode', message: expect.stringMatching(/^is not a published process; published: GOV_INVESTMENT/) }] } });
     const badMaterial = await call('POST', '/applications', TOKENS.applicant, { processCode: 'GOV_INVESTMENT', projectName: 'x', materials: ['M_NOPE'] });
     expect(badMaterial.body.detail).toMatch(/body\.materials: M_NOPE/);
     expect((await call('POST', '/applications', TOKENS.applicant, '{"processCode":')).status).toBe(400);
@@ -137,7 +137,7 @@ describe('HTTP intermediary services', () => {
       ['P_HUAZHONG_ENV', false],
     ]);
     const unknownZone = await call('POST', '/applications', TOKENS.applicant, { processCode: 'GOV_INVESTMENT', projectName: 'x', zone: 'NOPE' });
-    expect(unknownZone.body.detail).toMatch(/^body\.zone: unknown zone NOPE; published: LYEDZ/);
+    expect(unknownZone.body.detail).toMatch(/^body\.zone: is not a published zone; published: LYEDZ/);
 
     const materials = allMaterials('GOV_INVESTMENT').filter((m) => m !== 'M_EIA_DOCUMENT');
     const id = (await call('POST', '/applications', TOKENS.applicant, { processCode: 'GOV_INVESTMENT', projectName: '智能制造产业园', materials })).body.applicationId;

@@ -78,7 +78,7 @@ describe('API contract: OpenAPI document, authorization matrix, idempotent start
     expect(again.status).toBe(200);
     expect(again.body.applicationId).toBe(first.body.applicationId);
     const other = await suite.call('POST', '/applications', TOKENS.applicant, { ...body, projectName: '另一个项目' }, key);
-    expect(other).toMatchObject({ status: 409, body: { detail: expect.stringMatching(/Idempotency-Key order-2026-000123 was used for a different request/) } });
+    expect(other).toMatchObject({ status: 409, body: { code: 'IDEMPOTENCY_KEY_REUSED', detail: expect.stringMatching(/this Idempotency-Key was used for a different request/) } });
     const short = await suite.call('POST', '/applications', TOKENS.applicant, body, { 'Idempotency-Key': 'x' });
     expect(short.body.detail).toMatch(/^header\.Idempotency-Key: /);
     // The same key from another caller is another request.

@@ -75,6 +75,8 @@ export function timeSkippingSuite(initialTime: string, taskQueue: string): Workf
 export interface ApiSuite extends WorkflowSuite {
   readonly db: TestDatabase;
   readonly definitionsDir: string;
+  /** The API's address, for requests `call` cannot make (raw bodies, odd headers). */
+  readonly baseUrl: string;
   call(method: string, path: string, token?: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
 }
 
@@ -119,6 +121,10 @@ export function apiSuite(taskQueue: string, options: { initialTime?: string } = 
       return db;
     },
     definitionsDir,
+    get baseUrl() {
+      if (!api) throw new Error('the suite has not started');
+      return api.url;
+    },
     call: (method: string, p: string, token?: string, body?: unknown, headers?: Record<string, string>) => http(api!.url, method, p, token, body, headers),
   };
 }

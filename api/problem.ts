@@ -152,14 +152,29 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (err instanceof CalendarRangeError || err instanceof InvalidDateError) return sendProblem(res, 422, 'Outside the calendar', err.message, { code: 'OUTSIDE_CALENDAR' });
   const client = clientError(err);
   if (client) return sendProblem(res, client.status, client.title, client.message, client.extra);
+  const grpc = grpcCode(err);
+  // Temporal caps in-flight Updates per application: a burst at one application waits its turn.
+  if (grpc === GRPC.RESOURCE_EXHAUSTED) {
+    res.set('Retry-After', '1');
+    return sendProblem(res, 429, 'Too many requests', 'this application is busy with other requests; try again shortly', { code: 'APPLICATION_BUSY' });
+  }
   // A dependency that is down is the service's state, not the caller's fault and not a bug.
-  if (err instanceof ServiceError || (err as { code?: number })?.code === 14) {
+  if (err instanceof ServiceError || grpc === GRPC.UNAVAILABLE) {
     return sendProblem(res, 503, 'Unavailable', 'Temporal is not reachable; try again shortly', { code: 'UNAVAILABLE' });
   }
   if (isDatabaseDown(err)) return sendProblem(res, 503, 'Unavailable', 'the read model (PostgreSQL) is not reachable; try again shortly', { code: 'UNAVAILABLE' });
   logUnexpected(req, err);
   return sendProblem(res, 500, 'Internal error', 'the request could not be completed; it has been logged', { code: 'INTERNAL' });
 };
+
+const GRPC = { INVALID_ARGUMENT: 3, RESOURCE_EXHAUSTED: 8, UNAVAILABLE: 14 } as const;
+
+/** The gRPC status of a Temporal client error, on the error or its cause. */
+function grpcCode(err: unknown): number | undefined {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | null;
+  const code = typeof e?.code === 'number' ? e.code : e?.cause?.code;
+  return typeof code === 'number' ? code : undefined;
+}
 
 function logUnexpected(req: Request, err: unknown) {
   const log = (req as Request & { log?: { error(o: object, msg: string): void } }).log;

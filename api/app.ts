@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import express from 'express';
 import type { Pool } from 'pg';
+import { NO_ALLOWLIST, type DestinationAllowlist } from '../activities/destinations';
 import type { PrincipalRegistry } from './auth';
 import type { CatalogueHolder } from './catalogue-holder';
 import { dependencyStates } from './health';
@@ -30,6 +31,10 @@ export interface ApiDeps {
   trustProxy?: false | number | string[];
   /** Where request lines go (default: the process logger). */
   logger?: Logger;
+  /** Webhook destinations let through although not public (WEBHOOK_ALLOWED_DESTINATIONS; default none). */
+  webhookAllowlist?: DestinationAllowlist;
+  /** Active webhook subscriptions per integrator (WEBHOOK_MAX_SUBSCRIPTIONS; default 20). */
+  webhookMaxSubscriptions?: number;
 }
 
 /** The HTTP API: stateless, one Temporal client and one pool; every rule lives in the workflows. */
@@ -60,7 +65,7 @@ export function createApi(deps: ApiDeps): express.Express & { operations: Operat
   registerCatalogue(api, deps.catalogue);
   registerApplications(api, deps);
   registerReadModel(api, deps.pool, deps.catalogue);
-  registerIntegrators(api, deps.pool);
+  registerIntegrators(api, deps.pool, { allowlist: deps.webhookAllowlist ?? NO_ALLOWLIST, maxSubscriptions: deps.webhookMaxSubscriptions });
   registerAdmin(api, deps);
   api.add({ method: 'get', path: '/openapi.json', tag: 'system', summary: 'This document', roles: 'public' }, () => openApiDocument(api.operations));
   api.add({ method: 'get', path: '/docs', tag: 'system', summary: 'Human-readable API docs', roles: 'public', success: { status: 200, description: 'HTML', contentType: 'text/html' } }, ({ res }) => {

@@ -28,6 +28,8 @@ async function main() {
     definitionsDir: config.DEFINITIONS_DIR,
     rateLimits: { perPrincipalPerMinute: config.RATE_LIMIT_PER_MINUTE, anonymousPerMinute: config.RATE_LIMIT_ANONYMOUS_PER_MINUTE },
     trustProxy: config.TRUST_PROXY,
+    webhookAllowlist: config.WEBHOOK_ALLOWED_DESTINATIONS,
+    webhookMaxSubscriptions: config.WEBHOOK_MAX_SUBSCRIPTIONS,
     logger: log,
   });
   const server = await listen(app, config.PORT, config.HOST, log);

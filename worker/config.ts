@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { parseAllowlist } from '../activities/destinations';
 
 /**
  * Process configuration from environment variables, validated at start-up. Every setting has
@@ -25,6 +26,21 @@ export const configSchema = z.object({
   TRUST_PROXY: trustProxySchema().default(false),
   /** pino level of the API's and the worker's logs; unset: info, or silent under tests. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  /** Webhook receivers let through although not public: comma-separated host names and CIDRs (e.g. 127.0.0.1/32,receiver.internal). */
+  WEBHOOK_ALLOWED_DESTINATIONS: z
+    .string()
+    .max(4096, 'must be at most 4096 characters')
+    .default('')
+    .transform((v, ctx) => {
+      try {
+        return parseAllowlist(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Active webhook subscriptions one integrator may hold. */
+  WEBHOOK_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(1000).default(20),
 });
 
 /**

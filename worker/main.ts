@@ -42,7 +42,7 @@ async function main() {
       activities: createProjectionActivities(pool),
     });
     // Webhooks leave from the outbox the projection fills; a dead endpoint only delays its own rows.
-    const webhooks = createWebhookDispatcher(pool, { maxAttempts: 10, baseDelayMs: 5_000, onError: (err) => log.error({ err }, 'webhook dispatch failed') });
+    const webhooks = createWebhookDispatcher(pool, { allowlist: config.WEBHOOK_ALLOWED_DESTINATIONS, maxAttempts: 10, baseDelayMs: 5_000, onError: (err) => log.error({ err }, 'webhook dispatch failed') });
     webhooks.start(2_000);
     log.info({ taskQueue: config.TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'polling the task queue');
     await worker.run();

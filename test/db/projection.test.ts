@@ -2,11 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../activities/db/migrate';
 import { createProjectionActivities, InvalidProjectionBatchError } from '../../activities/projection';
 import { auditTrail } from '../../activities/readmodel';
+import { parseAllowlist } from '../../activities/destinations';
 import { createSubscription } from '../../activities/webhooks';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 import { applicationRow, batch, eventRow, eventRows, matterRow, serviceRow } from './factories';
 
 let db: TestDatabase;
+/** Subscriptions here point at loopback and see every application (as an admin's do). */
+const LOOPBACK = { allowlist: parseAllowlist('127.0.0.1/32') };
 let project: ReturnType<typeof createProjectionActivities>['projectApplication'];
 
 beforeAll(async () => {
@@ -121,7 +124,7 @@ describe('projectApplication', () => {
 
   it('ignores a replayed batch and an older one, leaving every row as it was', async () => {
     const id = 'A-replay';
-    await createSubscription(db.pool, { clientId: 'integrator-1', url: 'http://127.0.0.1:9/hook', eventTypes: ['*'] });
+    await createSubscription(db.pool, { clientId: 'integrator-1', url: 'http://127.0.0.1:9/hook', eventTypes: ['*'], scopeAll: true }, LOOPBACK);
     const old = batch(applicationRow(id, { seq: 2, status: 'running' }), { matters: [matterRow(id, 'LY01')], events: eventRows(id, 1, 2) });
     const current = batch(applicationRow(id, { seq: 5, status: 'completed' }), {
       matters: [matterRow(id, 'LY01', { status: 'approved' })],
@@ -164,8 +167,8 @@ describe('projectApplication', () => {
   });
 
   it('queues each new event once for every active subscription to its kind', async () => {
-    const urges = await createSubscription(db.pool, { clientId: 'integrator-2', url: 'http://127.0.0.1:9/urges', eventTypes: ['urged'] });
-    const inactive = await createSubscription(db.pool, { clientId: 'integrator-3', url: 'http://127.0.0.1:9/off', eventTypes: ['urged'] });
+    const urges = await createSubscription(db.pool, { clientId: 'integrator-2', url: 'http://127.0.0.1:9/urges', eventTypes: ['urged'], scopeAll: true }, LOOPBACK);
+    const inactive = await createSubscription(db.pool, { clientId: 'integrator-3', url: 'http://127.0.0.1:9/off', eventTypes: ['urged'], scopeAll: true }, LOOPBACK);
     await db.pool.query('UPDATE webhook_subscriptions SET active = false WHERE id = $1', [inactive.id]);
     const id = 'A-outbox';
     const b = batch(applicationRow(id, { seq: 3 }), {

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApi } from '../../api/app';
 import { principalRegistry } from '../../api/auth';
+import { parseAllowlist } from '../../activities/destinations';
 import type { Logger } from '../../api/log';
 import type { RateLimits } from '../../api/rate-limit';
 import { listen } from '../../api/server';
@@ -55,7 +56,8 @@ export async function startApi(
   deps: { pool: Pool; catalogue: CatalogueHolder; definitionsDir?: string },
   options: { rateLimits?: RateLimits; logger?: Logger } = {},
 ): Promise<RunningApi> {
-  const app = createApi({ client: env.client, taskQueue, principals, ...deps, rateLimits: options.rateLimits ?? GENEROUS_RATE_LIMITS, logger: options.logger });
+  // Test receivers listen on loopback, which webhooks may otherwise never reach.
+  const app = createApi({ client: env.client, taskQueue, principals, ...deps, rateLimits: options.rateLimits ?? GENEROUS_RATE_LIMITS, logger: options.logger, webhookAllowlist: parseAllowlist('127.0.0.1/32') });
   const server = await listen(app, 0, '127.0.0.1', options.logger);
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };

@@ -1,0 +1,55 @@
+/**
+ * Every kind of audit event an application records, in one list: the audit trail, the read
+ * model's `events.kind` and the webhook `type` all use these names, and a webhook subscription
+ * may name only these (or `*`). A unit test drives the engine and fails if it records a kind
+ * missing here.
+ */
+export const EVENT_KINDS = [
+  'applicationStarted',
+  'servicesIdentified',
+  'stageStarted',
+  'received',
+  'missingNotice',
+  'intakeConfirmed',
+  'intakeDeemedAccepted',
+  'waitingPrerequisites',
+  'accepted',
+  'materialsSupplied',
+  'supplementRequested',
+  'clockStopped',
+  'clockRestarted',
+  'specialProcedureStarted',
+  'specialProcedureEnded',
+  'extended',
+  'levelChanged',
+  'urged',
+  'escalated',
+  'urgeRefused',
+  'escalationRefused',
+  'approved',
+  'resultHeld',
+  'resultIssued',
+  'rejected',
+  'terminated',
+  'cancelled',
+  'stageCompleted',
+  'contracted',
+  'providerReplaced',
+  'delivered',
+  'deliverableReturned',
+  'deliverableAccepted',
+  'serviceLevelChanged',
+  'serviceSuppliedByApplicant',
+  'calendarPublished',
+  'withdrawn',
+  'applicationRejected',
+  'applicationCompleted',
+] as const;
+
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+const KINDS: ReadonlySet<string> = new Set(EVENT_KINDS);
+
+export function isEventKind(kind: string): kind is EventKind {
+  return KINDS.has(kind);
+}

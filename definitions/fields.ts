@@ -54,6 +54,8 @@ export const httpUrl = z
   .string()
   .max(2048, 'must be at most 2048 characters')
   .refine((u) => isWellFormed(u) && forbiddenCharacter(u, 'line') === null, { message: 'must not contain control characters' })
+  // `http:///x` parses with host x: the authority must be written out, and not be empty.
+  .refine((u) => /^https?:\/\/[^/?#\\\s]+/i.test(u), { message: 'must be an absolute http(s) URL with a host' })
   .pipe(z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }));
 
 /** A list of at most `max` items. */

@@ -1,3 +1,4 @@
+import type { EventKind } from './events';
 import type { CalendarYear } from '../../definitions/schema';
 import { allMatters, type ProcessSnapshot, type ResolvedMatter } from '../../definitions/snapshot';
 import type {
@@ -174,7 +175,7 @@ export class Application {
     return this.defs.get(code)!;
   }
 
-  private record(at: number, kind: string, actor: Actor, extra: Omit<AppEvent, 'seq' | 'at' | 'kind' | 'actor'> = {}) {
+  private record(at: number, kind: EventKind, actor: Actor, extra: Omit<AppEvent, 'seq' | 'at' | 'kind' | 'actor'> = {}) {
     this.state.events.push({ seq: this.state.events.length + 1, at, kind, actor: actorLabel(actor), ...extra });
   }
 

@@ -9,6 +9,7 @@ import { logger as defaultLogger, type Logger } from './log';
 import { docsContentSecurityPolicy, docsPage, openApiDocument } from './openapi';
 import { OperationRegistry } from './operation';
 import { errorHandler, sendProblem } from './problem';
+import { boundedText } from '../workflows/domain/text';
 import { DEFAULT_RATE_LIMITS, rateLimits, type RateLimits } from './rate-limit';
 import { requestLog } from './request-log';
 import { registerAdmin } from './routes/admin';
@@ -47,7 +48,8 @@ export function createApi(deps: ApiDeps): express.Express & { operations: Operat
   app.use(requestLog(log));
   app.use(securityHeaders, noStore);
   app.use(rateLimits(deps.principals, deps.rateLimits ?? DEFAULT_RATE_LIMITS, log));
-  app.use(express.json({ limit: '1mb' }));
+  // The largest legitimate body (a year's calendar) is a few KB; every field is bounded besides.
+  app.use(express.json({ limit: '100kb' }));
   const router = express.Router();
   const api = new OperationRegistry(router, deps.principals);
 
@@ -74,7 +76,7 @@ export function createApi(deps: ApiDeps): express.Express & { operations: Operat
   });
 
   app.use(router);
-  app.use((req, res) => sendProblem(res, 404, 'Not found', `no route ${req.method} ${req.path}`));
+  app.use((req, res) => sendProblem(res, 404, 'Not found', `no route ${req.method} ${boundedText(req.path, 100)}`, { code: 'NOT_FOUND' }));
   app.use(errorHandler);
   return Object.assign(app, { operations: api.operations });
 }

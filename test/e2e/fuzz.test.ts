@@ -356,7 +356,10 @@ describe('hostile input against every operation, role and a running application'
     const changed = Object.keys({ ...before, ...after }).filter((k) => before[k] !== after[k]);
     const accepted = acceptedOnTracked.map((r) => ({ path: r.op.path, params: r.params }));
     const kinds = accepted.map((a) => a.path.replace(/^\/applications\/:id\//, ''));
-    console.log(`fuzz: tracked application — ${accepted.length} accepted POSTs (${[...new Set(kinds)].map((k) => `${k} ×${kinds.filter((x) => x === k).length}`).join(', ') || 'none'}); changed: ${changed.join(', ') || 'nothing'}`);
+    console.log(
+      `fuzz: tracked application — ${accepted.length} accepted POSTs (${[...new Set(kinds)].map((k) => `${k} ×${kinds.filter((x) => x === k).length}`).join(', ') || 'none'}); changed: ${changed.join(', ') || 'nothing'}` +
+        acceptedOnTracked.map((r) => `\n  ${describeRequest(r).replace(/\n/g, '\n  ')}`).join(''),
+    );
     // A matter changes by an accepted action naming it; one still waiting (for materials, a notice, prerequisites,
     // a deliverable) may also start after an accepted approval, supply, delivery, review or notice elsewhere.
     const releases = accepted.some((a) => /\/decision$|\/materials$|\/services\/|\/missing-notice$|\/accept$/.test(a.path));

@@ -76,10 +76,13 @@ interface Violation {
   note: string;
 }
 
-/** Mutations that act on the HTTP framing come first when naming what a 5xx followed. */
+/** Naming what a 5xx followed when the server logged nothing for it: the HTTP framing first, then the path, then the rest. */
 const FRAMING = ['wrong-method', 'gzip-lie', 'unknown-encoding', 'charset-latin1', 'body-over-1mb', 'invalid-utf8', 'invalid-json', 'content-type', 'query-100kb', 'duplicate-query', 'raw-segment'];
-const primaryMutation = (r: FuzzRequest) =>
-  [...r.mutations].sort((a, b) => (FRAMING.indexOf(a.kind) + 1 || 99) - (FRAMING.indexOf(b.kind) + 1 || 99))[0]?.kind ?? 'none';
+const rank = (m: { kind: string; where: string }) => FRAMING.indexOf(m.kind) + 1 || (m.where.startsWith('path.') ? 50 : 99);
+const primaryMutation = (r: FuzzRequest) => {
+  const m = [...r.mutations].sort((a, b) => rank(a) - rank(b))[0];
+  return m ? `${m.kind}${m.where.startsWith('path.') ? ' in the path' : ''}` : 'none';
+};
 
 /** The stable parts of an application: what a rejected request must not change. */
 function stableView(v: any): Record<string, string> {

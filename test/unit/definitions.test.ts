@@ -136,6 +136,6 @@ describe('rejected definitions name the file, the path and the rule', () => {
     const dir = catalogueWith('calendars/2026.json', (j) => {
       j.holidays[0].to = '2026-02-30';
     });
-    expect(loadError(dir).message).toBe('calendars/2026.json: holidays[0].to: must be a calendar date YYYY-MM-DD');
+    expect(loadError(dir).message).toBe('calendars/2026.json: holidays[0].to: must be a calendar date YYYY-MM-DD between 1900 and 2199');
   });
 });

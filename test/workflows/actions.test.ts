@@ -46,7 +46,7 @@ describe('officer and applicant actions (time-skipping, March 2026)', () => {
       [() => h.executeUpdate(missingNoticeUpdate, { args: [{ actor: officer('HUD'), stage: 'S1', note: '' }] }), 'WRONG_DEPARTMENT', /the intake window of S1 belongs to department DRC/],
       [() => h.executeUpdate(supplyUpdate, { args: [{ actor: applicant, items: ['M_NOPE'] }] }), 'INVALID_INPUT', /materials M_NOPE are on no matter of process GOV_INVESTMENT/],
       [() => h.executeUpdate(supplyUpdate, { args: [{ actor: { id: 'ent-002', role: 'applicant' }, items: ['M_PROPOSAL'] }] }), 'NOT_PERMITTED', /only the application's applicant or its agent may supply materials/],
-      [() => h.executeUpdate(withdrawUpdate, { args: [{ actor: drc, reason: 'x' }] }), 'NOT_PERMITTED', /only the applicant ent-001/],
+      [() => h.executeUpdate(withdrawUpdate, { args: [{ actor: drc, reason: 'x' }] }), 'NOT_PERMITTED', /only the application's applicant or its agent may withdraw/],
     ];
     for (const [p, code, message] of cases) {
       const r = await refusal(p());

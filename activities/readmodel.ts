@@ -15,7 +15,7 @@ export class InvalidQueryError extends Error {
   override readonly name = 'InvalidQueryError';
   constructor(
     readonly field: string,
-    reason: string,
+    readonly reason: string,
   ) {
     super(`${field}: ${reason}`);
   }

@@ -142,7 +142,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (err instanceof WorkflowNotFoundError) return sendProblem(res, 404, 'Not found', 'no application with this id', { code: 'NOT_FOUND' });
   if (err instanceof WorkflowExecutionAlreadyStartedError) return sendProblem(res, 409, 'Conflict', 'an application with this id already exists', { code: 'CONFLICT' });
   if (err instanceof InvalidQueryError) {
-    return sendProblem(res, 400, 'Invalid request', err.message, { code: 'INVALID_REQUEST', errors: [{ field: `query.${err.field}`, message: err.message }] });
+    return sendProblem(res, 400, 'Invalid request', `query.${err.message}`, { code: 'INVALID_REQUEST', errors: [{ field: `query.${err.field}`, message: err.reason }] });
   }
   if (err instanceof InvalidSubscriptionError) {
     const e = err as InvalidSubscriptionError & { status?: number; code?: string };

@@ -10,6 +10,7 @@ import { createProjectionActivities } from '../activities/projection';
 import { alerts, alertsQuery, type AlertsQuery, inbox, inboxQuery, type InboxQuery, scorecards, type SqlQuery } from '../activities/readmodel';
 import type { EventRow, MatterRow, ProjectionBatch } from '../workflows/domain/projection';
 import { DAY_MS, toShanghaiIso } from '../workflows/domain/time';
+import { prng } from './prng';
 
 /**
  * `npm run bench:readmodel` (after `npm run build`): seeds a fresh database with APPLICATIONS
@@ -26,17 +27,6 @@ const APPLICATIONS = Number(process.env.APPLICATIONS ?? 8000);
 const RUNS = Number(process.env.RUNS ?? 300);
 const NOW = Date.parse('2026-03-16T10:00:00+08:00');
 
-/** Deterministic PRNG (mulberry32), so two runs seed the same data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = prng(20260316);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 function weighted<T>(choices: [T, number][]): T {

@@ -4,23 +4,12 @@ import { ActionRefused } from '../../workflows/domain/errors';
 import { EVENT_KINDS, isEventKind } from '../../workflows/domain/events';
 import type { Actor, ApplicationInput } from '../../workflows/domain/types';
 import { allMaterials, applicant, applicationInput, catalogue, officer, supervisor } from '../helpers/temporal';
+import { prng } from '../../scripts/prng';
 
 const DAY = 86_400_000;
 const ACTIVE = new Set(['intake', 'waitingPrerequisites', 'inProgress', 'suspended']);
 const admin: Actor = { id: 'admin', role: 'admin' };
 const provider = (id: string): Actor => ({ id, role: 'provider' });
-
-/** mulberry32: a small seeded generator, so every walk is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Applies an action the way the workflow does: only when its check passes, then lets time's rules run. */
 function attempt(app: Application, now: number, check: () => void, apply: () => void): void {
@@ -39,7 +28,7 @@ function attempt(app: Application, now: number, check: () => void, apply: () => 
  * would wake at, and each step tries one action of any user on any matter or service.
  */
 function walk(input: ApplicationInput, seed: number, steps: number): Application {
-  const rnd = random(seed);
+  const rnd = prng(seed);
   const ending = seed % 3 === 0 ? 0.2 : 0;
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   let now = Date.parse('2026-03-02T09:00:00+08:00');

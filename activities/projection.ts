@@ -77,6 +77,7 @@ async function writeBatch(pool: Pool, batch: ProjectionBatch): Promise<{ applied
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
+    await storeSnapshot(client, batch);
     const applied = await upsertApplication(client, batch);
     if (applied) {
       // A delta (complete: false) carries only changed rows; a complete batch replaces them all.
@@ -125,8 +126,8 @@ async function upsertApplication(client: PoolClient, batch: ProjectionBatch): Pr
     `INSERT INTO applications AS a (
        application_id, seq, process_code, definition_hash, project_name, applicant_id, applicant_name,
        status, current_stage, started_at, ended_at, outcome_reason, government_working_days,
-       applicant_days, special_procedure_days, calendar_days, target_total_days, started_by, projected_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, now())
+       applicant_days, special_procedure_days, calendar_days, target_total_days, started_by, state, projected_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, now())
      ON CONFLICT (application_id) DO UPDATE SET
        seq = EXCLUDED.seq,
        process_code = EXCLUDED.process_code,
@@ -145,6 +146,8 @@ async function upsertApplication(client: PoolClient, batch: ProjectionBatch): Pr
        calendar_days = EXCLUDED.calendar_days,
        target_total_days = EXCLUDED.target_total_days,
        started_by = EXCLUDED.started_by,
+       -- A delta carries the application-level state only when it changed.
+       state = COALESCE(EXCLUDED.state, a.state),
        projected_at = EXCLUDED.projected_at
      WHERE a.seq < EXCLUDED.seq`,
     [
@@ -166,9 +169,19 @@ async function upsertApplication(client: PoolClient, batch: ProjectionBatch): Pr
       a.calendarDays,
       a.targetTotalDays,
       a.startedBy ?? null,
+      batch.state === undefined ? null : JSON.stringify(batch.state),
     ],
   );
   return rowCount === 1;
+}
+
+/** The process snapshot applications run on, stored once per definition and process. */
+async function storeSnapshot(client: PoolClient, batch: ProjectionBatch): Promise<void> {
+  if (!batch.snapshot) return;
+  await client.query(
+    'INSERT INTO process_snapshots (definition_hash, process_code, snapshot) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+    [batch.snapshot.definitionHash, batch.snapshot.code, JSON.stringify(batch.snapshot)],
+  );
 }
 
 /** A projected column: its name in the table, its key in the batch row, its SQL type. */
@@ -201,6 +214,7 @@ const MATTER_COLUMNS: Column[] = [
   { name: 'urge_count', key: 'urgeCount', type: 'integer' },
   { name: 'extended', key: 'extended', type: 'boolean' },
   { name: 'overdue_since', key: 'overdueSince', type: 'timestamptz' },
+  { name: 'state', key: 'state', type: 'jsonb' },
 ];
 
 const SERVICE_COLUMNS: Column[] = [

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import type { ApplicationRow, EventRow, MatterRow } from '../workflows/domain/projection';
+import type { ApplicationRow, EventRow, MatterRow, StoredApplication } from '../workflows/domain/projection';
+import type { MatterState } from '../workflows/domain/types';
 import { endOfDay, isValidDate, startOfDay, toShanghaiIso } from '../workflows/domain/time';
 
 /**
@@ -541,4 +542,38 @@ export async function auditTrail(pool: Pool, applicationId: string): Promise<Eve
     reason: r.reason,
     data: r.data,
   }));
+}
+
+/** One application as the read model holds it, with how fresh that is. */
+export interface ProjectedApplication {
+  /** The workflow's event count when this was projected. */
+  seq: number;
+  projectedAt: string;
+  stored: StoredApplication;
+}
+
+/**
+ * What the read model holds of one application, to compute its view without the workflow; null
+ * when it holds nothing yet (or rows projected before the state was, until a rebuild).
+ */
+export async function projectedApplication(pool: Pool, applicationId: string): Promise<ProjectedApplication | null> {
+  const { rows } = await pool.query<{ seq: number; projected_at: Date; state: StoredApplication['state'] | null; snapshot: StoredApplication['snapshot'] | null }>(
+    `SELECT a.seq, a.projected_at, a.state, s.snapshot
+     FROM applications a
+     LEFT JOIN process_snapshots s ON s.definition_hash = a.definition_hash AND s.process_code = a.process_code
+     WHERE a.application_id = $1`,
+    [applicationId],
+  );
+  const row = rows[0];
+  if (!row || !row.state || !row.snapshot) return null;
+  const [matters, events] = await Promise.all([
+    pool.query<{ state: MatterState | null }>('SELECT state FROM matters WHERE application_id = $1', [applicationId]),
+    auditTrail(pool, applicationId),
+  ]);
+  if (matters.rows.some((m) => m.state === null)) return null;
+  return {
+    seq: row.seq,
+    projectedAt: toShanghaiIso(row.projected_at.getTime()),
+    stored: { snapshot: row.snapshot, state: row.state, matters: matters.rows.map((m) => m.state!), events },
+  };
 }

@@ -28,6 +28,7 @@ import {
   clockLevelAt,
   clockMilestones,
   higherLevel,
+  levelChanges,
   levelRank,
   nextMilestone,
   restartClock,
@@ -54,6 +55,19 @@ import {
   type Outcome,
 } from './types';
 
+/** Rules that arrived while applications were running: the workflow decides each with `patched`. */
+export interface EngineRules {
+  /** Intermediary deliverables gate matters (`intermediary-services`). */
+  servicesGate: boolean;
+  /** Contracts close when the application ends or no matter needs them any more (`close-contracts`). */
+  closeContracts: boolean;
+  /** Level events carry their rule's instant, not the instant the timer fired (`levels-at-rule-instant`). */
+  levelsAtRuleInstant: boolean;
+}
+
+/** Every rule: what an application started on the current code runs on. */
+export const CURRENT_RULES: EngineRules = { servicesGate: true, closeContracts: true, levelsAtRuleInstant: true };
+
 const OPEN: ReadonlySet<MatterState['status']> = new Set(['pending', 'intake', 'waitingPrerequisites', 'inProgress', 'suspended']);
 const DECIDED: ReadonlySet<MatterState['status']> = new Set(['approved', 'rejected', 'terminated', 'cancelled']);
 
@@ -76,12 +90,14 @@ export class Application {
   readonly snapshot: ProcessSnapshot;
   private calendar: WorkingCalendar;
   private readonly defs: Map<string, ResolvedMatter>;
+  /** The instant up to which time's rules were last applied (`advance`): a rung after it was crossed by time alone. */
+  private levelsAsOf?: number;
 
   /**
-   * @param options.servicesGate intermediary deliverables gate matters; workflows started before
-   *   this rule existed replay without it (the workflow decides with `patched`).
+   * @param rules the rules this application runs on; workflows started before a rule existed replay
+   *   without it (the workflow decides each with `patched`).
    */
-  constructor(input: ApplicationInput, now: number, options: { servicesGate: boolean } = { servicesGate: true }) {
+  constructor(input: ApplicationInput, now: number, rules: EngineRules = CURRENT_RULES) {
     this.snapshot = input.snapshot;
     this.defs = new Map(allMatters(input.snapshot).map((m) => [m.code, m]));
     this.calendar = buildCalendar(input.snapshot.calendars);
@@ -120,14 +136,26 @@ export class Application {
       ),
       intakes: {},
       services: {},
-      servicesGate: options.servicesGate,
+      servicesGate: rules.servicesGate,
+      closeContracts: rules.closeContracts,
+      levelsAtRuleInstant: rules.levelsAtRuleInstant,
       calendars: [...input.snapshot.calendars],
       events: [],
     };
     this.record(now, 'applicationStarted', SYSTEM, {
       data: { process: this.snapshot.code, definitionHash: this.snapshot.definitionHash, materials, zone: input.zone?.code ?? null },
     });
-    if (options.servicesGate) this.identifyServices(input, now);
+    if (rules.servicesGate) this.identifyServices(input, now);
+    this.levelsAsOf = now;
+  }
+
+  /**
+   * An application as stored state: the read model rebuilds it to compute the view at any instant
+   * with the very functions the workflow's status query uses, so both always agree.
+   */
+  static fromState(snapshot: ProcessSnapshot, state: ApplicationState): Application {
+    const app = Object.create(Application.prototype) as Application;
+    return Object.assign(app, { snapshot, state, defs: new Map(allMatters(snapshot).map((m) => [m.code, m])), calendar: buildCalendar(state.calendars) });
   }
 
   /** The intermediary services the process's matters need, less what the applicant holds or the zone waives. */
@@ -437,6 +465,7 @@ export class Application {
       if (OPEN.has(m.status)) this.decide(m, now, { kind: 'cancelled', at: now, by: actorLabel(a.actor), reason: `application withdrawn: ${a.reason}` });
     }
     for (const s of this.state.stages) if (s.status !== 'completed') s.status = 'cancelled';
+    this.closeContracts(Object.values(this.state.services), now, `application withdrawn: ${a.reason}`);
     this.record(now, 'withdrawn', a.actor, { reason: a.reason });
     this.end(now, { status: 'withdrawn', at: now, reason: a.reason, by: actorLabel(a.actor), results: this.results() });
   }
@@ -489,6 +518,8 @@ export class Application {
   checkChooseProvider(a: ChooseProviderInput, now: number) {
     this.requireServiceActor(a, 'choose an intermediary');
     const service = this.serviceFor(a.serviceType);
+    const unneeded = this.noLongerNeeded(service);
+    if (service.status === 'needed' && unneeded) throw new ActionRefused('INVALID_STATE', `service ${a.serviceType} needs no provider now: ${unneeded}`);
     if (service.status !== 'needed') {
       const why: Record<string, string> = {
         waived: `it is waived by the regional assessment of ${service.waiver?.zoneName ?? 'the zone'}`,
@@ -497,6 +528,7 @@ export class Application {
         returned: `provider ${this.currentContract(service)?.provider} is reworking it`,
         delivered: 'its deliverable is awaiting review',
         accepted: 'its deliverable was accepted',
+        cancelled: `its contract was closed (${this.currentContract(service)?.closeReason})`,
       };
       throw new ActionRefused('INVALID_STATE', `service ${a.serviceType} needs no provider now: ${why[service.status]}`);
     }
@@ -563,6 +595,7 @@ export class Application {
     this.checkReplaceProvider(a, now);
     const service = this.state.services[a.serviceType]!;
     const late = this.currentContract(service)!;
+    if (this.state.levelsAtRuleInstant) this.updateServiceLevel(service, now);
     late.level = this.contractLevel(late, now);
     late.status = 'terminated';
     late.closedAt = now;
@@ -586,6 +619,7 @@ export class Application {
     this.checkDeliver(a);
     const service = this.state.services[a.serviceType]!;
     const c = this.currentContract(service)!;
+    if (this.state.levelsAtRuleInstant) this.updateServiceLevel(service, now);
     c.level = this.contractLevel(c, now);
     c.status = 'delivered';
     c.deliveries.push({ at: now, by: actorLabel(a.actor), note: a.note });
@@ -631,8 +665,13 @@ export class Application {
     this.advance(now);
   }
 
-  private contractLevel(c: ContractState, now: number): (typeof SERVICE_LEVELS)[number] {
-    if (c.status !== 'open') return c.level;
+  /**
+   * A contract's level at `now` from its rule instants while the provider holds it; a contract
+   * delivered or closed, or of an ended application, keeps the level it was left at. The engine's
+   * level events and the status view both ask this.
+   */
+  contractLevel(c: ContractState, now: number): (typeof SERVICE_LEVELS)[number] {
+    if (c.status !== 'open' || this.ended) return c.level;
     try {
       return contractLevelAt(contractMilestones(this.calendar, c, this.snapshot.intermediary), now);
     } catch (e) {
@@ -646,9 +685,53 @@ export class Application {
     if (!c || c.status !== 'open') return;
     const level = this.contractLevel(c, now);
     if (level === c.level) return;
-    const notify = level === 'regulator' ? [`regulator ${c.regulator}`] : level === 'supervisionOffice' ? ['supervision office'] : ['applicant', `provider ${c.provider}`];
-    this.record(now, 'serviceLevelChanged', SYSTEM, { data: { serviceType: service.serviceType, contractId: c.contractId, provider: c.provider, from: c.level, to: level, notify } });
-    c.level = level;
+    const changes = this.state.levelsAtRuleInstant
+      ? levelChanges(SERVICE_LEVELS, contractMilestones(this.calendar, c, this.snapshot.intermediary), c.level, level, this.since(c.returns.at(-1)?.at ?? c.contractedAt), now)
+      : [{ level, at: now }];
+    for (const x of changes) {
+      const notify = x.level === 'regulator' ? [`regulator ${c.regulator}`] : x.level === 'supervisionOffice' ? ['supervision office'] : ['applicant', `provider ${c.provider}`];
+      this.record(x.at, 'serviceLevelChanged', SYSTEM, { data: { serviceType: service.serviceType, contractId: c.contractId, provider: c.provider, from: c.level, to: x.level, notify } });
+      c.level = x.level;
+    }
+  }
+
+  /** Why no matter needs a service's deliverable any more (each matter that needs it is decided), or null. */
+  private noLongerNeeded(service: ServiceState): string | null {
+    if (!this.state.closeContracts) return null;
+    const matters = service.matters.map((code) => this.state.matters[code]!);
+    if (!matters.every((m) => DECIDED.has(m.status))) return null;
+    return `no matter needs ${service.serviceType} any more (${matters.map((m) => `${m.code} ${m.status}`).join(', ')})`;
+  }
+
+  /**
+   * Closes each service's contract that is not closed yet (at work, in rework, or delivered and
+   * awaiting review) as cancelled, at `now` and with the reason: the provider's clock stops where
+   * it stands, with its level. Not the provider's fault, unlike a termination.
+   */
+  private closeContracts(services: ServiceState[], now: number, reason: string) {
+    if (!this.state.closeContracts) return;
+    for (const service of services) {
+      const c = this.currentContract(service);
+      if (!c || c.closedAt !== null) continue;
+      this.updateServiceLevel(service, now);
+      c.level = this.contractLevel(c, now);
+      c.status = 'cancelled';
+      c.closedAt = now;
+      c.closeReason = reason;
+      service.status = 'cancelled';
+      this.record(now, 'contractClosed', SYSTEM, {
+        reason,
+        data: { serviceType: service.serviceType, contractId: c.contractId, provider: c.provider, status: c.status, level: c.level, matters: service.matters },
+      });
+    }
+  }
+
+  /** A contract whose deliverable no matter waits for any more closes while the application runs on. */
+  private closeUnneededContracts(now: number) {
+    for (const service of Object.values(this.state.services)) {
+      const why = this.noLongerNeeded(service);
+      if (why) this.closeContracts([service], now, why);
+    }
   }
 
   // ---- supervision (signals: refused actions are recorded, not thrown) ----
@@ -698,8 +781,9 @@ export class Application {
   /** Applies every rule that depends only on the state and the instant; safe to call again. */
   advance(now: number): void {
     for (let guard = 0; guard < 1000 && this.state.status === 'running'; guard++) {
-      if (!this.step(now)) return;
+      if (!this.step(now)) break;
     }
+    this.levelsAsOf = Math.max(this.levelsAsOf ?? now, now);
   }
 
   private step(now: number): boolean {
@@ -763,7 +847,9 @@ export class Application {
     }
     for (const service of Object.values(this.state.services)) this.updateServiceLevel(service, now);
     if (stage && stage.status === 'inProgress') changed = this.settleStage(stageIndex, now) || changed;
+    if (this.state.status === 'running') this.closeUnneededContracts(now);
     if (stageIndex < 0 && Object.values(this.state.matters).every((m) => DECIDED.has(m.status))) {
+      this.closeContracts(Object.values(this.state.services), now, 'application completed');
       this.record(now, 'applicationCompleted', SYSTEM);
       this.end(now, { status: 'completed', at: now, reason: 'all four stages completed', results: this.results() });
       return false;
@@ -884,6 +970,7 @@ export class Application {
       if (OPEN.has(x.status)) this.decide(x, now, { kind: 'cancelled', at: now, by: actorLabel(SYSTEM), reason: `application rejected on matter ${m.code}` });
     }
     for (const s of this.state.stages) if (s.status !== 'completed') s.status = 'cancelled';
+    this.closeContracts(Object.values(this.state.services), now, `application rejected on matter ${m.code}`);
     const reason = m.decision!.reason;
     this.record(now, 'applicationRejected', SYSTEM, { matter: m.code, reason });
     this.end(now, { status: 'rejected', at: now, matter: m.code, by: m.decision!.by, reason, results: this.results() });
@@ -906,6 +993,7 @@ export class Application {
   // ---- clocks ----
 
   private stop(m: MatterState, now: number, stop: MatterState['stops'][number]) {
+    if (this.state.levelsAtRuleInstant) this.updateLevel(m, now);
     m.level = higherLevel(this.clockLevel(m, now), m.escalatedTo);
     m.clock = stopClock(this.calendar, m.clock!, now);
     m.status = 'suspended';
@@ -936,6 +1024,7 @@ export class Application {
     if (m.clock && m.clock.runStart !== null) {
       const dueOn = this.tryDate(() => clockDueOn(this.calendar, m.clock!));
       decision = { ...decision, dueOn, ...(dueOn ? { onTime: now < endOfDay(dueOn) } : {}) };
+      if (this.state.levelsAtRuleInstant) this.updateLevel(m, now);
       m.level = higherLevel(this.clockLevel(m, now), m.escalatedTo);
       m.clock = stopClock(this.calendar, m.clock, now);
     }
@@ -983,15 +1072,39 @@ export class Application {
     return [];
   }
 
+  /**
+   * A matter's level at `now`: what its running clock has reached by the rule instants (warning
+   * start, due end, each escalation rung), never below the supervision office's escalation; a
+   * clock not running keeps the level it was left at. The engine's level events and the status
+   * view both ask this, so the view shows a new level from the rule's instant, not from the timer.
+   */
+  levelAt(m: MatterState, now: number): ClockLevel {
+    return higherLevel(this.clockLevel(m, now), m.escalatedTo);
+  }
+
+  /** The instant the matter's deadline passed (its clock's own overdue point), as of `now`; null if it has not. */
+  overdueSinceAt(m: MatterState, now: number): number | null {
+    if (m.overdueSince != null) return m.overdueSince;
+    if (!m.clock?.runStart || levelRank(this.clockLevel(m, now)) < levelRank('overdue')) return null;
+    return this.milestones(m)?.find((x) => x.level === 'overdue')?.at ?? now;
+  }
+
+  /** After what instant a rung counts as crossed by time alone: the last `advance`, or `runStart` if later. */
+  private since(runStart: number): number {
+    return Math.max(this.levelsAsOf ?? Number.NEGATIVE_INFINITY, runStart);
+  }
+
   private updateLevel(m: MatterState, now: number) {
-    const byClock = this.clockLevel(m, now);
-    if ((m.overdueSince ?? null) === null && m.clock?.runStart && levelRank(byClock) >= levelRank('overdue')) {
-      m.overdueSince = this.milestones(m)?.find((x) => x.level === 'overdue')?.at ?? now;
-    }
-    const level = higherLevel(byClock, m.escalatedTo);
-    if (level !== m.level) {
-      this.record(now, 'levelChanged', SYSTEM, { matter: m.code, data: { from: m.level, to: level } });
-      m.level = level;
+    const overdueSince = this.overdueSinceAt(m, now);
+    if (overdueSince !== null) m.overdueSince = overdueSince;
+    const level = this.levelAt(m, now);
+    if (level === m.level) return;
+    // The current run began at acceptance or at the last restart.
+    const runStart = Math.max(m.acceptedAt ?? Number.NEGATIVE_INFINITY, m.stops.at(-1)?.to ?? Number.NEGATIVE_INFINITY);
+    const changes = this.state.levelsAtRuleInstant ? levelChanges(CLOCK_LEVELS, this.milestones(m) ?? [], m.level, level, this.since(runStart), now) : [{ level, at: now }];
+    for (const x of changes) {
+      this.record(x.at, 'levelChanged', SYSTEM, { matter: m.code, data: { from: m.level, to: x.level } });
+      m.level = x.level;
     }
   }
 

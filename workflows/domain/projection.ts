@@ -1,4 +1,6 @@
-import type { Application } from './application';
+import { allMatters, type ProcessSnapshot } from '../../definitions/snapshot';
+import { Application } from './application';
+import type { AppEvent, ApplicationState, MatterState } from './types';
 import { accounting, viewMatter, viewService } from './view';
 import { toShanghaiIso } from './time';
 
@@ -56,7 +58,12 @@ export interface MatterRow {
   extended: boolean;
   /** When the matter first turned overdue, if it did. */
   overdueSince: string | null;
+  /** The matter's whole state, so the read model computes its view at any instant as the workflow does. */
+  state?: MatterState;
 }
+
+/** The application's state apart from its matters and events (which travel as rows). */
+export type ApplicationStateRow = Omit<ApplicationState, 'matters' | 'events'>;
 
 /** One intermediary-service contract (中介服务) of an application. */
 export interface ServiceRow {
@@ -105,6 +112,10 @@ export interface ProjectionBatch {
   events: EventRow[];
   /** False for a delta: the writer then upserts the rows given and keeps the others. */
   complete?: boolean;
+  /** The application-level state; a delta carries it only when it changed. */
+  state?: ApplicationStateRow;
+  /** The process snapshot the application runs on; only complete batches carry it. */
+  snapshot?: ProcessSnapshot;
 }
 
 /**
@@ -124,7 +135,10 @@ export class ProjectionDelta {
     };
     const matters = full.matters.filter((m) => changed(`m:${m.code}`, m));
     const services = full.services.filter((x) => changed(`s:${x.contractId}`, x));
-    return first ? { ...full, complete: true } : { ...full, matters, services, complete: false };
+    const stateChanged = full.state !== undefined && changed('state', full.state);
+    if (first) return { ...full, complete: true };
+    const { snapshot: _snapshot, state, ...rest } = full;
+    return { ...rest, matters, services, complete: false, ...(stateChanged ? { state } : {}) };
   }
 
   /** Forget what was sent: after a batch the writer refused, the next one carries every row. */
@@ -184,6 +198,7 @@ export function projectionBatch(app: Application, now: number, fromSeq: number):
         urgeCount: m.urges.length,
         extended: m.extension !== null,
         overdueSince: m.overdueSince != null ? toShanghaiIso(m.overdueSince) : null,
+        state: m,
       };
     }),
     services: Object.values(s.services).flatMap((svc): ServiceRow[] => {
@@ -231,5 +246,46 @@ export function projectionBatch(app: Application, now: number, fromSeq: number):
         reason: e.reason ?? null,
         data: e.data ?? null,
       })),
+    state: applicationStateRow(s),
+    snapshot: app.snapshot,
   };
+}
+
+function applicationStateRow(s: ApplicationState): ApplicationStateRow {
+  const { matters: _m, events: _e, ...rest } = s;
+  return rest;
+}
+
+/** An audit event as the workflow holds it, from its stored row. */
+export function appEventOf(row: Omit<EventRow, 'applicationId'>): AppEvent {
+  return {
+    seq: row.seq,
+    at: Date.parse(row.at),
+    kind: row.kind,
+    actor: row.actor,
+    ...(row.matter !== null ? { matter: row.matter } : {}),
+    ...(row.stage !== null ? { stage: row.stage } : {}),
+    ...(row.reason !== null ? { reason: row.reason } : {}),
+    ...(row.data !== null ? { data: row.data } : {}),
+  };
+}
+
+/** What the read model holds of one application, enough to rebuild it. */
+export interface StoredApplication {
+  snapshot: ProcessSnapshot;
+  state: ApplicationStateRow;
+  matters: MatterState[];
+  events: Omit<EventRow, 'applicationId'>[];
+}
+
+/** The application rebuilt from the read model: its views are the workflow's views of the same state. */
+export function applicationFromStore(stored: StoredApplication): Application {
+  // Matters in the order the application created them (the snapshot's), whatever order rows come in.
+  const byCode = new Map(stored.matters.map((m) => [m.code, m]));
+  const state: ApplicationState = {
+    ...stored.state,
+    matters: Object.fromEntries(allMatters(stored.snapshot).flatMap((d) => (byCode.has(d.code) ? [[d.code, byCode.get(d.code)!]] : []))),
+    events: stored.events.map(appEventOf).sort((a, b) => a.seq - b.seq),
+  };
+  return Application.fromState(stored.snapshot, state);
 }

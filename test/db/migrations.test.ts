@@ -82,7 +82,7 @@ describe('migrations', () => {
       const [a, b] = await Promise.all([migrate(db.pool), migrate(other)]);
       expect([...a.applied, ...b.applied].sort()).toEqual(['001_read_model.sql', '002_webhooks.sql', '003_webhook_scope.sql', '004_projection_refusals.sql', '005_application_state.sql']);
       const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
-      expect(rows[0]!.n).toBe(4);
+      expect(rows[0]!.n).toBe(5);
     } finally {
       await other.end();
     }

@@ -6,7 +6,7 @@ import { Application } from './domain/application';
 import { ActionRefused } from './domain/errors';
 import { boundedText, sanitizeInput, TEXT_LIMITS } from './domain/text';
 import type { ApplicationInput, Outcome } from './domain/types';
-import { viewApplication, viewMatter, type ApplicationView, type MatterView } from './domain/view';
+import { viewApplication, viewMatter, type ApplicationView } from './domain/view';
 import {
   acceptUpdate,
   approveUpdate,
@@ -16,6 +16,7 @@ import {
   reviewDeliverableUpdate,
   endSpecialProcedureUpdate,
   escalateSignal,
+  type MatterAnswer,
   extendUpdate,
   missingNoticeUpdate,
   publishCalendarSignal,
@@ -70,8 +71,15 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
   // state, whatever the edge let through; older histories replay as they ran.
   const hygiene = patched('input-hygiene');
   const clean = <T>(a: T): T => (hygiene ? sanitizeInput(a) : a);
-  // Intermediary deliverables gate matters since this patch; older histories replay without it.
-  const app = new Application(hygiene ? cleanStart(input) : input, now(), { servicesGate: patched('intermediary-services') });
+  const app = new Application(hygiene ? cleanStart(input) : input, now(), {
+    // Intermediary deliverables gate matters since this patch; older histories replay without it.
+    servicesGate: patched('intermediary-services'),
+    // Since this patch an ending application (or a service no matter needs any more) closes its open
+    // contracts with a reason and an event, and their clocks stop; older histories left them open.
+    closeContracts: patched('close-contracts'),
+    // Since this patch level events carry their rule's instant; older ones carry when the timer fired.
+    levelsAtRuleInstant: patched('levels-at-rule-instant'),
+  });
   let dirty = false;
 
   /** An Update: the validator refuses with a reason, the handler applies and answers with a view. */
@@ -91,9 +99,9 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
       },
       { validator: (raw: I) => refusing(() => check(clean(raw), now())) },
     );
-  const matterView = (a: { matter: string }, now: number): MatterView => viewMatter(app, app.state.matters[a.matter]!, now);
+  const matterView = (a: { matter: string }, now: number): MatterAnswer => ({ ...viewMatter(app, app.state.matters[a.matter]!, now), applicationSeq: app.state.events.length });
   const appView = (_a: unknown, now: number): ApplicationView => viewApplication(app, now);
-  const matterUpdate = <I extends { matter: string }>(def: UpdateDefinition<MatterView, [I]>, check: (a: NoInfer<I>, now: number) => void, apply: (a: NoInfer<I>, now: number) => void) =>
+  const matterUpdate = <I extends { matter: string }>(def: UpdateDefinition<MatterAnswer, [I]>, check: (a: NoInfer<I>, now: number) => void, apply: (a: NoInfer<I>, now: number) => void) =>
     update(def, check, apply, matterView);
   const appUpdate = <I>(def: UpdateDefinition<ApplicationView, [I]>, check: (a: NoInfer<I>, now: number) => void, apply: (a: NoInfer<I>, now: number) => void) =>
     update(def, check, apply, appView);

@@ -19,6 +19,9 @@ import type {
   WithdrawInput,
 } from './domain/actions';
 import type { ApplicationView, MatterView } from './domain/view';
+
+/** A matter action's answer: the matter, and the application's event count after it (read your writes with `minSeq`). */
+export type MatterAnswer = MatterView & { applicationSeq: number };
 import type { ProjectionBatch } from './domain/projection';
 
 /** Every message of the application workflow; the API imports these, so each has one name. */
@@ -33,14 +36,14 @@ export const projectionQuery = defineQuery<ProjectionBatch>('projection');
 export const supervisionRefusalQuery = defineQuery<string | null, [{ actor: UrgeInput['actor']; matter: string }]>('supervisionRefusal');
 
 // Officer actions need an answer: Updates whose validators refuse wrong actions with a reason.
-export const acceptUpdate = defineUpdate<MatterView, [AcceptInput]>('accept');
+export const acceptUpdate = defineUpdate<MatterAnswer, [AcceptInput]>('accept');
 export const missingNoticeUpdate = defineUpdate<ApplicationView, [MissingNoticeInput]>('issueMissingNotice');
-export const approveUpdate = defineUpdate<MatterView, [ApproveInput]>('approve');
-export const rejectUpdate = defineUpdate<MatterView, [RejectInput]>('reject');
-export const supplementUpdate = defineUpdate<MatterView, [SupplementInput]>('requestSupplement');
-export const startSpecialProcedureUpdate = defineUpdate<MatterView, [StartSpecialProcedureInput]>('startSpecialProcedure');
-export const endSpecialProcedureUpdate = defineUpdate<MatterView, [EndSpecialProcedureInput]>('endSpecialProcedure');
-export const extendUpdate = defineUpdate<MatterView, [ExtendInput]>('extend');
+export const approveUpdate = defineUpdate<MatterAnswer, [ApproveInput]>('approve');
+export const rejectUpdate = defineUpdate<MatterAnswer, [RejectInput]>('reject');
+export const supplementUpdate = defineUpdate<MatterAnswer, [SupplementInput]>('requestSupplement');
+export const startSpecialProcedureUpdate = defineUpdate<MatterAnswer, [StartSpecialProcedureInput]>('startSpecialProcedure');
+export const endSpecialProcedureUpdate = defineUpdate<MatterAnswer, [EndSpecialProcedureInput]>('endSpecialProcedure');
+export const extendUpdate = defineUpdate<MatterAnswer, [ExtendInput]>('extend');
 
 // Applicant actions.
 export const supplyUpdate = defineUpdate<ApplicationView, [SupplyInput]>('supplyMaterials');

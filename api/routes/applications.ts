@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import { code, freeText, identifier, list, name } from '../../definitions/fields';
@@ -24,7 +25,9 @@ import {
   withdrawSchema,
 } from '../../workflows/domain/actions';
 import type { Actor } from '../../workflows/domain/types';
-import type { ApplicationView } from '../../workflows/domain/view';
+import { viewApplication, type ApplicationView } from '../../workflows/domain/view';
+import { applicationFromStore } from '../../workflows/domain/projection';
+import { projectedApplication } from '../../activities/readmodel';
 import {
   acceptUpdate,
   approveUpdate,
@@ -84,9 +87,35 @@ const decisionBodySchema = z.discriminatedUnion('decision', [
 
 export interface ApplicationsDeps {
   client: Client;
+  pool: Pool;
   catalogue: CatalogueHolder;
   taskQueue: string;
 }
+
+/** How a read is served: from the read model (default) or, on request, from the workflow itself. */
+export const readQuery = z.object({
+  consistency: z.enum(['eventual', 'strong']).default('eventual'),
+  /** Read your writes: the `seq` (or `applicationSeq`) an action answered with; the read waits briefly for the projection to reach it. */
+  minSeq: z
+    .string()
+    .regex(/^\d{1,6}$/, 'must be a whole number (the seq an action answered with)')
+    .transform(Number)
+    .optional(),
+});
+export type ReadQuery = z.infer<typeof readQuery>;
+
+/** Where a view came from and how fresh it is. */
+export interface Freshness {
+  source: 'readModel' | 'workflow';
+  /** The application's event count the view reflects. */
+  seq: number;
+  /** When the read model stored it (null for a workflow read). */
+  projectedAt: string | null;
+}
+
+/** How long a read waits for the projection to reach `minSeq`, and for a strongly consistent workflow query. */
+const READ_YOUR_WRITES_WAIT_MS = 2_000;
+const STRONG_READ_TIMEOUT_MS = 5_000;
 
 /** A stable application id for (caller, Idempotency-Key): Temporal's unique workflow ids make the start idempotent. */
 function idempotentId(principal: Principal, key: string): string {
@@ -95,8 +124,33 @@ function idempotentId(principal: Principal, key: string): string {
 }
 
 /** Applicants, officers, providers and the supervision office acting on applications. */
-export function registerApplications(api: OperationRegistry, { client, catalogue, taskQueue }: ApplicationsDeps): void {
+export function registerApplications(api: OperationRegistry, { client, pool, catalogue, taskQueue }: ApplicationsDeps): void {
   const handle = (id: string) => client.workflow.getHandle(id);
+
+  /** The workflow's own view, as of now, with a short deadline: a strongly consistent read. */
+  async function workflowView(id: string): Promise<{ view: ApplicationView; freshness: Freshness }> {
+    const view = await client.connection.withDeadline(Date.now() + STRONG_READ_TIMEOUT_MS, () => handle(id).query(statusQuery, { asOf: Date.now() }));
+    return { view, freshness: { source: 'workflow', seq: view.seq, projectedAt: null } };
+  }
+
+  /**
+   * The application's view as of now. By default from the read model, computed by the workflow's
+   * own view function over the stored state, so it needs no worker; from the workflow when asked
+   * (`strong`), when the read model does not hold it yet, or when it stays behind `minSeq`.
+   */
+  async function readView(id: string, q: ReadQuery = { consistency: 'eventual' }): Promise<{ view: ApplicationView; freshness: Freshness }> {
+    if (q.consistency === 'strong') return workflowView(id);
+    const deadline = Date.now() + (q.minSeq === undefined ? 0 : READ_YOUR_WRITES_WAIT_MS);
+    for (;;) {
+      const stored = await projectedApplication(pool, id);
+      if (stored && (q.minSeq === undefined || stored.seq >= q.minSeq)) {
+        const view = viewApplication(applicationFromStore(stored.stored), Date.now());
+        return { view, freshness: { source: 'readModel', seq: stored.seq, projectedAt: stored.projectedAt } };
+      }
+      if (Date.now() >= deadline) return workflowView(id);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
 
   /** An Update; on a closed application the server says "not found", we say why it is closed. */
   async function update<Ret, Arg>(id: string, def: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
@@ -104,17 +158,22 @@ export function registerApplications(api: OperationRegistry, { client, catalogue
       return await handle(id).executeUpdate(def, { args: [arg] });
     } catch (e) {
       if (!(e instanceof WorkflowNotFoundError)) throw e;
-      const view = await handle(id).query(statusQuery, {});
+      const { view } = await readView(id);
       throw new HttpProblem(409, 'Action refused', `the application is ${view.status}; no further actions are possible`, { code: 'APPLICATION_CLOSED' });
     }
   }
 
   /** The whole application and the caller's access to it under the policy (api/authz.ts); 403 for a non-party. */
-  async function authorized(p: Principal, id: string): Promise<{ view: ApplicationView; access: Exclude<Access, { scope: 'none' }> }> {
-    const view = await handle(id).query(statusQuery, { asOf: Date.now() });
-    const access = accessTo(p, partiesOfView(view), catalogue.current.departments);
+  async function authorized(p: Principal, id: string, q?: ReadQuery): Promise<{ view: ApplicationView; access: Exclude<Access, { scope: 'none' }>; freshness: Freshness }> {
+    let read = await readView(id, q);
+    let access = accessTo(p, partiesOfView(read.view), catalogue.current.departments);
+    // A party the read model does not show yet (a contract just made) is asked of the workflow before a refusal.
+    if (access.scope === 'none' && read.freshness.source === 'readModel') {
+      read = await workflowView(id);
+      access = accessTo(p, partiesOfView(read.view), catalogue.current.departments);
+    }
     if (access.scope === 'none') throw notVisible(id);
-    return { view, access };
+    return { view: read.view, access, freshness: read.freshness };
   }
 
   /** The application as the caller may see it; 403 for anyone not party to it. */
@@ -198,8 +257,11 @@ export function registerApplications(api: OperationRegistry, { client, catalogue
   );
 
   api.add(
-    { method: 'get', path: '/applications/:id', tag: 'applicants', summary: 'Read an application', roles: ['applicant', 'agent', 'officer', 'supervisor', 'integrator', 'admin', 'provider'], params: idParams },
-    ({ principal, params }) => visible(principal, params.id),
+    { method: 'get', path: '/applications/:id', tag: 'applicants', summary: 'Read an application', roles: ['applicant', 'agent', 'officer', 'supervisor', 'integrator', 'admin', 'provider'], params: idParams, query: readQuery },
+    async ({ principal, params, query }) => {
+      const { view, access, freshness } = await authorized(principal, params.id, query);
+      return { ...viewFor(view, access), projection: freshness };
+    },
   );
 
   // ---- applicant actions ----

@@ -61,6 +61,7 @@ describe('HTTP API against the Temporal dev server', () => {
     expect(noReason.body.errors[0]).toEqual({ field: 'body.reason', message: 'a reason is required' });
 
     let decided = 0;
+    let seq = 0;
     for (let round = 0; round < 40 && view.status === 'running'; round++) {
       const running = [...view.stages.flatMap((s: any) => s.matters), ...view.alongside].filter((m: any) => m.status === 'inProgress');
       for (const m of running) {
@@ -69,9 +70,12 @@ describe('HTTP API against the Temporal dev server', () => {
           result: { number: `浏${m.department}〔2026〕${m.code}号` },
         });
         expect(r.status).toBe(200);
+        seq = Math.max(seq, r.body.applicationSeq);
         decided++;
       }
-      view = (await call('GET', `/applications/${id}`, TOKENS.applicant)).body;
+      // Read your writes: the read model answers once it holds the last decision's seq.
+      view = (await call('GET', `/applications/${id}?minSeq=${seq}`, TOKENS.applicant)).body;
+      expect(view.projection.seq).toBeGreaterThanOrEqual(seq);
     }
     expect(decided).toBe(27);
     expect(view.status).toBe('completed');
@@ -116,7 +120,9 @@ describe('HTTP actions of officers, applicants, agents and the supervision offic
     expect(decidedUrge).toMatchObject({ status: 409, body: { detail: 'matter LY04 is already approved' } });
     expect((await call('POST', `/applications/${id}/matters/LY06/escalate`, TOKENS.supervisor, { reason: '多次催办未果' })).status).toBe(202);
 
-    const view = (await call('GET', `/applications/${id}`, TOKENS.supervisor)).body;
+    // Signals answer before they are applied: a strongly consistent read asks the workflow itself.
+    const view = (await call('GET', `/applications/${id}?consistency=strong`, TOKENS.supervisor)).body;
+    expect(view.projection).toMatchObject({ source: 'workflow', projectedAt: null });
     const s1 = view.stages[0].matters;
     expect(s1.find((m: any) => m.code === 'LY03').urges).toEqual([{ at: expect.any(String), by: 'supervisor sup-01 (SUP)', note: '请三日内办结' }]);
     expect(s1.find((m: any) => m.code === 'LY06').level).toBe('departmentHead');
@@ -150,7 +156,7 @@ describe('HTTP intermediary services', () => {
     expect(contracted.body.services.find((s: any) => s.serviceType === 'EIA_REPORT').status).toBe('contracted');
 
     const seen = await call('GET', `/applications/${id}`, TOKENS.providerGreen);
-    expect(Object.keys(seen.body).sort()).toEqual(['applicant', 'applicationId', 'process', 'projectName', 'services', 'status']);
+    expect(Object.keys(seen.body).sort()).toEqual(['applicant', 'applicationId', 'process', 'projectName', 'projection', 'services', 'status']);
     expect(seen.body.services.map((s: any) => s.serviceType)).toEqual(['EIA_REPORT']);
     const delivered = await call('POST', `/applications/${id}/services/EIA_REPORT/delivery`, TOKENS.providerGreen, { note: '报告书' });
     expect(delivered.status).toBe(200);

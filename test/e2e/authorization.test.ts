@@ -181,7 +181,7 @@ describe('authorization by object: who may read, audit and act on an application
 
   it('shows a provider only the applications where it holds a contract, and refuses another provider’s delivery without naming the contract holder', async () => {
     const green = await get(own, TOKENS.providerGreen);
-    expect(Object.keys(green.body).sort()).toEqual(['applicant', 'applicationId', 'process', 'projectName', 'services', 'status']);
+    expect(Object.keys(green.body).sort()).toEqual(['applicant', 'applicationId', 'process', 'projectName', 'projection', 'services', 'status']);
     expect((await get(startedByOther, TOKENS.providerGreen)).status).toBe(403);
 
     expect(await get(own, TOKENS.providerHuazhong)).toMatchObject({ status: 403, body: { code: 'NOT_A_PARTY' } });

@@ -106,6 +106,33 @@ export function clockLevelAt(milestones: { level: ClockLevel; at: number }[], no
   return level;
 }
 
+/**
+ * The level events that take a clock from `from` to `to` by `now`, each at its rule's instant: one
+ * per rung crossed after `since` (when the levels were last brought up to date, or the clock's run
+ * began), so a late timer never moves a level's instant. What time alone does not explain (a
+ * supervision escalation, an extension, a calendar correction, a restart, a level going down) is
+ * one change at `now`. Contracts use it too, with their own level order.
+ */
+export function levelChanges<L extends string>(
+  order: readonly L[],
+  milestones: readonly { level: L; at: number }[],
+  from: L,
+  to: L,
+  since: number,
+  now: number,
+): { level: L; at: number }[] {
+  const rank = (l: L) => order.indexOf(l);
+  if (to === from) return [];
+  if (rank(to) < rank(from)) return [{ level: to, at: now }];
+  const steps: { level: L; at: number }[] = [];
+  for (const m of milestones) {
+    if (m.at <= since || m.at > now || rank(m.level) > rank(to)) continue;
+    if (rank(m.level) > rank(steps.at(-1)?.level ?? from)) steps.push({ level: m.level, at: m.at });
+  }
+  if (steps.at(-1)?.level !== to) steps.push({ level: to, at: now });
+  return steps;
+}
+
 /** The next instant after `now` at which a running clock changes level, or null. */
 export function nextMilestone(milestones: { level: ClockLevel; at: number }[], now: number): number | null {
   const next = milestones.find((m) => m.at > now);

@@ -38,6 +38,7 @@ export const EVENT_KINDS = [
   'delivered',
   'deliverableReturned',
   'deliverableAccepted',
+  'contractClosed',
   'serviceLevelChanged',
   'serviceSuppliedByApplicant',
   'calendarPublished',

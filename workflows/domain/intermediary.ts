@@ -1,7 +1,7 @@
 import type { IntermediaryPolicy, Provider } from '../../definitions/schema';
 import { addWorkingDays, isWorkingDay, type WorkingCalendar } from './calendar';
 import { dateOfDayNumber, dayNumber, endOfDay, startOfDay } from './time';
-import type { ContractState, ServiceLevel } from './types';
+import type { ContractState, ServiceLevel, ServiceState } from './types';
 
 /**
  * Intermediary services (中介服务) on their own clocks: committed days in the unit the registry
@@ -81,4 +81,22 @@ export function contractLevelAt(milestones: { level: ServiceLevel; at: number }[
   let level: ServiceLevel = 'normal';
   for (const m of milestones) if (m.at <= now) level = m.level;
   return level;
+}
+
+/**
+ * When a contract's time stops counting: its close, else its last delivery, else the end of the
+ * application (for contracts an ended application of an older history left open); null while it runs.
+ */
+export function contractEndsAt(c: ContractState, applicationEndedAt: number | null): number | null {
+  return c.closedAt ?? c.deliveries.at(-1)?.at ?? applicationEndedAt;
+}
+
+/**
+ * When a service's time stops counting: its deliverable accepted, its contract closed as cancelled
+ * (the application ended, or no matter needs it any more), else the end of the application; null while it runs.
+ */
+export function serviceEndsAt(s: ServiceState, applicationEndedAt: number | null): number | null {
+  if (s.acceptedAt !== null) return s.acceptedAt;
+  if (s.status === 'cancelled') return s.contracts.at(-1)?.closedAt ?? applicationEndedAt;
+  return applicationEndedAt;
 }

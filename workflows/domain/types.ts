@@ -147,11 +147,16 @@ export interface Outcome {
   results: { matter: string; title: string; number: string }[];
 }
 
-export type ServiceStatus = 'needed' | 'inHand' | 'waived' | 'contracted' | 'delivered' | 'returned' | 'accepted';
+/** `cancelled`: its contract was closed because the application ended or no matter needs the deliverable any more. */
+export type ServiceStatus = 'needed' | 'inHand' | 'waived' | 'contracted' | 'delivered' | 'returned' | 'accepted' | 'cancelled';
 export const SERVICE_LEVELS = ['normal', 'warning', 'overdue', 'regulator', 'supervisionOffice'] as const;
 export type ServiceLevel = (typeof SERVICE_LEVELS)[number];
 
-/** One contract with a provider; a replaced provider's contract stays, closed as terminated. */
+/**
+ * One contract with a provider; a replaced provider's contract stays, closed as terminated (the
+ * provider's fault). One the application no longer needs (it ended, or every matter waiting for the
+ * deliverable was decided) closes as cancelled, which is no fault of the provider's.
+ */
 export interface ContractState {
   contractId: string;
   provider: string;
@@ -167,7 +172,7 @@ export interface ContractState {
   clockStartAtContract: string;
   deliveries: { at: number; by: string; note: string }[];
   returns: { at: number; by: string; reasons: string[]; reworkDays: number }[];
-  status: 'open' | 'delivered' | 'accepted' | 'terminated';
+  status: 'open' | 'delivered' | 'accepted' | 'terminated' | 'cancelled';
   closedAt: number | null;
   closeReason: string | null;
   level: ServiceLevel;
@@ -199,6 +204,10 @@ export interface ApplicationState {
   services: Record<string, ServiceState>;
   /** Whether intermediary deliverables gate matters (a patch: older histories ran without). */
   servicesGate: boolean;
+  /** Whether contracts close when nothing needs them any more (patch `close-contracts`; older histories ran without). */
+  closeContracts?: boolean;
+  /** Whether level events carry their rule's instant (patch `levels-at-rule-instant`; older histories record when the timer fired). */
+  levelsAtRuleInstant?: boolean;
   calendars: CalendarYear[];
   events: AppEvent[];
 }

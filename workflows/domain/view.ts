@@ -2,7 +2,7 @@ import type { Application } from './application';
 import { CalendarRangeError, workingDaysBetween, type WorkingCalendar } from './calendar';
 import { clockDueOn, workingDaysUsed, type ClockLevel } from './clock';
 import { DAY_MS, endOfDay, toShanghaiIso } from './time';
-import { committedDueOn, contractDueOn } from './intermediary';
+import { committedDueOn, contractDueOn, contractEndsAt, serviceEndsAt } from './intermediary';
 import type { ClockStop, ContractState, MatterState, ServiceState } from './types';
 import { forecast } from './forecast';
 
@@ -67,9 +67,10 @@ export function viewMatter(app: Application, m: MatterState, now: number) {
     calendarGap: calendarGap ? 'the due date lies in a year whose working-day calendar is not yet published' : null,
     workingDaysUsed: used,
     workingDaysLeft: used === null || !m.clock ? null : m.clock.limitDays - used,
-    level: m.level as ClockLevel,
+    /** As of `now`, from the rule instants: a level is new from its rule's instant, not from the timer. */
+    level: app.levelAt(m, now) as ClockLevel,
     /** When the deadline passed, if it did (the clock's own overdue point). */
-    overdueSince: iso(m.overdueSince ?? null),
+    overdueSince: iso(app.overdueSinceAt(m, now)),
     stops: m.stops.map((s) => stopView(cal, s, now)),
     owedForSupplement: m.owedForSupplement,
     missing: m.status === 'intake' ? app.missingFor(m.code, 'blocking') : [],
@@ -92,7 +93,7 @@ export function viewMatter(app: Application, m: MatterState, now: number) {
 
 function contractView(app: Application, c: ContractState, now: number) {
   const cal = app.cal;
-  const end = c.closedAt ?? c.deliveries.at(-1)?.at ?? now;
+  const end = contractEndsAt(c, app.state.outcome?.at ?? null) ?? now;
   const firstDelivery = c.deliveries[0]?.at ?? null;
   const committed = safe(() => committedDueOn(cal, c));
   return {
@@ -102,7 +103,7 @@ function contractView(app: Application, c: ContractState, now: number) {
     regulator: c.regulator,
     selection: c.selection,
     status: c.status,
-    level: c.level,
+    level: app.contractLevel(c, now),
     contractedAt: iso(c.contractedAt)!,
     committedDays: c.committedDays,
     dayKind: c.dayKind,
@@ -119,7 +120,7 @@ function contractView(app: Application, c: ContractState, now: number) {
 
 export function viewService(app: Application, s: ServiceState, now: number) {
   const first = s.contracts[0]?.contractedAt ?? null;
-  const end = s.acceptedAt ?? now;
+  const end = serviceEndsAt(s, app.state.outcome?.at ?? null) ?? now;
   return {
     serviceType: s.serviceType,
     name: app.snapshot.serviceTypes[s.serviceType]?.name ?? s.serviceType,
@@ -194,7 +195,7 @@ export function accounting(app: Application, now: number) {
   const serviceSpans = (who?: 'government' | 'owner') =>
     Object.values(s.services)
       .filter((x) => x.contracts.length && (!who || x.commissionedBy === who))
-      .map((x): [number, number] => [x.contracts[0]!.contractedAt, x.acceptedAt ?? end]);
+      .map((x): [number, number] => [x.contracts[0]!.contractedAt, serviceEndsAt(x, null) ?? end]);
   return {
     governmentWorkingDays: stages.reduce((acc, x) => acc + x.governmentWorkingDays, 0),
     stages,
@@ -231,6 +232,8 @@ export function viewApplication(app: Application, now: number) {
     process: { code: app.snapshot.code, name: app.snapshot.name, definitionHash: app.snapshot.definitionHash },
     status: s.status,
     asOf: toShanghaiIso(now),
+    /** The application's event count: how far this view has got (compare the read model's projection seq). */
+    seq: s.events.length,
     startedAt: iso(s.startedAt)!,
     outcome: s.outcome && { ...s.outcome, at: iso(s.outcome.at) },
     currentStage: current?.code ?? null,

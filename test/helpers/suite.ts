@@ -47,7 +47,7 @@ function suite(
     parts = { env, worker, run: worker.run() };
   });
   afterAll(async () => {
-    parts?.worker.shutdown();
+    if (parts?.worker.getState() === 'RUNNING') parts.worker.shutdown();
     await parts?.run;
     await parts?.env.teardown();
     await afterWorker?.();
@@ -77,6 +77,8 @@ export interface ApiSuite extends WorkflowSuite {
   readonly definitionsDir: string;
   /** The API's address, for requests `call` cannot make (raw bodies, odd headers). */
   readonly baseUrl: string;
+  /** Stops the worker (as a crash or a deploy would); the API and the read model stay. */
+  stopWorker(): Promise<void>;
   call(method: string, path: string, token?: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
 }
 
@@ -124,6 +126,11 @@ export function apiSuite(taskQueue: string, options: { initialTime?: string } = 
     get baseUrl() {
       if (!api) throw new Error('the suite has not started');
       return api.url;
+    },
+    async stopWorker() {
+      const { worker, run } = base.parts();
+      worker.shutdown();
+      await run;
     },
     call: (method: string, p: string, token?: string, body?: unknown, headers?: Record<string, string>) => http(api!.url, method, p, token, body, headers),
   };

@@ -5,13 +5,41 @@ import { createPool } from '../activities/db/pool';
 import { createProjectionActivities } from '../activities/projection';
 import { createWebhookDispatcher } from '../activities/webhooks';
 import { logger, type Logger } from '../api/log';
-import { loadConfig } from './config';
+import { type Config, loadConfig } from './config';
 
 const log = logger.child({ name: 'worker' });
 
 /**
+ * How long a stop may take. On SIGTERM/SIGINT the SDK gets `graceMs` to let running activities
+ * finish (then cancels them) and gives up on a graceful stop at `forceMs`; whatever still hangs
+ * (Core waiting for a task that will never complete) is cut by `process.exit` at `exitMs`, so a
+ * stop never takes longer: systemd's TimeoutStopSec (deploy/systemd) is set just above it. After
+ * a fatal error the process is broken, so it only gets `fatalExitMs` to let go of what it holds.
+ */
+export interface DrainBounds {
+  graceMs: number;
+  forceMs: number;
+  exitMs: number;
+  fatalExitMs: number;
+}
+
+export const DRAIN_BOUNDS: DrainBounds = { graceMs: 10_000, forceMs: 15_000, exitMs: 20_000, fatalExitMs: 5_000 };
+
+export interface WorkerProcessOptions {
+  /** The workflow code: the application's workflows, unless a test brings its own. */
+  workflowsPath: string;
+  /** Activities besides the projection's (a test's own). */
+  activities?: object;
+  config?: Config;
+  /** The production bounds unless a test shortens them. */
+  drain?: DrainBounds;
+}
+
+/**
  * The SDK's own lines (worker lifecycle, workflow and activity loggers, and Rust Core's,
- * forwarded) go through the same JSON logger, at the level it is set to.
+ * forwarded) go through the same JSON logger, at the level it is set to. The process handles
+ * the stop signals itself (`shutdownSignals: []`): the SDK's handler ignores a signal once the
+ * worker has left RUNNING, which is how a worker stopped by a fatal error came to ignore SIGTERM.
  */
 function installTemporalLogger(target: Logger): void {
   const levels: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
@@ -21,40 +49,93 @@ function installTemporalLogger(target: Logger): void {
     logger: new DefaultLogger(level, (entry) => sdk[entry.level.toLowerCase() as Lowercase<LogLevel>]({ ...entry.meta }, entry.message)),
     // Core is chatty at INFO; its warnings and errors are what an operator needs.
     telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: level === 'INFO' ? 'WARN' : level }) } },
+    shutdownSignals: [],
   });
 }
 
-/** Runs the application workflows on the task queue until SIGINT/SIGTERM, then drains and exits. */
-async function main() {
-  const config = loadConfig();
+/**
+ * One worker process from start to exit. It runs the workflows on the task queue, projects to
+ * the read model and dispatches webhooks until one of two things happens, and then it exits —
+ * it never lingers without polling, so a supervisor (systemd, `npm start`) can start a new one:
+ * - SIGTERM/SIGINT: it drains (the SDK's graceful shutdown, the webhook dispatcher, the
+ *   connection, the pool) and exits 0, or exits 1 at the drain bound;
+ * - the SDK stops the worker on its own (a fatal error: it logs "Initiating Worker shutdown"
+ *   and leaves RUNNING, or `run()` rejects): it exits 1 within `fatalExitMs`.
+ */
+export async function runWorkerProcess(options: WorkerProcessOptions): Promise<never> {
+  const config = options.config ?? loadConfig();
+  const bounds = options.drain ?? DRAIN_BOUNDS;
   installTemporalLogger(log);
   const pool = createPool(config.DATABASE_URL, { applicationName: 'approvals-worker' });
   // The schema is brought up to date before any projection is written (and by `npm run migrate`).
   const { applied } = await migrate(pool);
   if (applied.length) log.info({ migrations: applied }, 'migrations applied');
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TASK_QUEUE,
+    workflowsPath: options.workflowsPath,
+    activities: { ...createProjectionActivities(pool), ...options.activities },
+    shutdownGraceTime: bounds.graceMs,
+    shutdownForceTime: bounds.forceMs,
+  });
+  // Webhooks leave from the outbox the projection fills; a dead endpoint only delays its own rows.
+  const webhooks = createWebhookDispatcher(pool, { allowlist: config.WEBHOOK_ALLOWED_DESTINATIONS, maxAttempts: 10, baseDelayMs: 5_000, onError: (err) => log.error({ err }, 'webhook dispatch failed') });
+
+  let webhooksStopped: Promise<void> | undefined;
+  const stopWebhooks = () => (webhooksStopped ??= webhooks.stop());
+  let exitCode: number | undefined;
+  /** Starts the stop once; whatever happens next, the process is gone `boundMs` later. */
+  const stop = (code: number, boundMs: number): void => {
+    if (exitCode !== undefined) return;
+    exitCode = code;
+    setTimeout(() => {
+      log.error({ boundMs }, `the worker did not stop within ${boundMs / 1000} s; exiting`);
+      process.exit(1);
+    }, boundMs);
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    void stopWebhooks();
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (exitCode !== undefined) return;
+    log.info({ signal, boundMs: bounds.exitMs }, `${signal}: draining the worker (at most ${bounds.exitMs / 1000} s)`);
+    stop(0, bounds.exitMs);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  // The SDK reports a fatal stop only by leaving RUNNING on its own; it does not always reject run().
+  const watch = setInterval(() => {
+    const state = worker.getState();
+    if (exitCode !== undefined || state === 'RUNNING') return;
+    log.fatal({ state, boundMs: bounds.fatalExitMs }, `the Temporal SDK stopped the worker after a fatal error (state ${state}); exiting`);
+    stop(1, bounds.fatalExitMs);
+  }, 250);
+
+  const running = worker.run();
+  webhooks.start(2_000);
+  log.info({ taskQueue: config.TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'polling the task queue');
+  let code: number;
   try {
-    const worker = await Worker.create({
-      connection,
-      namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: config.TASK_QUEUE,
-      workflowsPath: path.resolve(__dirname, '..', 'workflows'),
-      activities: createProjectionActivities(pool),
-    });
-    // Webhooks leave from the outbox the projection fills; a dead endpoint only delays its own rows.
-    const webhooks = createWebhookDispatcher(pool, { allowlist: config.WEBHOOK_ALLOWED_DESTINATIONS, maxAttempts: 10, baseDelayMs: 5_000, onError: (err) => log.error({ err }, 'webhook dispatch failed') });
-    webhooks.start(2_000);
-    log.info({ taskQueue: config.TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'polling the task queue');
-    await worker.run();
-    await webhooks.stop();
-    log.info('stopped');
-  } finally {
-    await connection.close();
-    await pool.end();
+    await running;
+    if (exitCode === undefined) log.fatal('the worker stopped although no one asked it to; exiting');
+    code = exitCode ?? 1;
+  } catch (err) {
+    if (exitCode === undefined) log.fatal({ err }, 'the worker failed; exiting');
+    else log.error({ err }, 'the worker did not stop cleanly');
+    code = 1;
   }
+  clearInterval(watch);
+  stop(code, bounds.fatalExitMs);
+  // Deliveries in flight still record their outcome, so the pool closes after the dispatcher.
+  await Promise.allSettled([stopWebhooks().finally(() => pool.end()), connection.close()]);
+  log.info({ exitCode: code }, 'stopped');
+  process.exit(code);
 }
 
-main().catch((err) => {
-  log.fatal({ err }, 'worker failed');
-  process.exit(1);
-});
+if (require.main === module) {
+  runWorkerProcess({ workflowsPath: path.resolve(__dirname, '..', 'workflows') }).catch((err) => {
+    log.fatal({ err }, 'worker failed');
+    process.exit(1);
+  });
+}

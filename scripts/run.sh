@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole system on embedded defaults: Temporal dev server (SQLite file under .data/,
-# Web UI on), PostgreSQL for the read model (.data/pg), the worker and the API.
+# Web UI on), PostgreSQL for the read model (.data/pg), and the worker and the API under a supervisor
+# that restarts either when it exits (scripts/supervise.ts).
 # Ctrl-C stops all of them. DATABASE_URL / TEMPORAL_ADDRESS + EXTERNAL_TEMPORAL=1 use your own.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -18,22 +19,37 @@ export PORT="${PORT:-3000}"
 temporal_port="${TEMPORAL_ADDRESS##*:}"
 ui_port=$((temporal_port + 1000))
 
-pids=()
+temporal_pid=""
+supervisor_pid=""
+# Temporal and the supervisor run in process groups of their own (setsid), so Ctrl-C reaches
+# this script only and it stops them in order: the worker drains while Temporal is still up.
+stop_group() {
+  local pid=$1
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  # Whatever outlived its leader (a supervisor killed outright leaves its children behind).
+  kill -TERM -- "-$pid" 2>/dev/null || true
+  for _ in $(seq 1 250); do kill -0 -- "-$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL -- "-$pid" 2>/dev/null || true
+}
 stop() {
-  trap - INT TERM EXIT
+  # Ctrl-C reaches this script twice (the terminal, and npm forwarding it): the stop, bounded, goes on.
+  trap '' INT TERM
+  trap - EXIT
   echo; echo "stopping..."
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  stop_group "$supervisor_pid"
+  stop_group "$temporal_pid"
   if [ -n "${stop_pg:-}" ]; then bash scripts/postgres.sh stop "$data/pg" 2>/dev/null || true; fi
   echo "stopped"
 }
 trap stop INT TERM EXIT
 
 if [ -z "${EXTERNAL_TEMPORAL:-}" ]; then
-  .tools/bin/temporal server start-dev --ip 127.0.0.1 --port "$temporal_port" --ui-port "$ui_port" \
+  setsid .tools/bin/temporal server start-dev --ip 127.0.0.1 --port "$temporal_port" --ui-port "$ui_port" \
     --db-filename "$data/temporal.db" --sqlite-pragma journal_mode=WAL --sqlite-pragma synchronous=NORMAL \
     --log-level warn > "$data/temporal.log" 2>&1 &
-  pids+=($!)
+  temporal_pid=$!
   for _ in $(seq 1 60); do
     .tools/bin/temporal operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1 && break
     sleep 1
@@ -47,10 +63,9 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 
 node dist/scripts/dev-principals.js "$API_TOKENS_FILE"
-node dist/worker/main.js &
-pids+=($!)
-node dist/api/main.js &
-pids+=($!)
+# The worker and the API are restarted whenever they exit (backoff 1 s doubling to 30 s).
+setsid node dist/scripts/supervise.js "worker=node dist/worker/main.js" "api=node dist/api/main.js" &
+supervisor_pid=$!
 
 for _ in $(seq 1 60); do
   curl -fsS "http://127.0.0.1:$PORT/ready" >/dev/null 2>&1 && break
@@ -65,4 +80,5 @@ cat <<MSG
 
   Ctrl-C stops everything.
 MSG
-wait -n "${pids[@]}"
+# Returns when Temporal or the supervisor ends (neither should); the EXIT trap stops the rest.
+wait -n $temporal_pid $supervisor_pid

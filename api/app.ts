@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import { NO_ALLOWLIST, type DestinationAllowlist } from '../activities/destinations';
 import type { PrincipalRegistry } from './auth';
 import type { CatalogueHolder } from './catalogue-holder';
-import { dependencyStates } from './health';
+import { dependencyStates, workerPolling } from './health';
 import { logger as defaultLogger, type Logger } from './log';
 import { docsContentSecurityPolicy, docsPage, openApiDocument } from './openapi';
 import { OperationRegistry } from './operation';
@@ -56,12 +56,13 @@ export function createApi(deps: ApiDeps): express.Express & { operations: Operat
   // One check per dependency; the public answers say only up or down (the reason goes to the log).
   const temporal = () => deps.client.connection.workflowService.getSystemInfo({});
   const database = () => deps.pool.query('SELECT 1');
+  const worker = workerPolling(deps.client.connection.workflowService, deps.client.options.namespace, deps.taskQueue);
   api.add({ method: 'get', path: '/health', tag: 'system', summary: 'Liveness: 200 once Temporal is reachable', roles: 'public' }, async ({ req, res }) => {
     const { ok } = await dependencyStates({ temporal }, req.log);
     res.status(ok ? 200 : 503).json({ status: ok ? 'up' : 'down' });
   });
-  api.add({ method: 'get', path: '/ready', tag: 'system', summary: 'Readiness: Temporal and PostgreSQL', roles: 'public' }, async ({ req, res }) => {
-    const { ok, states } = await dependencyStates({ temporal, database }, req.log);
+  api.add({ method: 'get', path: '/ready', tag: 'system', summary: 'Readiness: Temporal, PostgreSQL, and a worker polling the task queue', roles: 'public' }, async ({ req, res }) => {
+    const { ok, states } = await dependencyStates({ temporal, database, worker }, req.log);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', ...states });
   });
   registerCatalogue(api, deps.catalogue);

@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { Client } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import type { Pool } from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPool } from '../../activities/db/pool';
@@ -19,7 +20,10 @@ import { catalogue } from '../helpers/temporal';
 const emptyReadModel = { query: async () => ({ rows: [] }) } as unknown as Pool;
 const brokenReadModel = { query: async () => Promise.reject(new Error('relation "matters" is not what the code expects')) } as unknown as Pool;
 const unreachableTemporal = () => new Client({ connection: apiConnection('127.0.0.1:1') });
-const healthyTemporal = { connection: { workflowService: { getSystemInfo: async () => ({}) } } } as unknown as Client;
+const healthyTemporal = {
+  options: { namespace: 'default' },
+  connection: { workflowService: { getSystemInfo: async () => ({}), describeTaskQueue: async () => ({ pollers: [{ lastAccessTime: msToTs(Date.now()) }] }) } },
+} as unknown as Client;
 
 const running: RunningApi[] = [];
 const closeLater: (() => Promise<unknown>)[] = [];
@@ -160,16 +164,16 @@ describe('health and readiness', () => {
     const health = await down.get('/health');
     const ready = await down.get('/ready');
     expect(health).toMatchObject({ status: 503, body: { status: 'down' } });
-    expect(ready).toMatchObject({ status: 503, body: { status: 'unavailable', temporal: 'down', database: 'down' } });
+    expect(ready).toMatchObject({ status: 503, body: { status: 'unavailable', temporal: 'down', database: 'down', worker: 'down' } });
     expect(Object.keys(health.body)).toEqual(['status']);
-    expect(Object.keys(ready.body).sort()).toEqual(['database', 'status', 'temporal']);
+    expect(Object.keys(ready.body).sort()).toEqual(['database', 'status', 'temporal', 'worker']);
     for (const text of [health.text, ready.text]) expect(text).not.toMatch(/127\.0\.0\.1|:1\b|ECONNREFUSED|connect|error/i);
     // The reason is not lost: it is in the log, for the operator.
     await vi.waitFor(() => expect(down.raw.some((l) => /"dependency":"database"/.test(l) && /ECONNREFUSED/.test(l))).toBe(true));
 
     const up = await api({ client: healthyTemporal });
     expect(await up.get('/health')).toMatchObject({ status: 200, body: { status: 'up' } });
-    expect((await up.get('/ready')).body).toEqual({ status: 'ready', temporal: 'up', database: 'up' });
+    expect((await up.get('/ready')).body).toEqual({ status: 'ready', temporal: 'up', database: 'up', worker: 'up' });
   });
 });
 

@@ -1,15 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client, type Pool } from 'pg';
+import type { Pool } from 'pg';
 import { migrate } from '../activities/db/migrate';
-import { createPool } from '../activities/db/pool';
 import { createProjectionActivities } from '../activities/projection';
 import { alerts, alertsQuery, type AlertsQuery, inbox, inboxQuery, type InboxQuery, scorecards, type SqlQuery } from '../activities/readmodel';
 import type { EventRow, MatterRow, ProjectionBatch } from '../workflows/domain/projection';
 import { DAY_MS, toShanghaiIso } from '../workflows/domain/time';
+import { benchDatabase } from './bench-db';
 import { prng } from './prng';
 
 /**
@@ -258,28 +256,9 @@ async function explain(pool: Pool, label: string, query: SqlQuery, expectedIndex
   if (!ok) process.exitCode = 1;
 }
 
-function serverUrl(): string {
-  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
-  return execFileSync('bash', [join(ROOT, 'scripts', 'postgres.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-}
-
-async function admin(url: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 async function main(): Promise<void> {
-  const server = serverUrl();
-  const name = `bench_${randomBytes(4).toString('hex')}`;
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  await admin(server, `CREATE DATABASE ${name}`);
-  const pool = createPool(url.toString(), { max: 16, applicationName: 'approvals-bench' });
+  const db = await benchDatabase(16);
+  const pool = db.pool;
   try {
     await migrate(pool);
     const seeded = await seed(pool);
@@ -342,9 +321,7 @@ async function main(): Promise<void> {
     await explain(pool, 'alerts February', alertsQuery({ from: '2026-02-01', to: '2026-02-28', limit: 50 }), 'matters_alerts');
     await explain(pool, 'alerts overdue, process, half a month', alertsQuery({ level: 'overdue', processCode: 'GOV_INVESTMENT', from: '2026-03-01', to: '2026-03-16', limit: 50 }), 'matters_alerts');
   } finally {
-    await pool.end();
-    if (process.env.KEEP_BENCH_DB === '1') console.log(`\nkept database ${url.toString()}`);
-    else await admin(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await db.drop();
   }
 }
 

@@ -1,0 +1,148 @@
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { migrate } from '../activities/db/migrate';
+import { createProjectionActivities } from '../activities/projection';
+import { createApi } from '../api/app';
+import { principalRegistry } from '../api/auth';
+import { CatalogueHolder } from '../api/catalogue-holder';
+import { createLogger } from '../api/log';
+import { loadCatalogue, snapshotFor } from '../definitions/loader';
+import { allMatters } from '../definitions/snapshot';
+import { benchDatabase } from './bench-db';
+
+/**
+ * Status reads over HTTP (`GET /applications/:id`) at a fixed arrival rate, open loop: from the
+ * read model (the default) and from the workflow (`?consistency=strong`), with the worker up and
+ * with it stopped. Real parts: the Temporal dev server (in memory), a worker writing the read
+ * model into a fresh PostgreSQL database, the API on loopback.
+ *
+ *   npm run bench:reads [-- RATE SECONDS APPLICATIONS]     (default 100 req/s, 15 s, 20)
+ */
+const RATE = Number(process.argv[2] ?? 100);
+const SECONDS = Number(process.argv[3] ?? 15);
+const APPLICATIONS = Number(process.argv[4] ?? 20);
+const ROOT = path.resolve(__dirname, '..', '..');
+const TOKEN = 'bench-applicant-token-0001';
+const OFFICER = (d: string) => `bench-officer-${d.toLowerCase()}-token-01`;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
+}
+
+interface Run {
+  scenario: string;
+  sent: number;
+  ok: number;
+  failed: number;
+  p50: number;
+  p99: number;
+}
+
+/** Sends RATE requests a second for SECONDS, whatever the answers take, and measures each. */
+async function load(scenario: string, url: (i: number) => string): Promise<Run> {
+  const latencies: number[] = [];
+  let failed = 0;
+  const inFlight: Promise<void>[] = [];
+  const total = RATE * SECONDS;
+  const start = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(
+      (async () => {
+        const t = performance.now();
+        try {
+          const res = await fetch(url(i), { headers: { authorization: `Bearer ${TOKEN}` }, signal: AbortSignal.timeout(30_000) });
+          await res.arrayBuffer();
+          if (res.status === 200) latencies.push(performance.now() - t);
+          else failed++;
+        } catch {
+          failed++;
+        }
+      })(),
+    );
+  }
+  await Promise.all(inFlight);
+  latencies.sort((a, b) => a - b);
+  return { scenario, sent: total, ok: latencies.length, failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+async function main() {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const db = await benchDatabase(20);
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: path.join(ROOT, '.tools', 'bin', 'temporal') }, ip: '127.0.0.1', ui: false },
+  });
+  const catalogue = loadCatalogue();
+  const principals = principalRegistry([
+    { token: TOKEN, id: 'ent-bench', name: '基准测试企业', role: 'applicant' },
+    ...catalogue.departments.map((d) => ({ token: OFFICER(d.code), id: `officer-${d.code}`, role: 'officer' as const, department: d.code })),
+  ]);
+  try {
+    await migrate(db.pool);
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: 'bench-reads',
+      workflowsPath: path.join(ROOT, 'dist', 'workflows'),
+      activities: createProjectionActivities(db.pool),
+    });
+    const running = worker.run();
+    const app = createApi({
+      client: env.client,
+      pool: db.pool,
+      catalogue: new CatalogueHolder(catalogue),
+      taskQueue: 'bench-reads',
+      principals,
+      rateLimits: { perPrincipalPerMinute: 1e9, anonymousPerMinute: 1e9 },
+      logger: createLogger({ level: 'silent' }),
+    });
+    const server = await new Promise<import('node:http').Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const post = async (p: string, token: string, body: unknown) => {
+      const res = await fetch(`${base}${p}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+
+    const materials = [...new Set(allMatters(snapshotFor(catalogue, 'GOV_INVESTMENT')!).flatMap((m) => m.materials.map((x) => x.code)))];
+    const ids: string[] = [];
+    let seq = 0;
+    for (let i = 0; i < APPLICATIONS; i++) {
+      const started = await post('/applications', TOKEN, { processCode: 'GOV_INVESTMENT', projectName: `基准项目 ${i}`, materials });
+      const id = started.body.applicationId as string;
+      const approved = await post(`/applications/${id}/matters/LY01/decision`, OFFICER('DRC'), { decision: 'approve', result: { number: `浏发改〔2026〕${i}号` } });
+      seq = approved.body.applicationSeq;
+      ids.push(id);
+    }
+    // Every application projected before the clock starts.
+    for (const id of ids) await fetch(`${base}/applications/${id}?minSeq=${seq}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+
+    const pick = (i: number) => ids[i % ids.length]!;
+    const runs: Run[] = [];
+    runs.push(await load('read model, worker up', (i) => `${base}/applications/${pick(i)}`));
+    runs.push(await load('workflow query (strong), worker up', (i) => `${base}/applications/${pick(i)}?consistency=strong`));
+    worker.shutdown();
+    await running;
+    runs.push(await load('read model, worker stopped', (i) => `${base}/applications/${pick(i)}`));
+
+    console.log(`status reads: ${RATE} req/s for ${SECONDS} s over ${APPLICATIONS} running government-investment applications (open loop, one client process)`);
+    console.log('| scenario | sent | 200 | failed | p50 ms | p99 ms |');
+    console.log('|---|---|---|---|---|---|');
+    for (const r of runs) console.log(`| ${r.scenario} | ${r.sent} | ${r.ok} | ${r.failed} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} |`);
+    console.log('(with the worker stopped a strongly consistent read is a 503 after its 5 s deadline, by design)');
+    await new Promise((r) => server.close(r));
+  } finally {
+    await env.teardown();
+    await db.drop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

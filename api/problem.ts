@@ -182,7 +182,8 @@ function logUnexpected(req: Request, err: unknown) {
   else console.error('api: unexpected error', err);
 }
 
-function isDatabaseDown(err: unknown): boolean {
+/** PostgreSQL is unreachable or going away: the service's state, not the caller's fault. */
+export function isDatabaseDown(err: unknown): boolean {
   const e = err as { code?: string; message?: string } | null;
   return !!e && (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03'].includes(e.code ?? '') || /timeout exceeded when trying to connect|Connection terminated/.test(e.message ?? ''));
 }

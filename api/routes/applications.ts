@@ -52,7 +52,7 @@ import { actorOf, type Principal } from '../auth';
 import { accessTo, coversDepartment, notVisible, partiesOfView, startForbidden, viewFor, type Access } from '../authz';
 import type { CatalogueHolder } from '../catalogue-holder';
 import type { OperationRegistry } from '../operation';
-import { fieldProblem, HttpProblem } from '../problem';
+import { fieldProblem, HttpProblem, isDatabaseDown } from '../problem';
 
 export const startApplicationSchema = z.object({
   processCode: code('process', 'GOV_INVESTMENT'),
@@ -142,7 +142,14 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
     if (q.consistency === 'strong') return workflowView(id);
     const deadline = Date.now() + (q.minSeq === undefined ? 0 : READ_YOUR_WRITES_WAIT_MS);
     for (;;) {
-      const stored = await projectedApplication(pool, id);
+      let stored;
+      try {
+        stored = await projectedApplication(pool, id);
+      } catch (e) {
+        // With PostgreSQL down, the workflow answers instead.
+        if (isDatabaseDown(e)) return workflowView(id);
+        throw e;
+      }
       if (stored && (q.minSeq === undefined || stored.seq >= q.minSeq)) {
         const view = viewApplication(applicationFromStore(stored.stored), Date.now());
         return { view, freshness: { source: 'readModel', seq: stored.seq, projectedAt: stored.projectedAt } };

@@ -56,7 +56,12 @@ export function createApi(deps: ApiDeps): express.Express & { operations: Operat
   // One check per dependency; the public answers say only up or down (the reason goes to the log).
   const temporal = () => deps.client.connection.workflowService.getSystemInfo({});
   const database = () => deps.pool.query('SELECT 1');
-  const worker = workerPolling(deps.client.connection.workflowService, deps.client.options.namespace, deps.taskQueue);
+  // The Temporal client is asked when /ready is, not when the app is built.
+  const worker = workerPolling(
+    { describeTaskQueue: (request) => deps.client.connection.workflowService.describeTaskQueue(request) },
+    deps.client.options?.namespace ?? 'default',
+    deps.taskQueue,
+  );
   api.add({ method: 'get', path: '/health', tag: 'system', summary: 'Liveness: 200 once Temporal is reachable', roles: 'public' }, async ({ req, res }) => {
     const { ok } = await dependencyStates({ temporal }, req.log);
     res.status(ok ? 200 : 503).json({ status: ok ? 'up' : 'down' });

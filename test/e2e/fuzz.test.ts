@@ -218,8 +218,9 @@ describe('hostile input against every operation, role and a running application'
     return r.body.applicationId;
   }
 
+  /** The workflow's own view (a strongly consistent read): the truth the fuzz compares against. */
   async function view(id: string) {
-    const r = await call('GET', `/applications/${id}`, TOKENS.applicant);
+    const r = await call('GET', `/applications/${id}?consistency=strong`, TOKENS.applicant);
     expect(r.status, `GET /applications/${id}: ${r.failure ?? excerpt(r.text, 500)}`).toBe(200);
     return r.body;
   }

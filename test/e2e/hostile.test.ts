@@ -29,8 +29,10 @@ describe('one bad request never stops the system (dev server, real PostgreSQL)',
   });
 
   /** A bystander's officer Update succeeds right after the attack: the worker is still polling. */
+  let bystanderSeq = 0;
   async function bystanderIsServed() {
-    const view = (await call('GET', `/applications/${bystander}`, TOKENS.applicant)).body;
+    // Read your writes: the read model answers once it holds the last approval.
+    const view = (await call('GET', `/applications/${bystander}?minSeq=${bystanderSeq}`, TOKENS.applicant)).body;
     const open = view.stages.flatMap((s: any) => s.matters).find((m: any) => m.status === 'inProgress');
     expect(open, 'the bystander has a matter in progress').toBeDefined();
     const r = await call('POST', `/applications/${bystander}/matters/${open.code}/decision`, officerToken(open.department), {
@@ -38,6 +40,7 @@ describe('one bad request never stops the system (dev server, real PostgreSQL)',
       result: { number: `浏${open.department}〔2026〕${open.code}号` },
     });
     expect(r.status).toBe(200);
+    bystanderSeq = r.body.applicationSeq;
   }
 
   const expectProblem = (r: { status: number; contentType: string; body: any }, status: number) => {
@@ -152,7 +155,7 @@ describe('one bad request never stops the system (dev server, real PostgreSQL)',
 
   it('after every attack above, the attacked and the bystander applications still answer and act', async () => {
     await bystanderIsServed();
-    const view = await call('GET', `/applications/${target}`, TOKENS.applicant);
+    const view = await call('GET', `/applications/${target}?consistency=strong`, TOKENS.applicant);
     expect(view.body.status).toBe('running');
     expect(view.body.services.find((s: any) => s.serviceType === 'EIA_REPORT').status).toBe('contracted');
   });

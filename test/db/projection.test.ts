@@ -1,30 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../activities/db/migrate';
+import { describe, expect, it } from 'vitest';
 import { createProjectionActivities, InvalidProjectionBatchError, RefusedProjectionBatchError } from '../../activities/projection';
 import { auditTrail } from '../../activities/readmodel';
 import { parseAllowlist } from '../../activities/destinations';
 import { createSubscription } from '../../activities/webhooks';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
+import { writerDatabase } from '../helpers/postgres';
 import { applicationRow, batch, eventRow, eventRows, matterRow, serviceRow } from './factories';
 
-let db: TestDatabase;
+const fixture = writerDatabase();
 /** Subscriptions here point at loopback and see every application (as an admin's do). */
 const LOOPBACK = { allowlist: parseAllowlist('127.0.0.1/32') };
-let project: ReturnType<typeof createProjectionActivities>['projectApplication'];
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await migrate(db.pool);
-  project = createProjectionActivities(db.pool).projectApplication;
-});
-
-afterAll(async () => {
-  await db.drop();
-});
+const project = (batch: Parameters<typeof fixture.project>[0]) => fixture.project(batch);
 
 /** Everything stored about one application, to compare before and after a write. */
 async function stateOf(applicationId: string) {
-  const q = async (sql: string) => (await db.pool.query(sql, [applicationId])).rows;
+  const q = async (sql: string) => (await fixture.db.pool.query(sql, [applicationId])).rows;
   return {
     application: await q('SELECT * FROM applications WHERE application_id = $1'),
     matters: await q('SELECT * FROM matters WHERE application_id = $1 ORDER BY code'),
@@ -87,7 +76,7 @@ describe('projectApplication', () => {
     await project(batch(applicationRow(id, { seq: 1 }), { matters }));
     const versions = async () =>
       Object.fromEntries(
-        (await db.pool.query<{ code: string; xmin: string }>('SELECT code, xmin::text FROM matters WHERE application_id = $1', [id])).rows.map((r) => [r.code, r.xmin]),
+        (await fixture.db.pool.query<{ code: string; xmin: string }>('SELECT code, xmin::text FROM matters WHERE application_id = $1', [id])).rows.map((r) => [r.code, r.xmin]),
       );
     const before = await versions();
     await project(batch(applicationRow(id, { seq: 2 }), { matters: [matters[0]!, { ...matters[1]!, level: 'warning' }] }));
@@ -115,7 +104,7 @@ describe('projectApplication', () => {
         events: [eventRow(id, 1, { kind: 'submitted' }), eventRow(id, 2, { kind: 'urged', matter: 'GH01' })],
       }),
     );
-    const { rows } = await db.pool.query('SELECT seq, department FROM events WHERE application_id = $1 ORDER BY seq', [id]);
+    const { rows } = await fixture.db.pool.query('SELECT seq, department FROM events WHERE application_id = $1 ORDER BY seq', [id]);
     expect(rows).toEqual([
       { seq: 1, department: null },
       { seq: 2, department: 'NRP' },
@@ -124,7 +113,7 @@ describe('projectApplication', () => {
 
   it('ignores a replayed batch and an older one, leaving every row as it was', async () => {
     const id = 'A-replay';
-    await createSubscription(db.pool, { clientId: 'integrator-1', url: 'http://127.0.0.1:9/hook', eventTypes: ['*'], scopeAll: true }, LOOPBACK);
+    await createSubscription(fixture.db.pool, { clientId: 'integrator-1', url: 'http://127.0.0.1:9/hook', eventTypes: ['*'], scopeAll: true }, LOOPBACK);
     const old = batch(applicationRow(id, { seq: 2, status: 'running' }), { matters: [matterRow(id, 'LY01')], events: eventRows(id, 1, 2) });
     const current = batch(applicationRow(id, { seq: 5, status: 'completed' }), {
       matters: [matterRow(id, 'LY01', { status: 'approved' })],
@@ -146,7 +135,7 @@ describe('projectApplication', () => {
     const id = 'A-overlap';
     await project(batch(applicationRow(id, { seq: 3 }), { events: eventRows(id, 1, 3) }));
     await project(batch(applicationRow(id, { seq: 6 }), { events: eventRows(id, 2, 6) }));
-    const trail = await auditTrail(db.pool, id);
+    const trail = await auditTrail(fixture.db.pool, id);
     expect(trail.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
@@ -167,9 +156,9 @@ describe('projectApplication', () => {
   });
 
   it('queues each new event once for every active subscription to its kind', async () => {
-    const urges = await createSubscription(db.pool, { clientId: 'integrator-2', url: 'http://127.0.0.1:9/urges', eventTypes: ['urged'], scopeAll: true }, LOOPBACK);
-    const inactive = await createSubscription(db.pool, { clientId: 'integrator-3', url: 'http://127.0.0.1:9/off', eventTypes: ['urged'], scopeAll: true }, LOOPBACK);
-    await db.pool.query('UPDATE webhook_subscriptions SET active = false WHERE id = $1', [inactive.id]);
+    const urges = await createSubscription(fixture.db.pool, { clientId: 'integrator-2', url: 'http://127.0.0.1:9/urges', eventTypes: ['urged'], scopeAll: true }, LOOPBACK);
+    const inactive = await createSubscription(fixture.db.pool, { clientId: 'integrator-3', url: 'http://127.0.0.1:9/off', eventTypes: ['urged'], scopeAll: true }, LOOPBACK);
+    await fixture.db.pool.query('UPDATE webhook_subscriptions SET active = false WHERE id = $1', [inactive.id]);
     const id = 'A-outbox';
     const b = batch(applicationRow(id, { seq: 3 }), {
       matters: [matterRow(id, 'LY01')],
@@ -181,7 +170,7 @@ describe('projectApplication', () => {
     });
     await project(b);
     await project(b);
-    const { rows } = await db.pool.query<{ subscription_id: string; event_key: string; body: Record<string, unknown> }>(
+    const { rows } = await fixture.db.pool.query<{ subscription_id: string; event_key: string; body: Record<string, unknown> }>(
       `SELECT subscription_id, event_key, body FROM webhook_outbox WHERE event_key LIKE 'A-outbox:%' ORDER BY subscription_id, event_key`,
     );
     const bySubscription = (sid: string) => rows.filter((r) => r.subscription_id === sid).map((r) => r.event_key);
@@ -217,14 +206,14 @@ describe('projectApplication', () => {
     expect(state.matters).toHaveLength(1);
     expect(state.events).toHaveLength(4);
 
-    const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM matters WHERE application_id LIKE 'A-conc-%'`);
+    const { rows } = await fixture.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM matters WHERE application_id LIKE 'A-conc-%'`);
     expect(rows[0]!.n).toBe(60);
   });
 
   it('refuses a batch holding rows of another application or a matter twice', async () => {
     const b = batch(applicationRow('A-bad', { seq: 1 }), { matters: [matterRow('A-other', 'LY01')] });
     await expect(project(b)).rejects.toBeInstanceOf(InvalidProjectionBatchError);
-    const { rows } = await db.pool.query(`SELECT 1 FROM applications WHERE application_id = 'A-bad'`);
+    const { rows } = await fixture.db.pool.query(`SELECT 1 FROM applications WHERE application_id = 'A-bad'`);
     expect(rows).toEqual([]);
     const twice = batch(applicationRow('A-bad', { seq: 1 }), { matters: [matterRow('A-bad', 'LY01'), matterRow('A-bad', 'LY01')] });
     await expect(project(twice)).rejects.toThrow(/LY01 twice/);
@@ -242,9 +231,9 @@ describe('the projection writer and hostile content', () => {
       }),
     );
     expect(r.applied).toBe(true);
-    const app = (await db.pool.query('SELECT project_name FROM applications WHERE application_id = $1', [id])).rows[0];
+    const app = (await fixture.db.pool.query('SELECT project_name FROM applications WHERE application_id = $1', [id])).rows[0];
     expect(app.project_name).toBe('新校区\ufffd');
-    const ev = (await db.pool.query('SELECT reason, data FROM events WHERE application_id = $1', [id])).rows[0];
+    const ev = (await fixture.db.pool.query('SELECT reason, data FROM events WHERE application_id = $1', [id])).rows[0];
     expect(ev).toEqual({ reason: '理由', data: { note: 'ab', nested: ['\ufffd'] } });
   });
 
@@ -255,15 +244,15 @@ describe('the projection writer and hostile content', () => {
     expect(error).toBeInstanceOf(RefusedProjectionBatchError);
     // The workflow's retry policy names this type as non-retryable: the batch is not retried for ever.
     expect((error as Error).name).toBe(InvalidProjectionBatchError.name);
-    const refusals = (await db.pool.query('SELECT seq, sqlstate, repaired_at FROM projection_refusals WHERE application_id = $1', [id])).rows;
+    const refusals = (await fixture.db.pool.query('SELECT seq, sqlstate, repaired_at FROM projection_refusals WHERE application_id = $1', [id])).rows;
     expect(refusals).toEqual([{ seq: 2, sqlstate: '22007', repaired_at: null }]);
     // Nothing of the refused batch was half-written.
-    expect((await db.pool.query('SELECT count(*)::int AS n FROM applications WHERE application_id = $1', [id])).rows[0].n).toBe(0);
+    expect((await fixture.db.pool.query('SELECT count(*)::int AS n FROM applications WHERE application_id = $1', [id])).rows[0].n).toBe(0);
 
     // The workflow's next batch after a refusal carries every row again.
     const next = await project(batch(applicationRow(id, { seq: 3, status: 'withdrawn' }), { matters: [matterRow(id, 'LY01', { status: 'cancelled' })], events: [eventRow(id, 3)] }));
     expect(next.applied).toBe(true);
-    const row = (await db.pool.query('SELECT status FROM applications WHERE application_id = $1', [id])).rows[0];
+    const row = (await fixture.db.pool.query('SELECT status FROM applications WHERE application_id = $1', [id])).rows[0];
     expect(row.status).toBe('withdrawn');
   });
 

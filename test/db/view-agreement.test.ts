@@ -1,26 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../activities/db/migrate';
-import { createProjectionActivities } from '../../activities/projection';
+import { describe, expect, it } from 'vitest';
 import { projectedApplication } from '../../activities/readmodel';
 import { Application } from '../../workflows/domain/application';
 import { applicationFromStore, ProjectionDelta, projectionBatch } from '../../workflows/domain/projection';
 import { viewApplication } from '../../workflows/domain/view';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
+import { writerDatabase } from '../helpers/postgres';
 import { allMaterials, applicationInput } from '../helpers/temporal';
 import { DAY, walk } from '../helpers/walk';
 
-let db: TestDatabase;
-let project: ReturnType<typeof createProjectionActivities>['projectApplication'];
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await migrate(db.pool);
-  project = createProjectionActivities(db.pool).projectApplication;
-});
-
-afterAll(async () => {
-  await db.drop();
-});
+const fixture = writerDatabase();
 
 /** The view as JSON carries it: what a caller of either read receives. */
 const asSent = (view: unknown) => JSON.parse(JSON.stringify(view));
@@ -52,14 +39,14 @@ describe('the view computed from the read model', () => {
     });
     const id = app.state.input.applicationId;
     const agreeAt = async (expected: Application, instants: number[]) => {
-      const stored = await projectedApplication(db.pool, id);
+      const stored = await projectedApplication(fixture.db.pool, id);
       expect(stored!.seq).toBe(expected.state.events.length);
       const rebuilt = applicationFromStore(stored!.stored);
       for (const t of instants) expect(asSent(viewApplication(rebuilt, t))).toEqual(asSent(viewApplication(expected, t)));
     };
     let compared = 0;
     for (const item of timeline) {
-      if ('batch' in item) await project(item.batch as never);
+      if ('batch' in item) await fixture.project(item.batch as never);
       else {
         await agreeAt(item.app, [item.now, item.now + 1_000, item.now + 3 * DAY]);
         compared++;

@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client, type Pool } from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { migrate } from '../../activities/db/migrate';
 import { createPool } from '../../activities/db/pool';
+import { createProjectionActivities, type ProjectionActivities } from '../../activities/projection';
 
 /**
  * A real PostgreSQL for read-model tests. With DATABASE_URL set (CI, a developer's server) its
@@ -123,6 +126,33 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         server = null;
         await stop();
       }
+    },
+  };
+}
+
+/**
+ * For one test file: a fresh migrated database and the projection writer on it, created before
+ * the file's tests and dropped after them.
+ */
+export function writerDatabase(): { readonly db: TestDatabase; readonly project: ProjectionActivities['projectApplication'] } {
+  let db: TestDatabase | undefined;
+  let project: ProjectionActivities['projectApplication'] | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await migrate(db.pool);
+    project = createProjectionActivities(db.pool).projectApplication;
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+  return {
+    get db() {
+      if (!db) throw new Error('the database is not ready');
+      return db;
+    },
+    get project() {
+      if (!project) throw new Error('the database is not ready');
+      return project;
     },
   };
 }

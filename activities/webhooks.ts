@@ -305,13 +305,16 @@ export interface WebhookDispatcherOptions {
   timeoutMs?: number;
   /** Rows claimed per `deliverDue` (default 50). */
   batchSize?: number;
-  /** Due rows of one subscription claimed at once (default 5), so one backlog cannot take every slot. */
+  /** Due rows of one subscription claimed at once (default 25), so one backlog cannot take every slot. */
   perSubscription?: number;
   /** Requests in flight at once under `start` (default 50). */
   maxInFlight?: number;
   /** Failures of the dispatcher itself (database unavailable…); deliveries' failures are recorded, not reported here. */
   onError?: (err: unknown) => void;
 }
+
+/** Pause between claims while the outbox has a backlog. */
+const BACKLOG_PAUSE_MS = 20;
 
 export interface WebhookDispatcher {
   /** Claims the due rows, delivers them concurrently and records each outcome; returns how many were attempted. */
@@ -348,7 +351,7 @@ export function createWebhookDispatcher(pool: Pool, options: WebhookDispatcherOp
   const maxDelayMs = options.maxDelayMs ?? 3_600_000;
   const timeoutMs = options.timeoutMs ?? 5_000;
   const batchSize = options.batchSize ?? 50;
-  const perSubscription = options.perSubscription ?? 5;
+  const perSubscription = options.perSubscription ?? 25;
   const maxInFlight = options.maxInFlight ?? 50;
   const onError = options.onError ?? ((err: unknown) => console.error('webhooks:', err));
   if (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1) throw new RangeError('maxAttempts must be a positive integer');
@@ -480,10 +483,13 @@ export function createWebhookDispatcher(pool: Pool, options: WebhookDispatcherOp
     inFlight.add(p);
   }
 
-  async function poll(): Promise<void> {
+  /** Claims what the free slots can take; true when there may be more due right now (a backlog). */
+  async function poll(): Promise<boolean> {
     const free = maxInFlight - inFlight.size;
-    if (free <= 0) return;
-    for (const row of await claim(Math.min(free, batchSize))) launch(row);
+    if (free <= 0) return true;
+    const rows = await claim(Math.min(free, batchSize));
+    for (const row of rows) launch(row);
+    return rows.length > 0;
   }
 
   return {
@@ -495,12 +501,16 @@ export function createWebhookDispatcher(pool: Pool, options: WebhookDispatcherOp
     start(intervalMs) {
       if (!stopped) return;
       stopped = false;
+      // A backlog is drained at once (a short pause between claims), an empty outbox polled every intervalMs.
       const tick = () => {
         polling = poll()
-          .catch(onError)
-          .finally(() => {
+          .catch((err: unknown) => {
+            onError(err);
+            return false;
+          })
+          .then((more) => {
             polling = null;
-            if (!stopped) timer = setTimeout(tick, intervalMs);
+            if (!stopped) timer = setTimeout(tick, more ? BACKLOG_PAUSE_MS : intervalMs);
           });
       };
       tick();

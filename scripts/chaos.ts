@@ -29,7 +29,7 @@ the webhook receiver got every event. Exit code 1 if any of these fails.
   --settle S                at most S seconds at the end for every application to close and the
                             read model to catch up (default 300)
   --webhook-settle S        then at most S seconds for the webhook receiver to get every event
-                            (default 120); events still queued then are reported as backlog
+                            (default 120); an event still queued then fails the run (undelivered)
   --report FILE             JSON report (default .data/chaos/report-<timestamp>.json)
   --keep                    keep the data dir (logs, SQLite, PostgreSQL) even when the run passes
 `;
@@ -268,9 +268,10 @@ async function main() {
     gaps: verdict.gaps.length,
     duplicates: verdict.duplicates,
     badSignatures: verdict.badSignatures,
+    undelivered: verdict.backlog.events,
   };
   const everyFaultRecovered = faults.every((f) => f.recoveryMs !== null);
-  const passed = !failure && !!figures && figures.lost === 0 && figures.stuck === 0 && figures.mismatched === 0 && figures.gaps === 0 && figures.badSignatures === 0 && everyFaultRecovered;
+  const passed = !failure && !!figures && figures.lost === 0 && figures.stuck === 0 && figures.mismatched === 0 && figures.gaps === 0 && figures.undelivered === 0 && figures.badSignatures === 0 && everyFaultRecovered;
   const driverErrors = records.filter((r) => r.errors.length).map((r) => ({ applicationId: r.applicationId ?? null, index: r.index, errors: r.errors }));
   const report = {
     passed,
@@ -314,7 +315,7 @@ async function main() {
     ['read model ≠ workflow', String(figures?.mismatched ?? '—')],
     ['webhook gaps', String(figures?.gaps ?? '—')],
     ['webhook duplicates', String(figures?.duplicates ?? '—')],
-    ['webhook backlog', verdict ? `${verdict.backlog.events} events of ${verdict.backlog.applications} applications still queued; ${verdict.deliveries} deliveries` : '—'],
+    ['webhook undelivered', verdict ? `${verdict.backlog.events} events of ${verdict.backlog.applications} applications still queued; ${verdict.deliveries} deliveries` : '—'],
     ...FAULT_KINDS.map((k): [string, string] => {
       const s = summary[k]!;
       return [`fault ${k}`, `${s.injected}× recovered ${s.recovered}, median ${secs(s.recoveryMedianMs)}, max ${secs(s.recoveryMaxMs)}`];

@@ -31,7 +31,7 @@ export interface Verdict {
   /**
    * Applications whose webhook deliveries miss a seq of 1..last (last: the workflow's final event
    * count) that is not queued for delivery either: never queued, dead, or marked delivered
-   * although the receiver never got it. Events still queued at the end are the backlog, not gaps.
+   * although the receiver never got it. Events still queued at the end are the backlog (undelivered), counted apart.
    */
   gaps: { applicationId: string; last: number; missing: { seq: number; outbox: 'none' | 'dead' | 'delivered' }[] }[];
   /** Events not received yet but still queued in the outbox (pending or leased), and how many applications they belong to. */

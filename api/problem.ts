@@ -1,4 +1,4 @@
-import { ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { QueryNotRegisteredError, ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { z } from 'zod';
@@ -140,6 +140,10 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     return sendProblem(res, status, 'Action refused', clean(err.cause.message, TEXT_LIMITS.message), { code: isRefusalCode(code) ? code : 'REFUSED' });
   }
   if (err instanceof WorkflowNotFoundError) return sendProblem(res, 404, 'Not found', 'no application with this id', { code: 'NOT_FOUND' });
+  if (err instanceof QueryNotRegisteredError) {
+    res.set('Retry-After', '1');
+    return sendProblem(res, 503, 'Unavailable', 'the application is starting; try again shortly', { code: 'STARTING' });
+  }
   if (err instanceof WorkflowExecutionAlreadyStartedError) return sendProblem(res, 409, 'Conflict', 'an application with this id already exists', { code: 'CONFLICT' });
   if (err instanceof InvalidQueryError) {
     return sendProblem(res, 400, 'Invalid request', `query.${err.message}`, { code: 'INVALID_REQUEST', errors: [{ field: `query.${err.field}`, message: err.reason }] });

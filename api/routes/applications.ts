@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { QueryNotRegisteredError, type Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
@@ -129,8 +129,17 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
 
   /** The workflow's own view, as of now, with a short deadline: a strongly consistent read. */
   async function workflowView(id: string): Promise<{ view: ApplicationView; freshness: Freshness }> {
-    const view = await client.connection.withDeadline(Date.now() + STRONG_READ_TIMEOUT_MS, () => handle(id).query(statusQuery, { asOf: Date.now() }));
-    return { view, freshness: { source: 'workflow', seq: view.seq, projectedAt: null } };
+    const deadline = Date.now() + STRONG_READ_TIMEOUT_MS;
+    for (;;) {
+      try {
+        const view = await client.connection.withDeadline(deadline, () => handle(id).query(statusQuery, { asOf: Date.now() }));
+        return { view, freshness: { source: 'workflow', seq: view.seq, projectedAt: null } };
+      } catch (e) {
+        // An application started a moment ago has not registered its query handler yet.
+        if (!(e instanceof QueryNotRegisteredError) || Date.now() + 100 >= deadline) throw e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import { NO_ALLOWLIST, type DestinationAllowlist } from '../activities/destinati
 import type { PrincipalRegistry } from './auth';
 import type { CatalogueHolder } from './catalogue-holder';
 import { dependencyStates, workerPolling } from './health';
+import { LiveHub, registerLive } from './live';
 import { logger as defaultLogger, type Logger } from './log';
 import { docsContentSecurityPolicy, docsPage, openApiDocument } from './openapi';
 import { OperationRegistry } from './operation';
@@ -18,6 +19,7 @@ import { registerCatalogue } from './routes/catalogue';
 import { registerIntegrators } from './routes/integrators';
 import { registerReadModel } from './routes/readmodel';
 import { noStore, securityHeaders } from './security-headers';
+import { DEFAULT_WEB_DIR, registerSession, serveWeb, type DemoPrincipal } from './web';
 
 export interface ApiDeps {
   client: Client;
@@ -36,10 +38,14 @@ export interface ApiDeps {
   webhookAllowlist?: DestinationAllowlist;
   /** Active webhook subscriptions per integrator (WEBHOOK_MAX_SUBSCRIPTIONS; default 20). */
   webhookMaxSubscriptions?: number;
+  /** The built web pages served under /ui/ (default web/dist; null: none). */
+  webDir?: string | null;
+  /** Principals the sign-in page offers to pick, with their tokens: the embedded run only (DEMO_SIGN_IN). */
+  demoPrincipals?: readonly DemoPrincipal[];
 }
 
 /** The HTTP API: stateless, one Temporal client and one pool; every rule lives in the workflows. */
-export function createApi(deps: ApiDeps): express.Express & { operations: OperationRegistry['operations'] } {
+export function createApi(deps: ApiDeps): express.Express & { operations: OperationRegistry['operations']; live: LiveHub } {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? false);
@@ -47,6 +53,8 @@ export function createApi(deps: ApiDeps): express.Express & { operations: Operat
   const log = deps.logger ?? defaultLogger;
   app.use(requestLog(log));
   app.use(securityHeaders, noStore);
+  // The pages' files are static and public: served before the rate limits count requests.
+  if (deps.webDir !== null) serveWeb(app, deps.webDir ?? DEFAULT_WEB_DIR);
   app.use(rateLimits(deps.principals, deps.rateLimits ?? DEFAULT_RATE_LIMITS, log));
   // The largest legitimate body (a year's calendar) is a few KB; every field is bounded besides.
   app.use(express.json({ limit: '100kb' }));
@@ -75,6 +83,10 @@ export function createApi(deps: ApiDeps): express.Express & { operations: Operat
   registerReadModel(api, deps.pool, deps.catalogue);
   registerIntegrators(api, deps.pool, { allowlist: deps.webhookAllowlist ?? NO_ALLOWLIST, maxSubscriptions: deps.webhookMaxSubscriptions });
   registerAdmin(api, deps);
+  // Live updates hold streams open: whoever serves the app ends them with `live.close()` before the server closes.
+  const live = new LiveHub({ pool: deps.pool, departments: () => deps.catalogue.current.departments, logger: log });
+  registerLive(api, live);
+  registerSession(api, deps.demoPrincipals);
   api.add({ method: 'get', path: '/openapi.json', tag: 'system', summary: 'This document', roles: 'public' }, () => openApiDocument(api.operations));
   api.add({ method: 'get', path: '/docs', tag: 'system', summary: 'Human-readable API docs', roles: 'public', success: { status: 200, description: 'HTML', contentType: 'text/html' } }, ({ res }) => {
     res.setHeader('Content-Security-Policy', docsContentSecurityPolicy);
@@ -84,5 +96,5 @@ export function createApi(deps: ApiDeps): express.Express & { operations: Operat
   app.use(router);
   app.use((req, res) => sendProblem(res, 404, 'Not found', `no route ${req.method} ${boundedText(req.path, 100)}`, { code: 'NOT_FOUND' }));
   app.use(errorHandler);
-  return Object.assign(app, { operations: api.operations });
+  return Object.assign(app, { operations: api.operations, live });
 }

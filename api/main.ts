@@ -4,10 +4,11 @@ import { createPool } from '../activities/db/pool';
 import { loadCatalogue } from '../definitions/loader';
 import { loadConfig } from '../worker/config';
 import { createApi } from './app';
-import { loadPrincipals } from './auth';
+import { loadPrincipals, principalsFileSchema } from './auth';
 import { CatalogueHolder } from './catalogue-holder';
 import { logger } from './log';
 import { listen } from './server';
+import { readFileSync } from 'node:fs';
 
 const log = logger.child({ name: 'api' });
 
@@ -16,6 +17,8 @@ async function main() {
   if (!config.API_TOKENS_FILE) throw new Error('API_TOKENS_FILE is not set: the API needs a principals file (see README)');
   const catalogue = new CatalogueHolder(loadCatalogue(config.DEFINITIONS_DIR), config.DEFINITIONS_DIR);
   const principals = loadPrincipals(config.API_TOKENS_FILE);
+  // The embedded run only: the sign-in page offers the demo principals (with their tokens) to pick.
+  const demoPrincipals = config.DEMO_SIGN_IN ? principalsFileSchema.parse(JSON.parse(readFileSync(config.API_TOKENS_FILE, 'utf8'))) : undefined;
   const connection = apiConnection(config.TEMPORAL_ADDRESS);
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const pool = createPool(config.DATABASE_URL, { applicationName: 'approvals-api' });
@@ -31,6 +34,8 @@ async function main() {
     webhookAllowlist: config.WEBHOOK_ALLOWED_DESTINATIONS,
     webhookMaxSubscriptions: config.WEBHOOK_MAX_SUBSCRIPTIONS,
     logger: log,
+    webDir: config.WEB_DIR,
+    demoPrincipals,
   });
   const server = await listen(app, config.PORT, config.HOST, log);
   log.info(`listening on http://${config.HOST}:${config.PORT} (catalogue ${catalogue.current.hash.slice(0, 12)}; docs at /docs)`);
@@ -38,6 +43,8 @@ async function main() {
     server.close(() => {
       void Promise.allSettled([connection.close(), pool.end()]).finally(() => process.exit(0));
     });
+    // Open live streams would keep the server from closing: end them and release the LISTEN connection.
+    void app.live.close();
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

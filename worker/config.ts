@@ -40,6 +40,10 @@ export const configSchema = z.object({
       }
     }),
   /** Active webhook subscriptions one integrator may hold. */
+  /** The embedded run's sign-in page lists the principals file's entries to pick from (npm start sets 1; never in production). */
+  DEMO_SIGN_IN: z.enum(['0', '1', 'false', 'true']).default('0').transform((v) => v === '1' || v === 'true'),
+  /** The built web pages served under /ui/ (default: web/dist of this checkout). */
+  WEB_DIR: z.string().min(1).optional(),
   WEBHOOK_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(1000).default(20),
 });
 

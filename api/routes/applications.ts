@@ -75,12 +75,12 @@ const idempotencyKey = z
   .max(200, 'Idempotency-Key must be 8–200 characters')
   .regex(/^[\x21-\x7E]+$/, 'Idempotency-Key must be printable ASCII without spaces');
 
-const reviewBodySchema = z.discriminatedUnion('decision', [
+export const reviewBodySchema = z.discriminatedUnion('decision', [
   z.object({ decision: z.literal('accept'), note: freeText().default('') }),
   z.object({ decision: z.literal('return'), reasons: list(freeText('a reason must not be empty'), 20, 1, 'a returned deliverable lists the reasons for rework') }),
 ]);
 
-const decisionBodySchema = z.discriminatedUnion('decision', [
+export const decisionBodySchema = z.discriminatedUnion('decision', [
   approveSchema.omit({ actor: true, matter: true }).extend({ decision: z.literal('approve') }),
   rejectSchema.omit({ actor: true, matter: true }).extend({ decision: z.literal('reject') }),
 ]);

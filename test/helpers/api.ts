@@ -9,6 +9,7 @@ import { listen } from '../../api/server';
 import type { Pool } from 'pg';
 import type { CatalogueHolder } from '../../api/catalogue-holder';
 import { catalogue } from './temporal';
+import type { DemoPrincipal } from '../../api/web';
 
 /**
  * Test principals: one token per role, an officer per department, and for the authorization
@@ -53,14 +54,22 @@ export const GENEROUS_RATE_LIMITS: RateLimits = { perPrincipalPerMinute: 100_000
 export async function startApi(
   env: Pick<TestWorkflowEnvironment, 'client'>,
   taskQueue: string,
-  deps: { pool: Pool; catalogue: CatalogueHolder; definitionsDir?: string },
+  deps: { pool: Pool; catalogue: CatalogueHolder; definitionsDir?: string; demoPrincipals?: readonly DemoPrincipal[] },
   options: { rateLimits?: RateLimits; logger?: Logger } = {},
 ): Promise<RunningApi> {
   // Test receivers listen on loopback, which webhooks may otherwise never reach.
   const app = createApi({ client: env.client, taskQueue, principals, ...deps, rateLimits: options.rateLimits ?? GENEROUS_RATE_LIMITS, logger: options.logger, webhookAllowlist: parseAllowlist('127.0.0.1/32') });
   const server = await listen(app, 0, '127.0.0.1', options.logger);
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      // Open live streams would hold the server open: the hub ends them and releases its LISTEN connection.
+      await app.live.close();
+      await closed;
+    },
+  };
 }
 
 export interface HttpResult<T = any> {
@@ -75,7 +84,12 @@ export async function http<T = any>(base: string, method: string, path: string, 
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
-  const text = await res.text();
   const contentType = res.headers.get('content-type') ?? '';
+  // An event stream never ends by itself (GET /live): the status and type are the answer.
+  if (contentType.startsWith('text/event-stream')) {
+    await res.body?.cancel();
+    return { status: res.status, body: '' as T, contentType };
+  }
+  const text = await res.text();
   return { status: res.status, body: text && /json/.test(contentType) ? JSON.parse(text) : text, contentType };
 }

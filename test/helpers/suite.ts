@@ -11,6 +11,7 @@ import { DEFAULT_DEFINITIONS_DIR, loadCatalogue } from '../../definitions/loader
 import { applicationWorkflow } from '../../workflows';
 import type { ApplicationInput } from '../../workflows/domain/types';
 import { CatalogueHolder } from '../../api/catalogue-holder';
+import type { DemoPrincipal } from '../../api/web';
 import { http, startApi, type HttpResult, type RunningApi } from './api';
 import { createTestDatabase, type TestDatabase } from './postgres';
 import { applicationInput, devServerEnv, memoryProjection, testWorker, timeSkippingEnv } from './temporal';
@@ -87,7 +88,7 @@ export interface ApiSuite extends WorkflowSuite {
  * instant), a worker writing the read model into a fresh PostgreSQL database, and the HTTP API
  * on a loopback port over a private copy of the definitions.
  */
-export function apiSuite(taskQueue: string, options: { initialTime?: string } = {}): ApiSuite {
+export function apiSuite(taskQueue: string, options: { initialTime?: string; demoPrincipals?: readonly DemoPrincipal[] } = {}): ApiSuite {
   let db: TestDatabase | undefined;
   let api: RunningApi | undefined;
   const definitionsDir = mkdtempSync(path.join(tmpdir(), 'defs-'));
@@ -107,7 +108,7 @@ export function apiSuite(taskQueue: string, options: { initialTime?: string } = 
   );
   beforeAll(async () => {
     const catalogue = new CatalogueHolder(loadCatalogue(definitionsDir), definitionsDir);
-    api = await startApi(base.env, taskQueue, { pool: db!.pool, catalogue, definitionsDir });
+    api = await startApi(base.env, taskQueue, { pool: db!.pool, catalogue, definitionsDir, demoPrincipals: options.demoPrincipals });
   });
   // Hooks after run in reverse: the API closes first, then the worker, then the database goes.
   afterAll(async () => {

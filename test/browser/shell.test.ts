@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { TOKENS } from '../helpers/api';
+import { apiSuite } from '../helpers/suite';
+import { browserSuite, signIn } from './harness';
+
+describe('the pages are served on the API origin under /ui/, and a user signs in and out (chromium)', () => {
+  const suite = apiSuite('web-shell', { demoPrincipals: [{ token: TOKENS.supervisor, id: 'sup-01', name: '市政府督查室', role: 'supervisor', department: 'SUP' }] });
+  const browsers = browserSuite();
+
+  it('serves the app for every page path, refuses a missing file, keeps API paths apart and leads / to /ui/', async () => {
+    const root = await fetch(`${suite.baseUrl}/`, { redirect: 'manual' });
+    expect(root.status).toBe(302);
+    expect(root.headers.get('location')).toBe('/ui/');
+    for (const p of ['/ui/', '/ui/applications/app-00000000-0000-0000-0000-000000000000', '/ui/supervision/alerts?level=overdue']) {
+      const page = await fetch(`${suite.baseUrl}${p}`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/text\/html/);
+      expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(await page.text()).toContain('<div id="app">');
+    }
+    const missing = await suite.call('GET', '/ui/assets/no-such-chunk-1234.js');
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('NOT_FOUND');
+    // An API path answers as the API still does.
+    expect((await suite.call('GET', '/applications', TOKENS.applicant)).contentType).toMatch(/json/);
+    expect((await suite.call('GET', '/me', TOKENS.agent)).body).toEqual({ id: 'agent-park-01', name: null, role: 'agent', department: null, applicants: ['ent-001'] });
+  });
+
+  it('refuses a wrong token at the form, signs in with a pasted one, switches to English, and forgets the token on sign-out', async () => {
+    const page = await (await browsers.context()).newPage();
+    await page.goto(`${suite.baseUrl}/ui/inbox`);
+    await page.waitForURL(/\/ui\/sign-in\?next=%2Finbox/);
+    await page.locator('#token-input').fill('not-a-token-of-anyone-here');
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('the bearer token is not valid');
+
+    await signIn(page, suite.baseUrl, TOKENS.supervisor);
+    expect(new URL(page.url()).pathname).toBe('/ui/supervision/alerts');
+    await expect.poll(() => page.locator('header').textContent()).toContain('督查室');
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => page.locator('header').textContent()).toContain('Sign out');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/ui\/sign-in$/);
+    expect(await page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('approvals.token'))).toBeNull();
+    // Back to a protected page: the sign-in page again, nothing remembered.
+    await page.goto(`${suite.baseUrl}/ui/supervision/alerts`);
+    await page.waitForURL(/\/ui\/sign-in/);
+  });
+
+  it('lists the demo principals to pick from only when the run turns it on', async () => {
+    const listed = await suite.call('GET', '/demo/principals');
+    expect(listed.body.principals.map((p: { id: string }) => p.id)).toEqual(['sup-01']);
+    const page = await (await browsers.context({ width: 390, height: 844 })).newPage();
+    await page.goto(`${suite.baseUrl}/ui/sign-in`);
+    await page.getByRole('button', { name: /市政府督查室/ }).click();
+    await page.waitForURL(/\/ui\/supervision\/alerts/);
+  });
+});

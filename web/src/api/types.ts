@@ -1,0 +1,62 @@
+/**
+ * The shapes the pages read and send, taken from the API's own code (type-only imports, so
+ * nothing of the server is bundled): the application view the workflow computes, the read
+ * model's list rows, the catalogue's schemas and the bodies the routes validate.
+ */
+import type { z } from 'zod';
+import type { decisionBodySchema, reviewBodySchema, startApplicationSchema } from '../../../api/routes/applications';
+import type { Principal } from '../../../api/auth';
+import type { AlertItem, ApplicationSummary, InboxItem, Page, ScorecardRow } from '../../../activities/readmodel';
+import type { ProviderStats } from '../../../activities/provider-stats';
+import type { CalendarYear, Department, Matter, Process, Provider, ServiceType, Zone } from '../../../definitions/schema';
+import type { ResolvedMatter } from '../../../definitions/snapshot';
+import type {
+  acceptSchema,
+  endSpecialProcedureSchema,
+  extendSchema,
+  missingNoticeSchema,
+  selectionSchema,
+  startSpecialProcedureSchema,
+  supplementSchema,
+  supplySchema,
+  urgeSchema,
+  escalateSchema,
+  withdrawSchema,
+} from '../../../workflows/domain/actions';
+import type { ApplicationView, MatterView } from '../../../workflows/domain/view';
+
+export type { AlertItem, ApplicationSummary, ApplicationView, CalendarYear, Department, InboxItem, Matter, MatterView, Page, Process, Provider, ProviderStats, ScorecardRow, ServiceType, Zone };
+export type AlertLevel = AlertItem['level'];
+
+/** GET /me */
+export type Me = Pick<Principal, 'id' | 'role' | 'applicants'> & { name: string | null; department: string | null };
+/** GET /demo/principals (embedded run only) */
+export type DemoPrincipal = Me & { token: string };
+
+/** GET /officers/inbox adds the working days left on the official calendar. */
+export type InboxRow = InboxItem & { warning: boolean; overdue: boolean; workingDaysLeft: number | null };
+
+/** GET /catalogue/processes */
+export interface PublishedProcess extends Pick<Process, 'code' | 'name' | 'nameEn' | 'targetTotalDays' | 'warning' | 'escalation'> {
+  stages: (Pick<Process['stages'][number], 'code' | 'name' | 'nameEn' | 'leadDepartment' | 'timeLimitDays' | 'completion'> & { matters: string[] })[];
+  alongside: string[];
+}
+/** GET /catalogue/processes/:code/matters: the process's matters, resolved (stage, materials, fees, limits). */
+export type ProcessMatter = ResolvedMatter;
+
+/** What the applicant, the officer and the supervisor send. */
+type Body<S extends z.ZodType, K extends PropertyKey = 'actor'> = Omit<z.input<S>, K>;
+export type StartBody = z.input<typeof startApplicationSchema>;
+export type SupplyBody = Body<typeof supplySchema>;
+export type WithdrawBody = Body<typeof withdrawSchema>;
+export type Selection = z.input<typeof selectionSchema>;
+export type ReviewBody = z.input<typeof reviewBodySchema>;
+export type DecisionBody = z.input<typeof decisionBodySchema>;
+export type AcceptBody = Body<typeof acceptSchema, 'actor' | 'matter'>;
+export type SupplementBody = Body<typeof supplementSchema, 'actor' | 'matter'>;
+export type SpecialProcedureBody = Body<typeof startSpecialProcedureSchema, 'actor' | 'matter'>;
+export type EndSpecialProcedureBody = Body<typeof endSpecialProcedureSchema, 'actor' | 'matter'>;
+export type ExtensionBody = Body<typeof extendSchema, 'actor' | 'matter'>;
+export type MissingNoticeBody = Body<typeof missingNoticeSchema, 'actor' | 'stage'>;
+export type UrgeBody = Body<typeof urgeSchema, 'actor' | 'matter'>;
+export type EscalateBody = Body<typeof escalateSchema, 'actor' | 'matter'>;

@@ -1,0 +1,4 @@
+import type { RouteRecordRaw } from 'vue-router';
+
+/** The admin pages; each page is loaded when first visited. */
+export const routes: RouteRecordRaw[] = [];

@@ -13,10 +13,14 @@ import { DEFAULT_WEB_DIR } from '../../api/web';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = path.resolve(__dirname, '..', '..', '.data', 'screenshots');
 
-/** Builds the pages if this checkout has no build yet (`npm test` builds them first). */
+/** Where the pages under test are built: WEB_DIST_DIR (so parallel runs don't share one), else web/dist. */
+export const webDir = (): string => process.env.WEB_DIST_DIR ?? DEFAULT_WEB_DIR;
+
+/** Builds the pages from the current sources (Vite takes a second or two) before the browser opens them. */
 export function ensureWebBuilt(): void {
-  if (existsSync(path.join(DEFAULT_WEB_DIR, 'index.html'))) return;
-  execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: path.resolve(__dirname, '..', '..'), stdio: 'inherit' });
+  const root = path.resolve(__dirname, '..', '..');
+  execFileSync(path.join(root, 'node_modules', '.bin', 'vite'), ['build', '--config', 'web/vite.config.mts', '--outDir', webDir(), '--emptyOutDir', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  if (!existsSync(path.join(webDir(), 'index.html'))) throw new Error(`the web build wrote no ${webDir()}/index.html`);
 }
 
 export interface BrowserSuite {

@@ -58,7 +58,7 @@ export async function startApi(
   options: { rateLimits?: RateLimits; logger?: Logger } = {},
 ): Promise<RunningApi> {
   // Test receivers listen on loopback, which webhooks may otherwise never reach.
-  const app = createApi({ client: env.client, taskQueue, principals, ...deps, rateLimits: options.rateLimits ?? GENEROUS_RATE_LIMITS, logger: options.logger, webhookAllowlist: parseAllowlist('127.0.0.1/32') });
+  const app = createApi({ client: env.client, taskQueue, principals, webDir: process.env.WEB_DIST_DIR, ...deps, rateLimits: options.rateLimits ?? GENEROUS_RATE_LIMITS, logger: options.logger, webhookAllowlist: parseAllowlist('127.0.0.1/32') });
   const server = await listen(app, 0, '127.0.0.1', options.logger);
   const { port } = server.address() as AddressInfo;
   return {

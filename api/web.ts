@@ -51,18 +51,18 @@ const pageHeaders: RequestHandler = helmet({
   xFrameOptions: { action: 'deny' },
 });
 
+/** The pages' router: not API operations, so not in /openapi.json (the contract test skips it by this mark). */
+export const WEB_PAGES = Symbol('web pages');
+
 export function serveWeb(app: Express, dir: string): void {
-  app.get('/', (_req, res) => res.redirect(302, WEB_BASE));
-  app.get(/^\/ui$/, (_req, res) => res.redirect(301, WEB_BASE));
+  const pages = Object.assign(express.Router(), { [WEB_PAGES]: true });
+  pages.get('/', (_req, res) => res.redirect(302, WEB_BASE));
+  pages.get(/^\/ui$/, (_req, res) => res.redirect(301, WEB_BASE));
   const index = path.join(dir, 'index.html');
   // Hashed file names: a build never changes a file under the same name.
-  app.use(
-    `${WEB_BASE}assets`,
-    pageHeaders,
-    express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: true, redirect: false }),
-  );
-  app.use(WEB_BASE, pageHeaders, express.static(dir, { index: false, fallthrough: true, redirect: false }));
-  app.get(/^\/ui\/.*/, pageHeaders, (req, res) => {
+  pages.use(`${WEB_BASE}assets`, pageHeaders, express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: true, redirect: false }));
+  pages.use(WEB_BASE, pageHeaders, express.static(dir, { index: false, fallthrough: true, redirect: false }));
+  pages.get(/^\/ui\/.*/, pageHeaders, (req, res) => {
     // A missing asset is a 404, not the app's page (a stale tab asking for an old chunk).
     if (/\.[a-z0-9]{1,8}$/i.test(req.path)) return sendProblem(res, 404, 'Not found', 'no such file of the web pages', { code: 'NOT_FOUND' });
     if (!existsSync(index)) {
@@ -72,6 +72,7 @@ export function serveWeb(app: Express, dir: string): void {
     res.setHeader('Cache-Control', 'no-store');
     res.sendFile(index);
   });
+  app.use(pages);
 }
 
 /** `GET /me` (who the token is) and, in the embedded run only, `GET /demo/principals`. */

@@ -56,4 +56,10 @@ if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
   if [ "$(id -u)" != 0 ]; then echo "provision: run as root, or install the postgresql package first" >&2; exit 1; fi
   apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null
 fi
+# Chromium for the browser tests of the web pages (playwright-core drives it; its own download is never used).
+if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  echo "provision: installing chromium from Debian..."
+  if [ "$(id -u)" != 0 ]; then echo "provision: run as root, or install the chromium package (or set CHROMIUM_PATH)" >&2; exit 1; fi
+  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null
+fi
 echo "provision: ok ($tools/bin, $(ls -d /usr/lib/postgresql/*/bin | tail -1))"

@@ -12,10 +12,13 @@ mkdir -p "$data"
 bash scripts/provision.sh
 [ -d node_modules ] || bash scripts/install.sh
 npm run --silent build
+npm run --silent build:web
 
 export TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:7233}"
 export API_TOKENS_FILE="${API_TOKENS_FILE:-$data/principals.json}"
 export PORT="${PORT:-3000}"
+# The embedded run only: the sign-in page lists the demo principals to pick from.
+export DEMO_SIGN_IN="${DEMO_SIGN_IN:-1}"
 temporal_port="${TEMPORAL_ADDRESS##*:}"
 ui_port=$((temporal_port + 1000))
 
@@ -73,6 +76,7 @@ for _ in $(seq 1 60); do
 done
 cat <<MSG
 
+  Web pages    http://127.0.0.1:$PORT/ui/   (sign in as a demo principal)
   API          http://127.0.0.1:$PORT   (docs: /docs, OpenAPI: /openapi.json, readiness: /ready)
   Temporal UI  http://127.0.0.1:$ui_port
   Temporal     $TEMPORAL_ADDRESS (data: $data/temporal.db)

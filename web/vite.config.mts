@@ -22,6 +22,8 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
+    // Which chunk imports which: scripts/bench-web.ts measures what a first load fetches from it.
+    manifest: true,
     chunkSizeWarningLimit: 1200,
     reportCompressedSize: false,
   },

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createApi } from '../../api/app';
 import { ROLES, type Role } from '../../api/operation';
 import { openApiPath } from '../../api/openapi';
+import { WEB_PAGES } from '../../api/web';
 import { CatalogueHolder } from '../../api/catalogue-holder';
 import { officerToken, principals, TOKENS } from '../helpers/api';
 import { apiSuite } from '../helpers/suite';
@@ -22,6 +23,8 @@ function expressRoutes(app: ReturnType<typeof createApi>): string[] {
   const out: string[] = [];
   const walk = (stack: any[]) => {
     for (const layer of stack) {
+      // The web pages (api/web.ts) are files and history routes, not operations of the API.
+      if (layer.handle?.[WEB_PAGES]) continue;
       if (layer.route) for (const m of Object.keys(layer.route.methods)) out.push(`${m} ${layer.route.path}`);
       else if (layer.handle?.stack) walk(layer.handle.stack);
     }

@@ -9,8 +9,18 @@ import { boundedText } from '../workflows/domain/text';
  * workflow's event count (`seq`), and only a batch with a higher seq replaces the summary,
  * matters and services. Events are immutable and keyed by (application, seq), so they are
  * inserted whatever the seq (a repeat is a no-op, a late batch fills a gap), each new one
- * queued in the webhook outbox for every active subscription to its kind.
+ * queued in the webhook outbox for every active subscription to its kind. A batch that changed
+ * anything announces it on PROJECTION_CHANNEL when it commits (the API's live updates listen).
  */
+
+/** The PostgreSQL NOTIFY channel of projected changes (api/live.ts listens on it). */
+export const PROJECTION_CHANNEL = 'approvals_projection';
+
+/** The payload of one notification: which application changed and its seq as now stored; well under NOTIFY's 8,000 bytes. */
+export interface ProjectionNotice {
+  applicationId: string;
+  seq: number;
+}
 
 /** A batch that cannot be stored as it is (rows of another application, events beyond its seq): a bug, not a retry. */
 export class InvalidProjectionBatchError extends Error {
@@ -85,7 +95,8 @@ async function writeBatch(pool: Pool, batch: ProjectionBatch): Promise<{ applied
       await replaceMatters(client, batch.application.applicationId, batch.application.processCode, batch.matters, complete);
       await replaceServices(client, batch.application.applicationId, batch.services, complete);
     }
-    await insertEvents(client, batch.application.applicationId, batch.events);
+    const inserted = await insertEvents(client, batch.application.applicationId, batch.events);
+    if (applied || inserted > 0) await announce(client, batch, applied);
     await client.query('COMMIT');
     return { applied };
   } catch (err) {
@@ -94,6 +105,19 @@ async function writeBatch(pool: Pool, batch: ProjectionBatch): Promise<{ applied
   } finally {
     client.release();
   }
+}
+
+/**
+ * Queues the notification of this change; PostgreSQL delivers it on COMMIT (never on ROLLBACK).
+ * A late batch that only filled in events announces the seq the row already holds, the one a read answers with.
+ */
+async function announce(client: PoolClient, batch: ProjectionBatch, applied: boolean): Promise<void> {
+  const { applicationId } = batch.application;
+  const seq = applied
+    ? batch.application.seq
+    : (await client.query<{ seq: number }>('SELECT seq FROM applications WHERE application_id = $1', [applicationId])).rows[0]?.seq ?? batch.application.seq;
+  const notice: ProjectionNotice = { applicationId, seq };
+  await client.query('SELECT pg_notify($1, $2)', [PROJECTION_CHANNEL, JSON.stringify(notice)]);
 }
 
 /** Rows of another application or events past the batch's seq would corrupt the projection silently. */
@@ -310,11 +334,11 @@ function webhookBody(e: EventRow): WebhookEventBody {
  * active subscriptions to its kind that may see the application (api/authz.ts's rule for
  * integrators: an admin's subscription sees all, an integrator's the applications it started or
  * whose applicant authorised it; the application row is upserted first in the transaction). An
- * event stored before is neither stored nor announced again.
+ * event stored before is neither stored nor announced again. Returns how many were new.
  */
-async function insertEvents(client: PoolClient, applicationId: string, events: EventRow[]): Promise<void> {
-  if (events.length === 0) return;
-  await client.query(
+async function insertEvents(client: PoolClient, applicationId: string, events: EventRow[]): Promise<number> {
+  if (events.length === 0) return 0;
+  const { rows } = await client.query<{ inserted: number }>(
     `WITH batch AS (
        SELECT * FROM jsonb_to_recordset($2::jsonb) AS e(
          seq integer, at timestamptz, kind text, actor text, matter text, stage text, reason text, data jsonb, body jsonb)
@@ -325,15 +349,19 @@ async function insertEvents(client: PoolClient, applicationId: string, events: E
        FROM batch b
        ON CONFLICT (application_id, seq) DO NOTHING
        RETURNING seq, kind
+     ), queued AS (
+       INSERT INTO webhook_outbox (subscription_id, event_key, body)
+       SELECT s.id, $1 || ':' || i.seq, b.body
+       FROM inserted i
+       JOIN batch b ON b.seq = i.seq
+       JOIN applications a ON a.application_id = $1
+       JOIN webhook_subscriptions s ON s.active AND (i.kind = ANY (s.event_types) OR '*' = ANY (s.event_types))
+         AND (s.scope_all OR a.started_by = s.client_id OR a.applicant_id = ANY (s.applicants))
+       ON CONFLICT (subscription_id, event_key) DO NOTHING
      )
-     INSERT INTO webhook_outbox (subscription_id, event_key, body)
-     SELECT s.id, $1 || ':' || i.seq, b.body
-     FROM inserted i
-     JOIN batch b ON b.seq = i.seq
-     JOIN applications a ON a.application_id = $1
-     JOIN webhook_subscriptions s ON s.active AND (i.kind = ANY (s.event_types) OR '*' = ANY (s.event_types))
-       AND (s.scope_all OR a.started_by = s.client_id OR a.applicant_id = ANY (s.applicants))
-     ON CONFLICT (subscription_id, event_key) DO NOTHING`,
+     -- A data-modifying WITH runs to completion whether or not the final SELECT reads it.
+     SELECT count(*)::int AS inserted FROM inserted`,
     [applicationId, JSON.stringify(events.map((e) => ({ ...e, body: webhookBody(e) })))],
   );
+  return rows[0]?.inserted ?? 0;
 }

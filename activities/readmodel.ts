@@ -577,3 +577,36 @@ export async function projectedApplication(pool: Pool, applicationId: string): P
     stored: { snapshot: row.snapshot, state: row.state, matters: matters.rows.map((m) => m.state!), events },
   };
 }
+
+/**
+ * An application's parties as the read model holds them (api/authz.ts decides on these): its
+ * applicant, who started it, the departments of its matters and the providers of its live
+ * contracts, with each matter's department for a utility officer's share of the audit trail.
+ */
+export interface ProjectedParties {
+  applicantId: string;
+  startedBy: string | null;
+  departments: string[];
+  providers: string[];
+  /** Matter code → department. */
+  departmentOf: Record<string, string>;
+}
+
+/** The parties of each of these applications the read model holds (one query; an unknown id is absent). */
+export async function projectedParties(pool: Pool, applicationIds: readonly string[]): Promise<Map<string, ProjectedParties>> {
+  if (applicationIds.length === 0) return new Map();
+  const { rows } = await pool.query<{ application_id: string; applicant_id: string; started_by: string | null; matters: Record<string, string>; providers: string[] }>(
+    `SELECT a.application_id, a.applicant_id, a.started_by,
+            COALESCE((SELECT json_object_agg(m.code, m.department) FROM matters m WHERE m.application_id = a.application_id), '{}') AS matters,
+            ARRAY(SELECT DISTINCT s.provider_code FROM services s
+                  WHERE s.application_id = a.application_id AND s.provider_code IS NOT NULL AND s.status <> 'terminated') AS providers
+     FROM applications a WHERE a.application_id = ANY ($1::text[])`,
+    [applicationIds],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.application_id,
+      { applicantId: r.applicant_id, startedBy: r.started_by, departments: [...new Set(Object.values(r.matters))], providers: r.providers, departmentOf: r.matters },
+    ]),
+  );
+}

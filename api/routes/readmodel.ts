@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { code as codeOf, identifier } from '../../definitions/fields';
 import { isoDate } from '../../definitions/schema';
 import { providerStats } from '../../activities/provider-stats';
-import { ALERT_LEVELS, alerts, applicationsOf, auditTrail, inbox, scorecards, scorecardsCsv } from '../../activities/readmodel';
+import { ALERT_LEVELS, alerts, applicationsOf, auditTrail, inbox, projectedParties, scorecards, scorecardsCsv } from '../../activities/readmodel';
 import { buildCalendar, CalendarRangeError, workingDaysAfter } from '../../workflows/domain/calendar';
 import { shanghaiDate } from '../../workflows/domain/time';
 import { accessTo, auditFor, notVisible } from '../authz';
@@ -148,21 +148,11 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
   api.add(
     { method: 'get', path: '/applications/:id/audit', tag: 'applicants', summary: 'Read the audit trail', roles: ['applicant', 'agent', 'officer', 'supervisor', 'integrator', 'admin'], params: idParams },
     async ({ principal, params }) => {
-      // The parties the policy decides on, as the read model holds them: the row, its matters' departments, its live contracts.
-      const { rows } = await pool.query<{ applicant_id: string; started_by: string | null; matters: Record<string, string>; providers: string[] }>(
-        `SELECT a.applicant_id, a.started_by,
-                COALESCE((SELECT json_object_agg(m.code, m.department) FROM matters m WHERE m.application_id = a.application_id), '{}') AS matters,
-                ARRAY(SELECT DISTINCT s.provider_code FROM services s
-                      WHERE s.application_id = a.application_id AND s.provider_code IS NOT NULL AND s.status <> 'terminated') AS providers
-         FROM applications a WHERE a.application_id = $1`,
-        [params.id],
-      );
-      const row = rows[0];
-      if (!row) throw new HttpProblem(404, 'Not found', `no application ${params.id} in the read model`);
-      const parties = { applicantId: row.applicant_id, startedBy: row.started_by, departments: [...new Set(Object.values(row.matters))], providers: row.providers };
+      const parties = (await projectedParties(pool, [params.id])).get(params.id);
+      if (!parties) throw new HttpProblem(404, 'Not found', `no application ${params.id} in the read model`);
       const access = accessTo(principal, parties, catalogue.current.departments);
       if (access.scope === 'none') throw notVisible(params.id);
-      return { applicationId: params.id, events: auditFor(await auditTrail(pool, params.id), access, row.matters) };
+      return { applicationId: params.id, events: auditFor(await auditTrail(pool, params.id), access, parties.departmentOf) };
     },
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createProjectionActivities, InvalidProjectionBatchError, RefusedProjectionBatchError } from '../../activities/projection';
+import { createProjectionActivities, InvalidProjectionBatchError, PROJECTION_CHANNEL, RefusedProjectionBatchError } from '../../activities/projection';
 import { auditTrail } from '../../activities/readmodel';
 import { parseAllowlist } from '../../activities/destinations';
 import { createSubscription } from '../../activities/webhooks';
@@ -254,6 +254,34 @@ describe('the projection writer and hostile content', () => {
     expect(next.applied).toBe(true);
     const row = (await fixture.db.pool.query('SELECT status FROM applications WHERE application_id = $1', [id])).rows[0];
     expect(row.status).toBe('withdrawn');
+  });
+
+  it('announces on commit each batch that changed something, with the seq the row then holds, and nothing else', async () => {
+    const listener = await fixture.db.pool.connect();
+    const notices: unknown[] = [];
+    listener.on('notification', (n) => {
+      if (n.channel === PROJECTION_CHANNEL) notices.push(JSON.parse(n.payload ?? 'null'));
+    });
+    await listener.query(`LISTEN ${PROJECTION_CHANNEL}`);
+    // A round trip on the listening connection delivers whatever was notified before it.
+    const received = async () => (await listener.query('SELECT 1'), notices.splice(0));
+    try {
+      const id = 'A-notify';
+      const late = batch(applicationRow(id, { seq: 3 }), { matters: [matterRow(id, 'LY01')], events: eventRows(id, 1, 3) });
+      const newer = batch(applicationRow(id, { seq: 5 }), { matters: [matterRow(id, 'LY01', { status: 'approved' })], events: eventRows(id, 4, 5) });
+      await project(newer);
+      expect(await received()).toEqual([{ applicationId: id, seq: 5 }]);
+      // Only events were new: the seq announced is the row's, the one a read answers with.
+      await project(late);
+      expect(await received()).toEqual([{ applicationId: id, seq: 5 }]);
+      await project(newer);
+      await project(late);
+      expect(await received()).toEqual([]);
+      await project(batch(applicationRow('A-notify-refused', { seq: 2 }), { events: [eventRow('A-notify-refused', 1), eventRow('A-notify-refused', 2, { at: 'not a time' })] })).catch(() => undefined);
+      expect(await received()).toEqual([]);
+    } finally {
+      listener.release(true);
+    }
   });
 
   it('still retries when the server, not the content, is at fault', async () => {

@@ -53,6 +53,7 @@ export function sendRaw(port: number, req: RawRequest, { timeoutMs, maxBytes }: 
       chunks.push(c);
       received += c.length;
       if (received > maxBytes) finish(`response larger than ${maxBytes} bytes`);
+      else if (eventStreamStarted(Buffer.concat(chunks))) finish();
     });
     socket.on('end', () => finish());
     socket.on('close', () => finish());
@@ -64,6 +65,13 @@ export function sendRaw(port: number, req: RawRequest, { timeoutMs, maxBytes }: 
     socket.write(Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'utf8'));
     if (req.body !== undefined && req.body.length) socket.write(req.body);
   });
+}
+
+/** An event stream (GET /live) never ends by itself: once its head and first frame are in, that is the response. */
+function eventStreamStarted(raw: Buffer): boolean {
+  const end = raw.indexOf('\r\n\r\n');
+  if (end < 0 || !/\r\ncontent-type:[ \t]*text\/event-stream/i.test(raw.subarray(0, end).toString('latin1'))) return false;
+  return parseResponse(raw).body.includes('\n\n');
 }
 
 function parseResponse(raw: Buffer): Omit<RawResponse, 'ms' | 'bytes'> {

@@ -203,6 +203,22 @@ export type AlertItem = ListedMatter & Pick<MatterRow, 'department' | 'overdueSi
 
 const alertsCursor = z.tuple([z.number().int().min(1).max(5), timestampKey, keyPart, keyPart]);
 
+/** The WHERE terms the alerts list and its summary share: open matters at warning or above, narrowed by the filters. */
+function alertFilters(q: Omit<AlertsQuery, 'limit' | 'after'>, bind: (value: unknown) => string): string[] {
+  if (q.level !== undefined && !(ALERT_LEVELS as readonly string[]).includes(q.level)) {
+    throw new InvalidQueryError('level', `must be one of ${ALERT_LEVELS.join(', ')}`);
+  }
+  const where = [OPEN_SQL, ALERT_SQL];
+  if (q.department !== undefined) where.push(`m.department = ${bind(q.department)}`);
+  if (q.stage !== undefined) where.push(`m.stage = ${bind(q.stage)}`);
+  // By severity rather than level: the same rows, but an equality on the alert indexes' leading sort column.
+  if (q.level !== undefined) where.push(`m.severity = ${bind(SEVERITY[q.level])}::smallint`);
+  if (q.processCode !== undefined) where.push(`m.process_code = ${bind(q.processCode)}`);
+  if (q.from !== undefined) where.push(`m.alert_at >= ${bind(dayStart('from', q.from))}::timestamptz`);
+  if (q.to !== undefined) where.push(`m.alert_at < ${bind(dayEnd('to', q.to))}::timestamptz`);
+  return where;
+}
+
 /**
  * The alerts SQL: open matters at warning or above across applications, most severe level
  * first (leadership → supervision office → department head → overdue → warning), then the
@@ -212,22 +228,12 @@ const alertsCursor = z.tuple([z.number().int().min(1).max(5), timestampKey, keyP
  */
 export function alertsQuery(q: AlertsQuery): SqlQuery {
   checkLimit(q.limit);
-  if (q.level !== undefined && !(ALERT_LEVELS as readonly string[]).includes(q.level)) {
-    throw new InvalidQueryError('level', `must be one of ${ALERT_LEVELS.join(', ')}`);
-  }
   const values: unknown[] = [];
-  const where = [OPEN_SQL, ALERT_SQL];
   const bind = (value: unknown): string => {
     values.push(value);
     return `$${values.length}`;
   };
-  if (q.department !== undefined) where.push(`m.department = ${bind(q.department)}`);
-  if (q.stage !== undefined) where.push(`m.stage = ${bind(q.stage)}`);
-  // By severity rather than level: the same rows, but an equality on the alert indexes' leading sort column.
-  if (q.level !== undefined) where.push(`m.severity = ${bind(SEVERITY[q.level])}::smallint`);
-  if (q.processCode !== undefined) where.push(`m.process_code = ${bind(q.processCode)}`);
-  if (q.from !== undefined) where.push(`m.alert_at >= ${bind(dayStart('from', q.from))}::timestamptz`);
-  if (q.to !== undefined) where.push(`m.alert_at < ${bind(dayEnd('to', q.to))}::timestamptz`);
+  const where = alertFilters(q, bind);
   if (q.after !== undefined) {
     const [severity, at, applicationId, code] = decodeCursor(q.after, alertsCursor);
     where.push(
@@ -282,6 +288,38 @@ export async function alerts(pool: Pool, q: AlertsQuery): Promise<Page<AlertItem
     overdueSince: iso(r.overdue_since),
     urgeCount: r.urge_count,
   }));
+}
+
+/** One cell of the department × stage view: how many open matters of a department and stage are at a level. */
+export interface AlertCount {
+  department: string;
+  /** null for matters beside the stages (并行推进). */
+  stage: string | null;
+  level: AlertLevel;
+  count: number;
+}
+
+/**
+ * Open alerts counted by department, stage and level (督查室's department × stage view), with
+ * the filters of the alerts list, so each cell is the length of the list it stands for.
+ * Ordered by department, stage (alongside last), most severe level first.
+ */
+export async function alertsSummary(pool: Pool, q: Omit<AlertsQuery, 'limit' | 'after'>): Promise<AlertCount[]> {
+  const values: unknown[] = [];
+  const bind = (value: unknown): string => {
+    values.push(value);
+    return `$${values.length}`;
+  };
+  const where = alertFilters(q, bind);
+  const { rows } = await pool.query<{ department: string; stage: string | null; level: AlertLevel; count: number }>(
+    `SELECT m.department, m.stage, m.level, count(*)::int AS count
+       FROM matters m
+       WHERE ${where.join(' AND ')}
+       GROUP BY m.department, m.stage, m.level, m.severity
+       ORDER BY m.department, m.stage NULLS LAST, m.severity`,
+    values,
+  );
+  return rows.map((r) => ({ department: r.department, stage: r.stage, level: r.level, count: r.count }));
 }
 
 export interface ScorecardQuery {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { code as codeOf, identifier } from '../../definitions/fields';
 import { isoDate } from '../../definitions/schema';
 import { providerStats } from '../../activities/provider-stats';
-import { ALERT_LEVELS, alerts, applicationsOf, auditTrail, inbox, projectedParties, scorecards, scorecardsCsv } from '../../activities/readmodel';
+import { ALERT_LEVELS, alerts, alertsSummary, applicationsOf, auditTrail, inbox, projectedParties, scorecards, scorecardsCsv, type AlertItem, type Page } from '../../activities/readmodel';
 import { buildCalendar, CalendarRangeError, workingDaysAfter } from '../../workflows/domain/calendar';
 import { shanghaiDate } from '../../workflows/domain/time';
 import { accessTo, auditFor, notVisible } from '../authz';
@@ -21,14 +21,18 @@ const page = z.object({
     .default(50),
   after: z.string().max(512, 'not a cursor returned by this list').regex(/^[A-Za-z0-9_-]+$/, 'not a cursor returned by this list').optional(),
 });
+/** A row of GET /supervision/alerts: the read model's row with the working days it has run over, as of `asOf`. */
+export type AlertRow = AlertItem & { workingDaysOver: number | null };
+/** GET /supervision/alerts: a page of alerts and the date (Asia/Shanghai) the working days over are counted to. */
+export type AlertsPage = Page<AlertRow> & { asOf: string };
+
 const period = z.object({ from: isoDate, to: isoDate }).refine((p) => p.from <= p.to, { message: 'the period ends before it starts', path: ['to'] });
 
 /** Lists across applications, served by the PostgreSQL read model. */
 export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue: CatalogueHolder): void {
   /** Working days left to a due date, counted on the official calendar as of today. */
-  const workingDaysLeft = (dueOn: string | null): number | null => {
+  const workingDaysLeft = (dueOn: string | null, today = shanghaiDate(Date.now())): number | null => {
     if (!dueOn) return null;
-    const today = shanghaiDate(Date.now());
     try {
       const cal = buildCalendar(catalogue.current.calendars);
       return dueOn >= today ? workingDaysAfter(cal, today, dueOn) : -workingDaysAfter(cal, dueOn, today);
@@ -36,6 +40,13 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
       if (e instanceof CalendarRangeError) return null;
       throw e;
     }
+  };
+
+  /** Working days a matter past its due date has run over as of `today` (the due day's end is the deadline); null for a warning or without a due date. */
+  const workingDaysOver = (m: AlertItem, today: string): number | null => {
+    if (m.level === 'warning') return null;
+    const left = workingDaysLeft(m.dueOn, today);
+    return left === null ? null : Math.max(0, -left);
   };
 
   /** A filter naming a code the catalogue does not have is the caller's mistake, not an empty list. */
@@ -89,11 +100,36 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
         to: isoDate.optional(),
       }),
     },
-    ({ query }) => {
+    async ({ query }): Promise<AlertsPage> => {
       known(query, 'department');
       known(query, 'stage');
       known(query, 'processCode');
-      return alerts(pool, query);
+      const asOf = shanghaiDate(Date.now());
+      const page = await alerts(pool, query);
+      return { ...page, asOf, items: page.items.map((m) => ({ ...m, workingDaysOver: workingDaysOver(m, asOf) })) };
+    },
+  );
+
+  api.add(
+    {
+      method: 'get',
+      path: '/supervision/alerts/summary',
+      tag: 'supervision',
+      summary: 'Count open warnings and overdue matters by department, stage and level',
+      roles: ['supervisor', 'admin'],
+      query: z.object({
+        department: codeOf('department', 'EEB').optional(),
+        stage: codeOf('stage', 'S1').optional(),
+        processCode: codeOf('process', 'GOV_INVESTMENT').optional(),
+        from: isoDate.optional(),
+        to: isoDate.optional(),
+      }),
+    },
+    async ({ query }) => {
+      known(query, 'department');
+      known(query, 'stage');
+      known(query, 'processCode');
+      return { counts: await alertsSummary(pool, query) };
     },
   );
 

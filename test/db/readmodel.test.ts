@@ -1,17 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../activities/db/migrate';
 import { createProjectionActivities } from '../../activities/projection';
-import { alerts, type AlertsQuery, applicationsOf, auditTrail, inbox, InvalidQueryError } from '../../activities/readmodel';
+import { alerts, alertsSummary, type AlertsQuery, applicationsOf, auditTrail, inbox, InvalidQueryError } from '../../activities/readmodel';
 import type { MatterRow } from '../../workflows/domain/projection';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 import { applicationRow, batch, eventRow, matterRow } from './factories';
 
 let db: TestDatabase;
 
+let projectApplication: ReturnType<typeof createProjectionActivities>['projectApplication'];
+
 beforeAll(async () => {
   db = await createTestDatabase();
   await migrate(db.pool);
-  const { projectApplication } = createProjectionActivities(db.pool);
+  ({ projectApplication } = createProjectionActivities(db.pool));
   const store = (id: string, processCode: string, matters: MatterRow[], extra: Parameters<typeof applicationRow>[1] = {}) =>
     projectApplication(batch(applicationRow(id, { seq: 1, processCode, ...extra }), { matters, events: [eventRow(id, 1, { kind: 'submitted' })] }));
   const due = (dueAt: string | null) => ({ dueAt, dueOn: dueAt ? dueAt.slice(0, 10) : null });
@@ -167,5 +169,48 @@ describe('applicationsOf and auditTrail', () => {
   it('returns the stored events of an application in order', async () => {
     expect(await auditTrail(db.pool, 'A1')).toEqual([eventRow('A1', 1, { kind: 'submitted' })]);
     expect(await auditTrail(db.pool, 'nobody')).toEqual([]);
+  });
+});
+
+describe('alertsSummary (the department × stage view)', () => {
+  it('counts the open alerts of each department, stage and level, so each cell is the length of its list', async () => {
+    const counts = await alertsSummary(db.pool, {});
+    expect(counts).toEqual([
+      { department: 'DRC', stage: 'S1', level: 'leadership', count: 1 },
+      { department: 'DRC', stage: 'S2', level: 'overdue', count: 1 },
+      { department: 'DRC', stage: 'S2', level: 'warning', count: 1 },
+      { department: 'HUD', stage: 'S3', level: 'departmentHead', count: 1 },
+      { department: 'HUD', stage: 'S3', level: 'warning', count: 1 },
+      { department: 'NRP', stage: 'S1', level: 'overdue', count: 1 },
+    ]);
+    for (const c of counts) {
+      expect(keys((await alerts(db.pool, { department: c.department, stage: c.stage!, level: c.level, limit: 50 })).items)).toHaveLength(c.count);
+    }
+  });
+
+  it('applies the filters of the alerts list and keeps matters beside the stages apart, last', async () => {
+    expect(await alertsSummary(db.pool, { processCode: 'SOCIAL_INVESTMENT' })).toEqual([
+      { department: 'DRC', stage: 'S2', level: 'overdue', count: 1 },
+      { department: 'DRC', stage: 'S2', level: 'warning', count: 1 },
+    ]);
+    expect(await alertsSummary(db.pool, { department: 'HUD', to: '2026-01-10' })).toEqual([{ department: 'HUD', stage: 'S3', level: 'departmentHead', count: 1 }]);
+    expect(await alertsSummary(db.pool, { level: 'overdue' })).toEqual([
+      { department: 'DRC', stage: 'S2', level: 'overdue', count: 1 },
+      { department: 'NRP', stage: 'S1', level: 'overdue', count: 1 },
+    ]);
+    await projectApplication(
+      batch(applicationRow('B5', { seq: 1 }), {
+        matters: [
+          matterRow('B5', 'SD01', { department: 'NRP', stage: null, level: 'overdue', overdueSince: '2026-01-19T00:00:00.000+08:00', dueOn: '2026-01-18', dueAt: '2026-01-19T00:00:00.000+08:00' }),
+          matterRow('B5', 'SD02', { department: 'NRP', stage: null, level: 'overdue', overdueSince: '2026-01-19T00:00:00.000+08:00', dueOn: '2026-01-18', dueAt: '2026-01-19T00:00:00.000+08:00' }),
+        ],
+        events: [eventRow('B5', 1, { kind: 'submitted' })],
+      }),
+    );
+    expect(await alertsSummary(db.pool, { department: 'NRP' })).toEqual([
+      { department: 'NRP', stage: 'S1', level: 'overdue', count: 1 },
+      { department: 'NRP', stage: null, level: 'overdue', count: 2 },
+    ]);
+    await expect(alertsSummary(db.pool, { level: 'red' as never })).rejects.toBeInstanceOf(InvalidQueryError);
   });
 });

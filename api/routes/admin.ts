@@ -8,6 +8,20 @@ import { actorOf } from '../auth';
 import type { CatalogueHolder } from '../catalogue-holder';
 import type { OperationRegistry } from '../operation';
 
+/** What publishing the definitions answers: the version new applications start on, whether it is new, every version this process published. */
+export interface DefinitionsPublished {
+  definitionHash: string;
+  changed: boolean;
+  versions: ReturnType<CatalogueHolder['history']>;
+}
+
+/** What publishing a calendar year answers. */
+export interface CalendarPublished {
+  year: number;
+  notice: string;
+  runningApplicationsSignalled: number;
+}
+
 /**
  * Publishing without stopping anything: a new definition version applies to applications
  * started afterwards; a calendar is written to the definitions, then signalled to every
@@ -18,7 +32,7 @@ export function registerAdmin(api: OperationRegistry, deps: { client: Client; ca
 
   api.add(
     { method: 'post', path: '/admin/definitions/reload', tag: 'admin', summary: 'Publish the definitions as a new version', roles: ['admin'] },
-    () => {
+    (): DefinitionsPublished => {
       const before = deps.catalogue.current.hash;
       const next = deps.catalogue.reload();
       return { definitionHash: next.hash, changed: next.hash !== before, versions: deps.catalogue.history() };
@@ -27,7 +41,7 @@ export function registerAdmin(api: OperationRegistry, deps: { client: Client; ca
 
   api.add(
     { method: 'post', path: '/admin/calendars', tag: 'admin', summary: "Publish a year's working-day calendar", roles: ['admin'], body: calendarYearSchema },
-    async ({ principal, body }) => {
+    async ({ principal, body }): Promise<CalendarPublished> => {
       writeFileSync(path.join(dir, 'calendars', `${body.year}.json`), `${JSON.stringify(body, null, 2)}\n`);
       deps.catalogue.reload();
       let signalled = 0;

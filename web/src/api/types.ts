@@ -60,3 +60,17 @@ export type ExtensionBody = Body<typeof extendSchema, 'actor' | 'matter'>;
 export type MissingNoticeBody = Body<typeof missingNoticeSchema, 'actor' | 'stage'>;
 export type UrgeBody = Body<typeof urgeSchema, 'actor' | 'matter'>;
 export type EscalateBody = Body<typeof escalateSchema, 'actor' | 'matter'>;
+
+// The officer and admin pages (type-only, like everything above).
+import type { viewFor } from '../../../api/authz';
+import type { Freshness } from '../../../api/routes/applications';
+import type { CalendarPublished, DefinitionsPublished } from '../../../api/routes/admin';
+import type { MatterAnswer } from '../../../workflows/messages';
+
+export type { CalendarPublished, DefinitionsPublished, Freshness, MatterAnswer };
+/** GET /applications/:id: the application as the caller may see it (api/authz.ts viewFor), with where the read came from. */
+export type VisibleApplication = ReturnType<typeof viewFor> & { projection: Freshness };
+/** What an officer reads: the whole application, or a utility officer's header and own matters. */
+export type OfficerApplication = Extract<VisibleApplication, { stages: unknown }>;
+/** POST /applications/:id/stages/:stage/missing-notice answers with the application as the caller may see it. */
+export type NoticeAnswer = ReturnType<typeof viewFor>;

@@ -74,3 +74,9 @@ export type VisibleApplication = ReturnType<typeof viewFor> & { projection: Fres
 export type OfficerApplication = Extract<VisibleApplication, { stages: unknown }>;
 /** POST /applications/:id/stages/:stage/missing-notice answers with the application as the caller may see it. */
 export type NoticeAnswer = ReturnType<typeof viewFor>;
+
+// The supervision pages (type-only, like everything above).
+import type { AlertRow, AlertsPage } from '../../../api/routes/readmodel';
+import type { AlertCount } from '../../../activities/readmodel';
+
+export type { AlertCount, AlertRow, AlertsPage };

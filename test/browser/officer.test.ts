@@ -148,6 +148,61 @@ describe('the officer workbench and the admin page (chromium)', () => {
     expect(await overflow(page)).toBeLessThanOrEqual(0);
   });
 
+  it('the other forms post what the workflow expects: one-time notice, acceptance, special procedure start and end, a refused extension, supplement', async () => {
+    // Every matter of S1 lacks the project code: all wait at intake, DRC is the stage's window.
+    const materials = allMaterials('GOV_INVESTMENT').filter((m) => m !== 'M_PROJECT_CODE');
+    const r = await suite.call('POST', '/applications', TOKENS.applicant, { processCode: 'GOV_INVESTMENT', projectName: '浏阳市第三中学建设项目', materials });
+    expect(r.status).toBe(201);
+    const id: string = r.body.applicationId;
+    const page = await (await browsers.context()).newPage();
+    await signIn(page, suite.baseUrl, officerToken('DRC'), `/applications/${id}/matters/LY01`);
+    const status = (s: string) => page.locator(`[data-testid=matter-facts][data-status=${s}]`).waitFor({ timeout: 10_000 });
+    await status('intake');
+    expect(await page.getByRole('tab', { name: '受理', exact: true }).getAttribute('aria-selected')).toBe('true');
+    expect(await page.getByTestId('matter-materials').textContent()).toMatch(/M_PROJECT_CODE.*未提交/s);
+
+    await page.getByRole('tab', { name: '一次性告知' }).click();
+    await page.locator('#act-notice-note').fill('请补交项目代码');
+    await page.getByTestId('form-notice').getByRole('button', { name: '出具一次性告知书' }).click();
+    await expect.poll(() => page.getByTestId('matter-history').textContent(), { timeout: 5000 }).toContain('请补交项目代码');
+    expect(await page.getByTestId('form-notice').locator('[role=alert]').count()).toBe(0);
+
+    await page.getByRole('tab', { name: '受理', exact: true }).click();
+    await page.locator('#act-accept-reason').fill('窗口核实项目代码已当场补交');
+    await page.getByTestId('form-accept').getByRole('button', { name: '确认受理' }).click();
+    await status('inProgress');
+    expect(await page.getByTestId('matter-facts').textContent()).toContain('窗口确认受理');
+
+    await page.getByRole('tab', { name: '特别程序', exact: true }).click();
+    const special = page.getByTestId('form-special');
+    expect(await special.getByRole('radio', { name: '专家评审' }).isChecked()).toBe(true);
+    await page.locator('#act-special-reason').fill('组织专家评审项目建议书');
+    await special.getByRole('button', { name: '启动特别程序' }).click();
+    await status('suspended');
+    expect(await page.getByRole('tab', { name: '结束特别程序' }).getAttribute('aria-selected')).toBe('true');
+    await page.locator('#act-end-reason').fill('专家评审通过');
+    await page.getByTestId('form-end-special').getByRole('button', { name: /结束特别程序/ }).click();
+    await status('inProgress');
+    expect(await page.getByTestId('matter-history').textContent()).toMatch(/结束特别程序.*启动特别程序.*专家评审/s);
+
+    // LY01 allows no extension by law: the workflow's refusal, at the form.
+    await page.getByRole('tab', { name: '延期' }).click();
+    const extension = page.getByTestId('form-extension');
+    await page.locator('#act-extension-head').fill('王局长');
+    await page.locator('#act-extension-reason').fill('需要更多时间');
+    await extension.getByRole('button', { name: '延期', exact: true }).click();
+    await extension.locator('[role=alert][data-source=server]').waitFor({ timeout: 5000 });
+    expect(await extension.locator('[role=alert]').textContent()).toContain('matter LY01 allows no extension by law');
+
+    await page.getByRole('tab', { name: '补正' }).click();
+    const supplement = page.getByTestId('form-supplement');
+    await supplement.locator('label.el-checkbox', { hasText: 'M_PROPOSAL' }).click();
+    await page.locator('#act-supplement-reason').fill('项目建议书缺少投资估算');
+    await supplement.getByRole('button', { name: '发出补正通知' }).click();
+    await status('suspended');
+    expect(await page.getByTestId('matter-materials').textContent()).toMatch(/M_PROPOSAL.*补正待交/s);
+  });
+
   it('the admin page lists the published calendars and definitions; publishing a definition version reports whether it changed, and a calendar year is validated by the server', async () => {
     const page = await (await browsers.context()).newPage();
     await signIn(page, suite.baseUrl, TOKENS.admin);

@@ -102,7 +102,7 @@ describe('the officer workbench and the admin page (chromium)', () => {
     await expect.poll(() => page.locator(`[data-testid=inbox-row][data-application="${id}"][data-matter=LY01]`).count()).toBe(0);
   });
 
-  it("shows the server's own refusal at the form (approving a matter still waiting for its prerequisites), on a phone, in English too", async () => {
+  it("shows the server's own refusal at the form (approving a matter still waiting for its prerequisites), on a phone, in English too; a utility's officer sees only its own matter", async () => {
     const id = await started('浏阳市第二中学建设项目');
     // What the server says to this very request: it changes nothing, so it can be asked first.
     const direct = await suite.call('POST', `/applications/${id}/matters/LY02/decision`, officerToken('DRC'), { decision: 'approve', result: { number: '浏发改〔2026〕7号' } });
@@ -146,6 +146,16 @@ describe('the officer workbench and the admin page (chromium)', () => {
     await page.goto(`${suite.baseUrl}/ui/inbox`);
     await page.locator(`[data-testid=inbox-row][data-application="${id}"]`).first().waitFor({ timeout: 10_000 });
     expect(await overflow(page)).toBeLessThanOrEqual(0);
+
+    // A utility's officer sees its own matter and nothing of the others': their state is "not visible".
+    const utility = await (await browsers.context()).newPage();
+    await signIn(utility, suite.baseUrl, officerToken('WSC'), `/applications/${id}/matters/UT01`);
+    await utility.getByTestId('matter-facts').waitFor({ timeout: 10_000 });
+    expect(await utility.getByTestId('matter-facts').textContent()).toContain('供水公司');
+    expect(await utility.getByTestId('matter-prerequisites').textContent()).toMatch(/GC02.*不可见/s);
+    expect(await utility.locator('main').textContent()).not.toContain('LY01');
+    await utility.goto(`${suite.baseUrl}/ui/applications/${id}/matters/LY01`);
+    await utility.getByText('该申请中没有事项 LY01，或您无权查看。').waitFor();
   });
 
   it('the other forms post what the workflow expects: one-time notice, acceptance, special procedure start and end, a refused extension, supplement', async () => {

@@ -30,7 +30,14 @@ describe('supervision pages: alerts board, department × stage, scorecards, prov
     expect(ok(v)).toBe(true);
     return v;
   };
-  const noSeriousViolations = async (page: Page) => expect(await accessibilityViolations(page)).toEqual([]);
+  /** Scans once transitions (a dialog fading in) have ended: half-faded text is not what a user reads. */
+  const noSeriousViolations = async (page: Page) => {
+    await page.evaluate(async () => {
+      const d = (globalThis as unknown as { document: { getAnimations(): { finished: Promise<unknown> }[] } }).document;
+      await Promise.all(d.getAnimations().map((a) => a.finished.catch(() => undefined)));
+    });
+    expect(await accessibilityViolations(page)).toEqual([]);
+  };
 
   it('after weeks pass, the board shows the overdue matter on its rung; the supervisor urges it through the form and the urge count shows', async () => {
     const start = async (name: string, materials = allMaterials('GOV_INVESTMENT')) =>

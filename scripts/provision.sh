@@ -57,9 +57,10 @@ if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
   apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null
 fi
 # Chromium for the browser tests of the web pages (playwright-core drives it; its own download is never used).
-if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then
-  echo "provision: installing chromium from Debian..."
-  if [ "$(id -u)" != 0 ]; then echo "provision: run as root, or install the chromium package (or set CHROMIUM_PATH)" >&2; exit 1; fi
-  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null
+# A CJK font, so the pages (and the screenshots written for review) show Chinese, not boxes.
+if { [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; } || ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+  echo "provision: installing chromium and a CJK font from Debian..."
+  if [ "$(id -u)" != 0 ]; then echo "provision: run as root, or install the chromium and fonts-wqy-microhei packages (or set CHROMIUM_PATH)" >&2; exit 1; fi
+  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-microhei >/dev/null
 fi
 echo "provision: ok ($tools/bin, $(ls -d /usr/lib/postgresql/*/bin | tail -1))"

@@ -113,7 +113,7 @@ describe('applicant and agent pages (chromium)', () => {
     const shown = page.getByTestId('notice-S1');
     await shown.waitFor({ timeout: 10_000 });
     expect(await shown.textContent()).toMatch(/一次性告知书[\s\S]*请补齐投资项目代码赋码证明后再办理[\s\S]*投资项目代码赋码证明[\s\S]*LY01[\s\S]*待补交/);
-    expect(await page.getByTestId('notice-item-LY01-M_PROJECT_CODE').textContent()).toContain('待补交');
+    expect(await page.getByTestId('notice-item-M_PROJECT_CODE').textContent()).toContain('待补交');
 
     // The supply form offers what is owed, checked; supplying it accepts the matters and LY01's clock starts.
     const owed = page.getByTestId('supply-M_PROJECT_CODE');
@@ -126,7 +126,7 @@ describe('applicant and agent pages (chromium)', () => {
     expect(ly01).toMatchObject({ status: 'inProgress', acceptance: 'afterNotice', dueOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
     expect(await matter(page, 'LY01').getByTestId('matter-due').textContent()).toContain(ly01.dueOn);
     expect(await matter(page, 'LY01').textContent()).toMatch(/办理中[\s\S]*正常[\s\S]*补齐后受理[\s\S]*已用 0 \/ 7 个工作日[\s\S]*剩余 7 个工作日/);
-    await expect.poll(() => page.getByTestId('notice-item-LY01-M_PROJECT_CODE').textContent()).toContain('已补交');
+    await expect.poll(() => page.getByTestId('notice-item-M_PROJECT_CODE').textContent()).toContain('已补交');
     expect(await page.getByTestId('supply-form').count()).toBe(0);
     // LY07 waits for the EIA report a provider still has to write.
     expect(await matter(page, 'LY07').getAttribute('data-status')).toBe('waitingPrerequisites');
@@ -223,5 +223,17 @@ describe('applicant and agent pages (chromium)', () => {
     await page.goto(`${suite.baseUrl}/ui/applications/new`);
     await settled(page, 'wizard-page');
     await expect.poll(() => page.locator('#applicant-name').inputValue()).toBe('浏阳市教育投资有限公司');
+
+    // The marketplace: the registry with committed days, and the record of the contract made above.
+    await page.getByRole('link', { name: '中介服务' }).click();
+    await page.waitForURL(/\/ui\/providers$/);
+    await settled(page, 'providers-page');
+    expect(await page.getByTestId('provider-P_GREEN_ENV').textContent()).toMatch(/绿源环境科技有限公司[\s\S]*承诺 30 个自然日[\s\S]*有效至 2028-03-31/);
+    expect(await page.getByTestId('provider-P_OLD_SURVEY').textContent()).toContain('已过期');
+    const record = page.getByTestId('record-P_GREEN_ENV-EIA_REPORT');
+    await record.waitFor();
+    expect(await record.textContent()).toMatch(/^\s*绿源环境科技有限公司\s*环境影响报告书（表）编制\s*1\s*—\s*0 \/ 0 份按时/);
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+    expect(await accessibilityViolations(page)).toEqual([]);
   });
 });

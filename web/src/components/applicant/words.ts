@@ -21,6 +21,8 @@ export function useWords() {
     levelText: (l: string | null | undefined) => (l ? either(`level.${l}`, `applicant.level.${l}`, l) : '—'),
     eventText: (k: string) => (te(`applicant.events.${k}`) ? t(`applicant.events.${k}`) : k),
     methodText: (m: string) => (te(`applicant.services.method.${m}`) ? t(`applicant.services.method.${m}`) : m),
+    /** A list in running text: 、 between Chinese items, a comma in English. */
+    list: (items: readonly string[]) => items.join(locale.value === 'en' ? ', ' : '、'),
     days: (n: number | null | undefined, kind: 'working' | 'calendar' = 'working') =>
       n === null || n === undefined ? '—' : t(kind === 'working' ? 'units.workingDays' : 'units.calendarDays', { n }),
   };

@@ -115,6 +115,10 @@ describe('supervision pages: alerts board, department × stage, scorecards, prov
     await expect.poll(keys).toEqual(overdue.slice(0, 3));
     expect(await page.getByTestId('alert-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-level')))).toEqual(overdue.slice(0, 3).map(() => 'overdue'));
     expect(new URL(page.url()).searchParams.get('limit')).toBe('3');
+    // The menu's link is the whole board again.
+    await page.getByRole('navigation').getByRole('link', { name: '预警督办' }).click();
+    await page.waitForURL((u) => u.pathname === '/ui/supervision/alerts' && u.search === '');
+    await expect.poll(keys).toEqual(all.slice(0, 50));
   });
 
   it('shows a refused escalation at the form with the server’s reason, and an accepted one moves the matter up the ladder', async () => {

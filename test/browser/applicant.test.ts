@@ -48,7 +48,8 @@ describe('applicant and agent pages (chromium)', () => {
     await page.waitForURL(/\/ui\/applications\/new$/);
     await settled(page, 'wizard-page');
     await page.getByTestId('process-GOV_INVESTMENT').click();
-    await page.locator('#project-name').fill(project);
+    // A name pasted with a hidden bidirectional override, which the API refuses.
+    await page.locator('#project-name').fill(`${project}\u202E`);
     await page.getByTestId('wizard-next').click();
 
     // The published lists: each matter with its limit, materials (容缺 marked), fees and prerequisites.
@@ -69,14 +70,29 @@ describe('applicant and agent pages (chromium)', () => {
     await page.getByTestId('wizard-summary').waitFor();
     expect(await page.getByTestId('wizard-summary').textContent()).toContain('已备 32 / 34 项');
     expect(await accessibilityViolations(page)).toEqual([]);
+
+    // The refusal is shown at the form; the corrected form is a new intent with a new key.
+    await page.getByTestId('wizard-submit').click();
+    const refusal = page.getByTestId('wizard-form').getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('body.projectName');
+    expect(await page.getByTestId('wizard-submit').isEnabled()).toBe(true);
+    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: '上一步' }).click();
+    await page.locator('#project-name').fill(project);
+    for (let i = 0; i < 3; i++) await page.getByTestId('wizard-next').click();
+    expect(await page.getByTestId('wizard-form').getByRole('alert').count()).toBe(0);
     await page.getByTestId('wizard-submit').dblclick();
     await page.waitForURL(/\/ui\/applications\/app-[0-9a-f-]{36}$/);
     applicationId = new URL(page.url()).pathname.split('/').pop()!;
 
-    // Every start the clicks sent carried the one key of this intent, and the applicant has one application of that name.
-    expect(starts.length).toBeGreaterThanOrEqual(1);
-    expect(new Set(starts).size).toBe(1);
-    expect(starts[0]).toMatch(/^web-/);
+    // Every start the double click sent carried the one key of this intent, another than the refused one's,
+    // and the applicant has one application of that name.
+    const [refused, ...sent] = starts;
+    expect(refused).toMatch(/^web-/);
+    expect(sent.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(sent).size).toBe(1);
+    expect(sent[0]).toMatch(/^web-/);
+    expect(sent[0]).not.toBe(refused);
     // The list is the read model's: once the projection holds the application, it holds one of that name.
     const named = async () => {
       const listed = await suite.call('GET', '/applications?limit=100', TOKENS.applicant);
@@ -223,6 +239,21 @@ describe('applicant and agent pages (chromium)', () => {
     await page.goto(`${suite.baseUrl}/ui/applications/new`);
     await settled(page, 'wizard-page');
     await expect.poll(() => page.locator('#applicant-name').inputValue()).toBe('浏阳市教育投资有限公司');
+    const forApplicant = `帮代办项目-${Date.now().toString(36)}`;
+    await page.locator('#project-name').fill(forApplicant);
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('materials-all').click();
+    await page.getByTestId('wizard-next').click();
+    expect(await page.getByTestId('wizard-summary').textContent()).toContain('浏阳市教育投资有限公司 (ent-001)');
+    await page.getByTestId('wizard-submit').click();
+    await page.waitForURL(/\/ui\/applications\/app-[0-9a-f-]{36}$/);
+    const started = new URL(page.url()).pathname.split('/').pop()!;
+    expect((await suite.call('GET', `/applications/${started}`, TOKENS.applicant)).body).toMatchObject({
+      projectName: forApplicant,
+      applicant: { id: 'ent-001', name: '浏阳市教育投资有限公司' },
+      startedBy: { id: 'agent-park-01', role: 'agent' },
+    });
 
     // The marketplace: the registry with committed days, and the record of the contract made above.
     await page.getByRole('link', { name: '中介服务' }).click();

@@ -29,7 +29,7 @@ describe('the pages are served on the API origin under /ui/, and a user signs in
   it('refuses a wrong token at the form, signs in with a pasted one, switches to English, and forgets the token on sign-out', async () => {
     const page = await (await browsers.context()).newPage();
     await page.goto(`${suite.baseUrl}/ui/inbox`);
-    await page.waitForURL(/\/ui\/sign-in\?next=%2Finbox/);
+    await page.waitForURL((u) => u.pathname === '/ui/sign-in' && u.searchParams.get('next') === '/inbox');
     await page.locator('#token-input').fill('not-a-token-of-anyone-here');
     await page.getByRole('button', { name: '登录', exact: true }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('the bearer token is not valid');

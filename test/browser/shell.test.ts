@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TOKENS } from '../helpers/api';
+import { officerToken, TOKENS } from '../helpers/api';
+import { allMaterials } from '../helpers/temporal';
 import { apiSuite } from '../helpers/suite';
 import { browserSuite, signIn } from './harness';
 
@@ -54,5 +55,24 @@ describe('the pages are served on the API origin under /ui/, and a user signs in
     await page.goto(`${suite.baseUrl}/ui/sign-in`);
     await page.getByRole('button', { name: /市政府督查室/ }).click();
     await page.waitForURL(/\/ui\/supervision\/alerts/);
+  });
+
+  it('keeps an open page current by polling while the live stream cannot be held, and says so', async () => {
+    const started = await suite.call('POST', '/applications', TOKENS.applicant, { processCode: 'GOV_INVESTMENT', projectName: '无实时通道的项目', materials: allMaterials('GOV_INVESTMENT') });
+    expect(started.status).toBe(201);
+    const id = started.body.applicationId as string;
+    const context = await browsers.context();
+    // A proxy that refuses streams: every /live request fails.
+    await context.route(/\/live$/, (route) => route.abort('connectionrefused'));
+    const page = await context.newPage();
+    await signIn(page, suite.baseUrl, TOKENS.applicant, `/applications/${id}`);
+    await page.locator('[data-testid=matter-LY01]').waitFor();
+    await expect.poll(() => page.locator('header .live').getAttribute('data-mode')).toBe('polling');
+    expect(await page.locator('header .live').textContent()).toContain('定时刷新');
+    const approved = await suite.call('POST', `/applications/${id}/matters/LY01/decision`, officerToken('DRC'), { decision: 'approve', result: { number: '浏发改〔2026〕77号' } });
+    expect(approved.status).toBe(200);
+    // One poll period (5 s) and the read: no reload.
+    await page.locator('[data-testid=matter-LY01][data-status=approved]').waitFor({ timeout: 8000 });
+    expect(new URL(page.url()).pathname).toBe(`/ui/applications/${id}`);
   });
 });

@@ -20,23 +20,6 @@ export function shDateTime(value: string | number | null | undefined): string {
   return Number.isNaN(d.getTime()) ? '—' : `${dateParts.format(d)} ${timeParts.format(d)}`;
 }
 
-/** Element Plus tag types by escalation level: the colour repeats what the text already says. */
-export function levelTagType(level: string | null | undefined): 'info' | 'success' | 'warning' | 'danger' | 'primary' {
-  switch (level) {
-    case 'warning':
-      return 'warning';
-    case 'overdue':
-    case 'departmentHead':
-    case 'supervisionOffice':
-    case 'leadership':
-      return 'danger';
-    case 'normal':
-      return 'success';
-    default:
-      return 'info';
-  }
-}
-
 /** A fresh Idempotency-Key for one intended action (a wizard's submit, kept across its retries). */
 export function newIdempotencyKey(): string {
   return `web-${crypto.randomUUID()}`;

@@ -80,3 +80,26 @@ import type { AlertRow, AlertsPage } from '../../../api/routes/readmodel';
 import type { AlertCount } from '../../../activities/readmodel';
 
 export type { AlertCount, AlertRow, AlertsPage };
+
+// The codes the pages put words on (i18n/common.ts has one for each, in both languages).
+import type { EventKind } from '../../../workflows/domain/events';
+
+export type { EventKind };
+type Service = ApplicationView['services'][number];
+/** Every status a page names: an application's, a stage's, a matter's and its decision's, a service's, a contract's. */
+export type Status =
+  | ApplicationView['status']
+  | ApplicationView['stages'][number]['status']
+  | MatterView['status']
+  | NonNullable<MatterView['decision']>['kind']
+  | Service['status']
+  | Service['contracts'][number]['status'];
+/** Every level a page names: a matter's clock and a contract's. */
+export type Level = MatterView['level'] | Service['contracts'][number]['level'];
+export type Acceptance = NonNullable<MatterView['acceptance']>;
+export type CommissionedBy = Service['commissionedBy'];
+/** A clock stop's special procedure; `other` names a stop that records none. */
+export type Procedure = NonNullable<MatterView['stops'][number]['procedure']> | 'other';
+
+/** A provider as GET /catalogue/providers lists it: each qualification marked valid on the asked date. */
+export type QualifiedProvider = Omit<Provider, 'qualifications'> & { qualifications: (Provider['qualifications'][number] & { valid: boolean })[] };

@@ -1,7 +1,7 @@
 import { computed, reactive } from 'vue';
-import { useI18n } from 'vue-i18n';
 import { get } from '../../api/client';
 import type { AlertLevel, Department, ProcessMatter, Provider, PublishedProcess, ServiceType } from '../../api/types';
+import { useWords } from '../../words';
 
 /**
  * The published catalogue's names for the codes the supervision lists carry (departments,
@@ -40,8 +40,7 @@ export function loadCatalogue(): Promise<void> {
 }
 
 export function useNames() {
-  const { t, locale } = useI18n();
-  const named = (x: { name: string; nameEn?: string | null } | undefined, fallback: string) => (x ? (locale.value === 'en' && x.nameEn ? x.nameEn : x.name) : fallback);
+  const { t, named } = useWords();
   /** Stages in process order, each once (the processes share S1–S4). */
   const stages = computed(() => {
     const seen = new Map<string, { code: string; name: string; nameEn: string }>();
@@ -59,6 +58,5 @@ export function useNames() {
     matter: (code: string, name: string) => named(catalogue.matters[code] ?? { name }, name),
     provider: (code: string) => catalogue.providers.find((p) => p.code === code)?.name ?? code,
     serviceType: (code: string) => named(catalogue.serviceTypes.find((s) => s.code === code), code),
-    level: (level: string) => t(`level.${level}`),
   };
 }

@@ -6,8 +6,6 @@ export const zhCN = {
     title: '已发布的流程定义',
     hash: '当前版本（定义哈希）',
     label: '已发布的审批流程',
-    code: '编码',
-    name: '名称',
     target: '全流程目标',
     stages: '阶段',
     matters: '事项数',
@@ -32,7 +30,6 @@ export const zhCN = {
     publishedOn: '发布日期',
     holidays: '节假日',
     makeup: '调休上班日',
-    days: '{n} 段',
   },
   calendar: {
     title: '发布工作日历',
@@ -42,7 +39,6 @@ export const zhCN = {
     submit: '发布日历',
     invalidJson: '不是有效的 JSON：{reason}',
     done: '{year} 年工作日历已发布（{notice}），已通知 {n} 件在办申请',
-    server: '服务器拒绝：',
     templateTitle: '国务院办公厅关于{year}年部分节假日安排的通知',
   },
 };
@@ -54,8 +50,6 @@ export const en: typeof zhCN = {
     title: 'Published definitions',
     hash: 'Current version (definition hash)',
     label: 'Published processes',
-    code: 'Code',
-    name: 'Name',
     target: 'Target in total',
     stages: 'Stages',
     matters: 'Matters',
@@ -80,7 +74,6 @@ export const en: typeof zhCN = {
     publishedOn: 'Published on',
     holidays: 'Holidays',
     makeup: 'Make-up working days',
-    days: '{n} periods',
   },
   calendar: {
     title: 'Publish a working-day calendar',
@@ -90,7 +83,6 @@ export const en: typeof zhCN = {
     submit: 'Publish the calendar',
     invalidJson: 'Not valid JSON: {reason}',
     done: 'The {year} calendar is published ({notice}); {n} running applications were told',
-    server: 'Refused by the server:',
     templateTitle: 'General Office of the State Council: holiday arrangements for {year}',
   },
 };

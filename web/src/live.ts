@@ -91,6 +91,19 @@ export function onChange(listener: Listener): void {
   });
 }
 
+/**
+ * onChange for a page that reloads whatever changed: a burst of changes (a timer firing on many
+ * applications) calls `reload` once, `ms` after the last of them.
+ */
+export function onChangeSettled(reload: () => void, ms = 300): void {
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  onChange(() => {
+    clearTimeout(pending);
+    pending = setTimeout(reload, ms);
+  });
+  onBeforeUnmount(() => clearTimeout(pending));
+}
+
 /** On sign-out the stream ends. */
 export function endLive(): void {
   listeners.clear();

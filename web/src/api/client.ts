@@ -18,6 +18,11 @@ export class ApiProblem extends Error {
   }
 }
 
+/** What a page says about a call that failed: the API's reason, or the error's own message. */
+export function reasonOf(e: unknown): string {
+  return e instanceof ApiProblem ? e.reason : e instanceof Error ? e.message : String(e);
+}
+
 /** Shown by the shell: the service answered 503 (or not at all) and the call is being retried. */
 export const service = reactive({ unavailable: false });
 

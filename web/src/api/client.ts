@@ -1,4 +1,4 @@
-import { reactive } from 'vue';
+import { reactive, ref } from 'vue';
 import { session, signOut } from '../session';
 
 /** A refusal of the API: its problem+json body (api/problem.ts), always with a code. */
@@ -21,6 +21,28 @@ export class ApiProblem extends Error {
 /** What a page says about a call that failed: the API's reason, or the error's own message. */
 export function reasonOf(e: unknown): string {
   return e instanceof ApiProblem ? e.reason : e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * One form's submission: `busy` while `run` goes (a second submit meanwhile does nothing), and
+ * the API's refusal in `refusal` for the form to show, cleared when the form is sent again.
+ */
+export function useSubmit() {
+  const busy = ref(false);
+  const refusal = ref('');
+  async function submit(run: () => Promise<unknown>): Promise<void> {
+    if (busy.value) return;
+    busy.value = true;
+    refusal.value = '';
+    try {
+      await run();
+    } catch (e) {
+      refusal.value = reasonOf(e);
+    } finally {
+      busy.value = false;
+    }
+  }
+  return { busy, refusal, submit };
 }
 
 /** Shown by the shell: the service answered 503 (or not at all) and the call is being retried. */

@@ -42,6 +42,11 @@ export interface ApiDeps {
   webDir?: string | null;
   /** Principals the sign-in page offers to pick, with their tokens: the embedded run only (DEMO_SIGN_IN). */
   demoPrincipals?: readonly DemoPrincipal[];
+  /**
+   * The instant the API reads the world at (views, working days left, qualifications): the
+   * machine's clock; tests on the time-skipping server pass that server's.
+   */
+  clock?: () => number;
 }
 
 /** The HTTP API: stateless, one Temporal client and one pool; every rule lives in the workflows. */
@@ -78,9 +83,10 @@ export function createApi(deps: ApiDeps): express.Express & { operations: Operat
     const { ok, states } = await dependencyStates({ temporal, database, worker }, req.log);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', ...states });
   });
-  registerCatalogue(api, deps.catalogue);
-  registerApplications(api, deps);
-  registerReadModel(api, deps.pool, deps.catalogue);
+  const clock = deps.clock ?? Date.now;
+  registerCatalogue(api, deps.catalogue, clock);
+  registerApplications(api, { ...deps, clock });
+  registerReadModel(api, deps.pool, deps.catalogue, clock);
   registerIntegrators(api, deps.pool, { allowlist: deps.webhookAllowlist ?? NO_ALLOWLIST, maxSubscriptions: deps.webhookMaxSubscriptions });
   registerAdmin(api, deps);
   // Live updates hold streams open: whoever serves the app ends them with `live.close()` before the server closes.

@@ -90,6 +90,8 @@ export interface ApplicationsDeps {
   pool: Pool;
   catalogue: CatalogueHolder;
   taskQueue: string;
+  /** The instant reads are computed at (default: the machine's clock). */
+  clock?: () => number;
 }
 
 /** How a read is served: from the read model (default) or, on request, from the workflow itself. */
@@ -124,7 +126,7 @@ function idempotentId(principal: Principal, key: string): string {
 }
 
 /** Applicants, officers, providers and the supervision office acting on applications. */
-export function registerApplications(api: OperationRegistry, { client, pool, catalogue, taskQueue }: ApplicationsDeps): void {
+export function registerApplications(api: OperationRegistry, { client, pool, catalogue, taskQueue, clock = Date.now }: ApplicationsDeps): void {
   const handle = (id: string) => client.workflow.getHandle(id);
 
   /** The workflow's own view, as of now, with a short deadline: a strongly consistent read. */
@@ -132,7 +134,7 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
     const deadline = Date.now() + STRONG_READ_TIMEOUT_MS;
     for (;;) {
       try {
-        const view = await client.connection.withDeadline(deadline, () => handle(id).query(statusQuery, { asOf: Date.now() }));
+        const view = await client.connection.withDeadline(deadline, () => handle(id).query(statusQuery, { asOf: clock() }));
         return { view, freshness: { source: 'workflow', seq: view.seq, projectedAt: null } };
       } catch (e) {
         // An application started a moment ago has not registered its query handler yet.
@@ -160,7 +162,7 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
         throw e;
       }
       if (stored && (q.minSeq === undefined || stored.seq >= q.minSeq)) {
-        const view = viewApplication(applicationFromStore(stored.stored), Date.now());
+        const view = viewApplication(applicationFromStore(stored.stored), clock());
         return { view, freshness: { source: 'readModel', seq: stored.seq, projectedAt: stored.projectedAt } };
       }
       if (Date.now() >= deadline) return workflowView(id);

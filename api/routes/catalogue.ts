@@ -17,7 +17,7 @@ export const dueQuerySchema = z.object({
 });
 
 /** Public lists (流程清单, 前置条件清单, 材料清单, 收费清单) served from definitions/, and the due-date calculator. */
-export function registerCatalogue(api: OperationRegistry, catalogue: CatalogueHolder): void {
+export function registerCatalogue(api: OperationRegistry, catalogue: CatalogueHolder, clock: () => number = Date.now): void {
   api.add(
     { method: 'get', path: '/calendar/due', tag: 'catalogue', summary: 'Compute a legal due date', roles: 'public', query: dueQuerySchema },
     ({ query }) => ({
@@ -75,7 +75,7 @@ export function registerCatalogue(api: OperationRegistry, catalogue: CatalogueHo
       if (query.serviceType && !catalogue.current.serviceTypes.some((t) => t.code === query.serviceType)) {
         throw fieldProblem('query.serviceType', `is not a published service type; published: ${catalogue.current.serviceTypes.map((t) => t.code).join(', ')}`);
       }
-      const on = query.on ?? shanghaiDate(Date.now());
+      const on = query.on ?? shanghaiDate(clock());
       const c = catalogue.current;
       return {
         on,

@@ -29,9 +29,9 @@ export type AlertsPage = Page<AlertRow> & { asOf: string };
 const period = z.object({ from: isoDate, to: isoDate }).refine((p) => p.from <= p.to, { message: 'the period ends before it starts', path: ['to'] });
 
 /** Lists across applications, served by the PostgreSQL read model. */
-export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue: CatalogueHolder): void {
+export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue: CatalogueHolder, clock: () => number = Date.now): void {
   /** Working days left to a due date, counted on the official calendar as of today. */
-  const workingDaysLeft = (dueOn: string | null, today = shanghaiDate(Date.now())): number | null => {
+  const workingDaysLeft = (dueOn: string | null, today = shanghaiDate(clock())): number | null => {
     if (!dueOn) return null;
     try {
       const cal = buildCalendar(catalogue.current.calendars);
@@ -104,7 +104,7 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
       known(query, 'department');
       known(query, 'stage');
       known(query, 'processCode');
-      const asOf = shanghaiDate(Date.now());
+      const asOf = shanghaiDate(clock());
       const page = await alerts(pool, query);
       return { ...page, asOf, items: page.items.map((m) => ({ ...m, workingDaysOver: workingDaysOver(m, asOf) })) };
     },

@@ -54,7 +54,7 @@ export const GENEROUS_RATE_LIMITS: RateLimits = { perPrincipalPerMinute: 100_000
 export async function startApi(
   env: Pick<TestWorkflowEnvironment, 'client'>,
   taskQueue: string,
-  deps: { pool: Pool; catalogue: CatalogueHolder; definitionsDir?: string; demoPrincipals?: readonly DemoPrincipal[] },
+  deps: { pool: Pool; catalogue: CatalogueHolder; definitionsDir?: string; demoPrincipals?: readonly DemoPrincipal[]; clock?: () => number },
   options: { rateLimits?: RateLimits; logger?: Logger } = {},
 ): Promise<RunningApi> {
   // Test receivers listen on loopback, which webhooks may otherwise never reach.

@@ -106,12 +106,27 @@ export function apiSuite(taskQueue: string, options: { initialTime?: string; dem
       rmSync(definitionsDir, { recursive: true, force: true });
     },
   );
+  // On the time-skipping server the API reads the world at that server's instant, not the
+  // machine's (weeks apart once a test skips time): its offset is followed every 100 ms.
+  let offset = 0;
+  let follow: ReturnType<typeof setInterval> | undefined;
   beforeAll(async () => {
     const catalogue = new CatalogueHolder(loadCatalogue(definitionsDir), definitionsDir);
-    api = await startApi(base.env, taskQueue, { pool: db!.pool, catalogue, definitionsDir, demoPrincipals: options.demoPrincipals });
+    let clock: (() => number) | undefined;
+    if (options.initialTime) {
+      const env = base.env;
+      const sync = async () => {
+        offset = (await env.currentTimeMs()) - Date.now();
+      };
+      await sync();
+      follow = setInterval(() => void sync().catch(() => undefined), 100);
+      clock = () => Date.now() + offset;
+    }
+    api = await startApi(base.env, taskQueue, { pool: db!.pool, catalogue, definitionsDir, demoPrincipals: options.demoPrincipals, clock });
   });
   // Hooks after run in reverse: the API closes first, then the worker, then the database goes.
   afterAll(async () => {
+    if (follow) clearInterval(follow);
     await api?.close();
   });
   return {

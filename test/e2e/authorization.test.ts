@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { snapshotFor } from '../../definitions/loader';
@@ -29,6 +30,9 @@ function firstStageSnapshot() {
   const full = snapshotFor(catalogue, 'GOV_INVESTMENT')!;
   return {
     ...full,
+    // A process of its own: the read model keeps one snapshot per definition hash and process, and
+    // a cut snapshot under the full one's hash would stand for every GOV_INVESTMENT application.
+    definitionHash: createHash('sha256').update(`first-stage-only/${full.definitionHash}`).digest('hex'),
     stages: [full.stages[0]!],
     alongside: full.alongside.filter((m) => m.code === 'UT01').map((m) => ({ ...m, prerequisites: [] })),
   };

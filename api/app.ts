@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import express from 'express';
 import type { Pool } from 'pg';
-import { NO_ALLOWLIST, type DestinationAllowlist } from '../activities/destinations';
+import { NO_ALLOWLIST, type DestinationAllowlist } from '../readmodel/destinations';
 import type { PrincipalRegistry } from './auth';
 import type { CatalogueHolder } from './catalogue-holder';
 import { dependencyStates, workerPolling } from './health';
@@ -10,7 +10,7 @@ import { logger as defaultLogger, type Logger } from './log';
 import { docsContentSecurityPolicy, docsPage, openApiDocument } from './openapi';
 import { OperationRegistry } from './operation';
 import { errorHandler, sendProblem } from './problem';
-import { boundedText } from '../workflows/domain/text';
+import { boundedText } from '../domain/text';
 import { DEFAULT_RATE_LIMITS, rateLimits, type RateLimits } from './rate-limit';
 import { requestLog } from './request-log';
 import { registerAdmin } from './routes/admin';

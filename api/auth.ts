@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import type { Actor } from '../workflows/domain/types';
+import type { Actor } from '../domain/types';
 import { HttpProblem, sendProblem } from './problem';
 
 /**

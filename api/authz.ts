@@ -1,5 +1,5 @@
-import type { Department } from '../definitions/schema';
-import type { ApplicationView } from '../workflows/domain/view';
+import type { Department } from '../catalogue/schema';
+import type { ApplicationView } from '../domain/view';
 import type { Principal } from './auth';
 import { HttpProblem } from './problem';
 

@@ -1,4 +1,4 @@
-import { loadCatalogue, type Catalogue } from '../definitions/loader';
+import { loadCatalogue, type Catalogue } from '../catalogue/loader';
 
 /**
  * The catalogue version new applications start on. An admin publishes a new version by

@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
 import { Client, type Pool } from 'pg';
 import { z } from 'zod';
-import { PROJECTION_CHANNEL, type ProjectionNotice } from '../activities/projection';
-import { projectedParties } from '../activities/readmodel';
-import { identifier } from '../definitions/fields';
+import { PROJECTION_CHANNEL, type ProjectionNotice } from '../readmodel/writer';
+import { projectedParties } from '../readmodel/queries';
+import { identifier } from '../contracts/fields';
 import type { Principal } from './auth';
 import { accessTo, type DepartmentKinds } from './authz';
 import type { Logger } from './log';

@@ -1,5 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { ConfigError, configSchema } from '../worker/config';
+import { ConfigError, configSchema } from '../config/environment';
 
 export type { Logger };
 

@@ -1,8 +1,8 @@
 import { Client } from '@temporalio/client';
 import { apiConnection } from './temporal-connection';
-import { createPool } from '../activities/db/pool';
-import { loadCatalogue } from '../definitions/loader';
-import { loadConfig } from '../worker/config';
+import { createPool } from '../readmodel/db/pool';
+import { loadCatalogue } from '../catalogue/loader';
+import { loadConfig } from '../config/environment';
 import { createApi } from './app';
 import { loadPrincipals, principalsFileSchema } from './auth';
 import { CatalogueHolder } from './catalogue-holder';

@@ -2,13 +2,13 @@ import { QueryNotRegisteredError, ServiceError, WorkflowUpdateFailedError } from
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { z } from 'zod';
-import { CalendarRangeError } from '../workflows/domain/calendar';
-import { InvalidQueryError } from '../activities/readmodel';
-import { InvalidSubscriptionError } from '../activities/webhooks';
-import { DefinitionError } from '../definitions/loader';
-import { isRefusalCode, REFUSAL_HTTP_STATUS } from '../workflows/domain/errors';
-import { boundedText, TEXT_LIMITS } from '../workflows/domain/text';
-import { InvalidDateError } from '../workflows/domain/time';
+import { CalendarRangeError } from '../domain/calendar';
+import { InvalidQueryError } from '../readmodel/queries';
+import { InvalidSubscriptionError } from '../readmodel/webhooks';
+import { DefinitionError } from '../catalogue/loader';
+import { isRefusalCode, REFUSAL_HTTP_STATUS } from '../domain/errors';
+import { boundedText, TEXT_LIMITS } from '../domain/text';
+import { InvalidDateError } from '../domain/time';
 
 /** One field at fault and the rule it broke. */
 export interface FieldIssue {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Client, type Pool } from 'pg';
-import { createPool } from '../activities/db/pool';
+import { createPool } from '../readmodel/db/pool';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 

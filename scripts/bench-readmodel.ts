@@ -2,11 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
-import { migrate } from '../activities/db/migrate';
-import { createProjectionActivities } from '../activities/projection';
-import { alerts, alertsQuery, type AlertsQuery, inbox, inboxQuery, type InboxQuery, scorecards, type SqlQuery } from '../activities/readmodel';
-import type { EventRow, MatterRow, ProjectionBatch } from '../workflows/domain/projection';
-import { DAY_MS, toShanghaiIso } from '../workflows/domain/time';
+import { migrate } from '../readmodel/db/migrate';
+import { createProjectionActivities } from '../readmodel/writer';
+import { alerts, alertsQuery, type AlertsQuery, inbox, inboxQuery, type InboxQuery, scorecards, type SqlQuery } from '../readmodel/queries';
+import type { EventRow, MatterRow, ProjectionBatch } from '../domain/projection';
+import { DAY_MS, toShanghaiIso } from '../domain/time';
 import { benchDatabase } from './bench-db';
 import { prng } from './prng';
 

@@ -3,14 +3,14 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { migrate } from '../activities/db/migrate';
-import { createProjectionActivities } from '../activities/projection';
+import { migrate } from '../readmodel/db/migrate';
+import { createProjectionActivities } from '../readmodel/writer';
 import { createApi } from '../api/app';
 import { principalRegistry } from '../api/auth';
 import { CatalogueHolder } from '../api/catalogue-holder';
 import { createLogger } from '../api/log';
-import { loadCatalogue, snapshotFor } from '../definitions/loader';
-import { allMatters } from '../definitions/snapshot';
+import { loadCatalogue, snapshotFor } from '../catalogue/loader';
+import { allMatters } from '../catalogue/snapshot';
 import { benchDatabase } from './bench-db';
 
 /**

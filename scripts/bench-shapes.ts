@@ -2,7 +2,7 @@ import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { loadCatalogue, snapshotFor } from '../definitions/loader';
+import { loadCatalogue, snapshotFor } from '../catalogue/loader';
 import { applicationWithChildren, decideUpdate, type ShapeMatter } from './bench-shapes/workflows';
 
 /**

@@ -2,9 +2,9 @@ import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { loadCatalogue, snapshotFor } from '../definitions/loader';
-import { allMatters } from '../definitions/snapshot';
-import type { ProjectionBatch } from '../workflows/domain/projection';
+import { loadCatalogue, snapshotFor } from '../catalogue/loader';
+import { allMatters } from '../catalogue/snapshot';
+import type { ProjectionBatch } from '../domain/projection';
 import { applicationWorkflow } from '../workflows';
 import { approveUpdate, statusQuery } from '../workflows/messages';
 

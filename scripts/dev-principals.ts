@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadCatalogue } from '../definitions/loader';
+import { loadCatalogue } from '../catalogue/loader';
 
 /**
  * Writes a principals file for the embedded run, with fresh random tokens, once: one applicant,

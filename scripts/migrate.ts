@@ -1,5 +1,5 @@
-import { createPool } from '../activities/db/pool';
-import { migrate } from '../activities/db/migrate';
+import { createPool } from '../readmodel/db/pool';
+import { migrate } from '../readmodel/db/migrate';
 
 /** `npm run migrate`: brings the read-model database at DATABASE_URL up to date. */
 async function main(): Promise<void> {

@@ -1,8 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
-import { createPool } from '../activities/db/pool';
-import { migrate } from '../activities/db/migrate';
-import { rebuildProjection } from '../activities/rebuild';
-import { loadConfig } from '../worker/config';
+import { createPool } from '../readmodel/db/pool';
+import { migrate } from '../readmodel/db/migrate';
+import { rebuildProjection } from '../readmodel/rebuild';
+import { loadConfig } from '../config/environment';
 
 /**
  * `npm run rebuild-projection [-- --force] [--refused] [application ids…]`: rewrites the read model

@@ -1,11 +1,11 @@
 import { DefaultLogger, type LogLevel, makeTelemetryFilterString, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import path from 'node:path';
-import { migrate } from '../activities/db/migrate';
-import { createPool } from '../activities/db/pool';
-import { createProjectionActivities } from '../activities/projection';
-import { createWebhookDispatcher } from '../activities/webhooks';
+import { migrate } from '../readmodel/db/migrate';
+import { createPool } from '../readmodel/db/pool';
+import { createProjectionActivities } from '../readmodel/writer';
+import { createWebhookDispatcher } from '../readmodel/webhooks';
 import { logger, type Logger } from '../api/log';
-import { type Config, loadConfig } from './config';
+import { type Config, loadConfig } from '../config/environment';
 
 const log = logger.child({ name: 'worker' });
 

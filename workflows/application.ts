@@ -1,12 +1,12 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, condition, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { ProjectionActivities } from '../activities/projection';
-import { ProjectionDelta, projectionBatch } from './domain/projection';
-import { Application } from './domain/application';
-import { ActionRefused } from './domain/errors';
-import { boundedText, sanitizeInput, TEXT_LIMITS } from './domain/text';
-import type { ApplicationInput, Outcome } from './domain/types';
-import { viewApplication, viewMatter, type ApplicationView } from './domain/view';
+import type { ProjectionActivities } from '../readmodel/writer';
+import { ProjectionDelta, projectionBatch } from '../domain/projection';
+import { Application } from '../domain/application';
+import { ActionRefused } from '../domain/errors';
+import { boundedText, sanitizeInput, TEXT_LIMITS } from '../domain/text';
+import type { ApplicationInput, Outcome } from '../domain/types';
+import { viewApplication, viewMatter, type ApplicationView } from '../domain/view';
 import {
   acceptUpdate,
   approveUpdate,

@@ -17,12 +17,12 @@ import type {
   SupplyInput,
   UrgeInput,
   WithdrawInput,
-} from './domain/actions';
-import type { ApplicationView, MatterView } from './domain/view';
+} from '../contracts/actions';
+import type { ApplicationView, MatterView } from '../domain/view';
 
 /** A matter action's answer: the matter, and the application's event count after it (read your writes with `minSeq`). */
 export type MatterAnswer = MatterView & { applicationSeq: number };
-import type { ProjectionBatch } from './domain/projection';
+import type { ProjectionBatch } from '../domain/projection';
 
 /** Every message of the application workflow; the API imports these, so each has one name. */
 /**

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { calendarYearSchema } from '../../definitions/schema';
-import { DEFAULT_DEFINITIONS_DIR } from '../../definitions/loader';
+import { calendarYearSchema } from '../../catalogue/schema';
+import { DEFAULT_DEFINITIONS_DIR } from '../../catalogue/loader';
 import { publishCalendarSignal } from '../../workflows/messages';
 import { actorOf } from '../auth';
 import type { CatalogueHolder } from '../catalogue-holder';

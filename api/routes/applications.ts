@@ -3,9 +3,9 @@ import { QueryNotRegisteredError, type Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
-import { code, freeText, identifier, list, name } from '../../definitions/fields';
-import { snapshotFor } from '../../definitions/loader';
-import { allMatters } from '../../definitions/snapshot';
+import { code, freeText, identifier, list, name } from '../../contracts/fields';
+import { snapshotFor } from '../../catalogue/loader';
+import { allMatters } from '../../catalogue/snapshot';
 import { applicationWorkflow } from '../../workflows';
 import {
   acceptSchema,
@@ -23,11 +23,11 @@ import {
   supplySchema,
   urgeSchema,
   withdrawSchema,
-} from '../../workflows/domain/actions';
-import type { Actor } from '../../workflows/domain/types';
-import { viewApplication, type ApplicationView } from '../../workflows/domain/view';
-import { applicationFromStore } from '../../workflows/domain/projection';
-import { projectedApplication } from '../../activities/readmodel';
+} from '../../contracts/actions';
+import type { Actor } from '../../domain/types';
+import { viewApplication, type ApplicationView } from '../../domain/view';
+import { applicationFromStore } from '../../domain/projection';
+import { projectedApplication } from '../../readmodel/queries';
 import {
   acceptUpdate,
   approveUpdate,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { code } from '../../definitions/fields';
-import { isoDate } from '../../definitions/schema';
+import { code } from '../../contracts/fields';
+import { isoDate } from '../../catalogue/schema';
 import { fieldProblem, HttpProblem } from '../problem';
-import { buildCalendar, dueDate } from '../../workflows/domain/calendar';
-import { shanghaiDate } from '../../workflows/domain/time';
+import { buildCalendar, dueDate } from '../../domain/calendar';
+import { shanghaiDate } from '../../domain/time';
 import type { CatalogueHolder } from '../catalogue-holder';
 import type { OperationRegistry } from '../operation';
 

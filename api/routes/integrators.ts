@@ -1,9 +1,9 @@
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { createSubscription, deleteSubscription, EVENT_TYPE_RULE, hasAuthority, InvalidSubscriptionError, listSubscriptions, MAX_EVENT_TYPES, URL_AUTHORITY_RULE, type SubscriptionPolicy } from '../../activities/webhooks';
-import { NO_ALLOWLIST } from '../../activities/destinations';
-import { httpUrl, list } from '../../definitions/fields';
-import { EVENT_KINDS } from '../../workflows/domain/events';
+import { createSubscription, deleteSubscription, EVENT_TYPE_RULE, hasAuthority, InvalidSubscriptionError, listSubscriptions, MAX_EVENT_TYPES, URL_AUTHORITY_RULE, type SubscriptionPolicy } from '../../readmodel/webhooks';
+import { NO_ALLOWLIST } from '../../readmodel/destinations';
+import { httpUrl, list } from '../../contracts/fields';
+import { EVENT_KINDS } from '../../domain/events';
 import type { OperationRegistry } from '../operation';
 import { HttpProblem } from '../problem';
 

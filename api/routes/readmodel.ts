@@ -1,11 +1,11 @@
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { code as codeOf, identifier } from '../../definitions/fields';
-import { isoDate } from '../../definitions/schema';
-import { providerStats } from '../../activities/provider-stats';
-import { ALERT_LEVELS, alerts, alertsSummary, applicationsOf, auditTrail, inbox, projectedParties, scorecards, scorecardsCsv, type AlertItem, type Page } from '../../activities/readmodel';
-import { buildCalendar, CalendarRangeError, workingDaysAfter } from '../../workflows/domain/calendar';
-import { shanghaiDate } from '../../workflows/domain/time';
+import { code as codeOf, identifier } from '../../contracts/fields';
+import { isoDate } from '../../catalogue/schema';
+import { providerStats } from '../../readmodel/provider-stats';
+import { ALERT_LEVELS, alerts, alertsSummary, applicationsOf, auditTrail, inbox, projectedParties, scorecards, scorecardsCsv, type AlertItem, type Page } from '../../readmodel/queries';
+import { buildCalendar, CalendarRangeError, workingDaysAfter } from '../../domain/calendar';
+import { shanghaiDate } from '../../domain/time';
 import { accessTo, auditFor, notVisible } from '../authz';
 import type { CatalogueHolder } from '../catalogue-holder';
 import type { OperationRegistry } from '../operation';

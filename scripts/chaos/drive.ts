@@ -1,5 +1,5 @@
-import { loadCatalogue, snapshotFor } from '../../definitions/loader';
-import { allMatters } from '../../definitions/snapshot';
+import { loadCatalogue, snapshotFor } from '../../catalogue/loader';
+import { allMatters } from '../../catalogue/snapshot';
 import { prng } from '../prng';
 import type { ChaosClient } from './client';
 import { sleep, type Principal, type Principals } from './system';

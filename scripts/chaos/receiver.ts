@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifySignature } from '../../activities/webhooks';
+import { verifySignature } from '../../readmodel/webhooks';
 
 /**
  * The integrator's end of the webhooks, on 127.0.0.1: it checks each delivery's signature and

@@ -4,7 +4,7 @@ import { chmodSync, cpSync, createWriteStream, existsSync, mkdirSync, readdirSyn
 import { createServer as createNetServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { loadCatalogue } from '../../definitions/loader';
+import { loadCatalogue } from '../../catalogue/loader';
 
 const execFileAsync = promisify(execFile);
 

@@ -1,6 +1,6 @@
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { Pool } from 'pg';
-import type { ProjectionBatch } from '../../workflows/domain/projection';
+import type { ProjectionBatch } from '../../domain/projection';
 import { projectionQuery } from '../../workflows/messages';
 import type { WebhookReceiver } from './receiver';
 import { sleep } from './system';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Application } from '../../workflows/domain/application';
-import { viewApplication } from '../../workflows/domain/view';
+import { Application } from '../../domain/application';
+import { viewApplication } from '../../domain/view';
 import { DAY_MS, timelineData } from '../../web/src/components/applicant/timeline-data';
 import { allMaterials, applicant, applicationInput, catalogue, officer } from '../helpers/temporal';
 

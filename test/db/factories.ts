@@ -1,4 +1,4 @@
-import type { ApplicationRow, EventRow, MatterRow, ProjectionBatch, ServiceRow } from '../../workflows/domain/projection';
+import type { ApplicationRow, EventRow, MatterRow, ProjectionBatch, ServiceRow } from '../../domain/projection';
 
 /** Small builders of projection rows: a test names only the fields its rule is about. */
 

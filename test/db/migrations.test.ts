@@ -2,8 +2,8 @@ import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultMigrationsDir, loadMigrations, migrate, MigrationChecksumError } from '../../activities/db/migrate';
-import { createPool } from '../../activities/db/pool';
+import { defaultMigrationsDir, loadMigrations, migrate, MigrationChecksumError } from '../../readmodel/db/migrate';
+import { createPool } from '../../readmodel/db/pool';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 
 const databases: TestDatabase[] = [];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createProjectionActivities, InvalidProjectionBatchError, PROJECTION_CHANNEL, RefusedProjectionBatchError } from '../../activities/projection';
-import { auditTrail } from '../../activities/readmodel';
-import { parseAllowlist } from '../../activities/destinations';
-import { createSubscription } from '../../activities/webhooks';
+import { createProjectionActivities, InvalidProjectionBatchError, PROJECTION_CHANNEL, RefusedProjectionBatchError } from '../../readmodel/writer';
+import { auditTrail } from '../../readmodel/queries';
+import { parseAllowlist } from '../../readmodel/destinations';
+import { createSubscription } from '../../readmodel/webhooks';
 import { writerDatabase } from '../helpers/postgres';
 import { applicationRow, batch, eventRow, eventRows, matterRow, serviceRow } from './factories';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../activities/db/migrate';
-import { createProjectionActivities } from '../../activities/projection';
-import { alerts, alertsSummary, type AlertsQuery, applicationsOf, auditTrail, inbox, InvalidQueryError } from '../../activities/readmodel';
-import type { MatterRow } from '../../workflows/domain/projection';
+import { migrate } from '../../readmodel/db/migrate';
+import { createProjectionActivities } from '../../readmodel/writer';
+import { alerts, alertsSummary, type AlertsQuery, applicationsOf, auditTrail, inbox, InvalidQueryError } from '../../readmodel/queries';
+import type { MatterRow } from '../../domain/projection';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 import { applicationRow, batch, eventRow, matterRow } from './factories';
 

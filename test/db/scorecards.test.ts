@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../activities/db/migrate';
-import { createProjectionActivities } from '../../activities/projection';
-import { InvalidQueryError, scorecards, scorecardsCsv } from '../../activities/readmodel';
+import { migrate } from '../../readmodel/db/migrate';
+import { createProjectionActivities } from '../../readmodel/writer';
+import { InvalidQueryError, scorecards, scorecardsCsv } from '../../readmodel/queries';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 import { applicationRow, batch, eventRow, matterRow } from './factories';
 

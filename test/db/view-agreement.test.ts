@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { projectedApplication } from '../../activities/readmodel';
-import { Application } from '../../workflows/domain/application';
-import { applicationFromStore, ProjectionDelta, projectionBatch } from '../../workflows/domain/projection';
-import { viewApplication } from '../../workflows/domain/view';
+import { projectedApplication } from '../../readmodel/queries';
+import { Application } from '../../domain/application';
+import { applicationFromStore, ProjectionDelta, projectionBatch } from '../../domain/projection';
+import { viewApplication } from '../../domain/view';
 import { writerDatabase } from '../helpers/postgres';
 import { allMaterials, applicationInput } from '../helpers/temporal';
 import { DAY, walk } from '../helpers/walk';

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../activities/db/migrate';
-import { NO_ALLOWLIST, parseAllowlist, type ResolvedAddress, type Resolver } from '../../activities/destinations';
-import { createProjectionActivities } from '../../activities/projection';
+import { migrate } from '../../readmodel/db/migrate';
+import { NO_ALLOWLIST, parseAllowlist, type ResolvedAddress, type Resolver } from '../../readmodel/destinations';
+import { createProjectionActivities } from '../../readmodel/writer';
 import {
   createSubscription,
   createWebhookDispatcher,
@@ -15,9 +15,9 @@ import {
   verifySignature,
   type NewSubscription,
   type SubscriptionPolicy,
-} from '../../activities/webhooks';
-import { EVENT_KINDS } from '../../workflows/domain/events';
-import type { ApplicationRow } from '../../workflows/domain/projection';
+} from '../../readmodel/webhooks';
+import { EVENT_KINDS } from '../../domain/events';
+import type { ApplicationRow } from '../../domain/projection';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 import { applicationRow, batch, eventRow } from './factories';
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { snapshotFor } from '../../definitions/loader';
-import { allMatters } from '../../definitions/snapshot';
+import { snapshotFor } from '../../catalogue/loader';
+import { allMatters } from '../../catalogue/snapshot';
 import { officerToken, TOKENS } from '../helpers/api';
 import { apiSuite } from '../helpers/suite';
 import { catalogue } from '../helpers/temporal';

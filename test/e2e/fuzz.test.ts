@@ -4,7 +4,7 @@ import { createApi } from '../../api/app';
 import { CatalogueHolder } from '../../api/catalogue-holder';
 import { createLogger } from '../../api/log';
 import type { Operation } from '../../api/operation';
-import { loadCatalogue, snapshotFor } from '../../definitions/loader';
+import { loadCatalogue, snapshotFor } from '../../catalogue/loader';
 import { officerToken, principals, startApi, TOKENS, type RunningApi } from '../helpers/api';
 import { buildRequest, describeRequest, excerpt, isDestructive, type Caller, type FuzzRequest, type Targets, type Vocabulary } from '../helpers/hostile';
 import { sendRaw, type RawResponse } from '../helpers/raw-http';

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chooseProviderUpdate, supplyUpdate, withdrawUpdate } from '../../workflows/messages';
-import { isWellFormed } from '../../workflows/domain/text';
+import { isWellFormed } from '../../domain/text';
 import { officerToken, TOKENS } from '../helpers/api';
 import { apiSuite } from '../helpers/suite';
 import { allMaterials, applicant } from '../helpers/temporal';

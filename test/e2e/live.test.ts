@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { snapshotFor } from '../../definitions/loader';
-import { allMatters } from '../../definitions/snapshot';
-import { createPool } from '../../activities/db/pool';
+import { snapshotFor } from '../../catalogue/loader';
+import { allMatters } from '../../catalogue/snapshot';
+import { createPool } from '../../readmodel/db/pool';
 import { CatalogueHolder } from '../../api/catalogue-holder';
 import { officerToken, startApi, TOKENS } from '../helpers/api';
 import { apiSuite } from '../helpers/suite';

@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAllowlist } from '../../activities/destinations';
-import { createWebhookDispatcher, verifySignature } from '../../activities/webhooks';
+import { parseAllowlist } from '../../readmodel/destinations';
+import { createWebhookDispatcher, verifySignature } from '../../readmodel/webhooks';
 import { createApi } from '../../api/app';
 import { CatalogueHolder } from '../../api/catalogue-holder';
-import { EVENT_KINDS } from '../../workflows/domain/events';
+import { EVENT_KINDS } from '../../domain/events';
 import { GENEROUS_RATE_LIMITS, http, officerToken, principals, TOKENS } from '../helpers/api';
 import { apiSuite } from '../helpers/suite';
 import { allMaterials, catalogue } from '../helpers/temporal';

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApi } from '../../api/app';
 import { principalRegistry } from '../../api/auth';
-import { parseAllowlist } from '../../activities/destinations';
+import { parseAllowlist } from '../../readmodel/destinations';
 import type { Logger } from '../../api/log';
 import type { RateLimits } from '../../api/rate-limit';
 import { listen } from '../../api/server';

@@ -2,7 +2,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { approveUpdate, statusQuery } from '../../workflows/messages';
-import type { ApplicationView, MatterView } from '../../workflows/domain/view';
+import type { ApplicationView, MatterView } from '../../domain/view';
 import { officer } from './temporal';
 
 export function mattersOf(view: ApplicationView): MatterView[] {

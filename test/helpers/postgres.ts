@@ -7,9 +7,9 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client, type Pool } from 'pg';
 import { afterAll, beforeAll } from 'vitest';
-import { migrate } from '../../activities/db/migrate';
-import { createPool } from '../../activities/db/pool';
-import { createProjectionActivities, type ProjectionActivities } from '../../activities/projection';
+import { migrate } from '../../readmodel/db/migrate';
+import { createPool } from '../../readmodel/db/pool';
+import { createProjectionActivities, type ProjectionActivities } from '../../readmodel/writer';
 
 /**
  * A real PostgreSQL for read-model tests. With DATABASE_URL set (CI, a developer's server) its

@@ -2,10 +2,10 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { loadCatalogue, snapshotFor } from '../../definitions/loader';
-import type { Actor, ApplicationInput } from '../../workflows/domain/types';
-import type { ProjectionActivities } from '../../activities/projection';
-import type { ProjectionBatch } from '../../workflows/domain/projection';
+import { loadCatalogue, snapshotFor } from '../../catalogue/loader';
+import type { Actor, ApplicationInput } from '../../domain/types';
+import type { ProjectionActivities } from '../../readmodel/writer';
+import type { ProjectionBatch } from '../../domain/projection';
 
 export const TOOLS_BIN = path.resolve(__dirname, '..', '..', '.tools', 'bin');
 

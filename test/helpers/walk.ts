@@ -1,6 +1,6 @@
-import { Application } from '../../workflows/domain/application';
-import { ActionRefused } from '../../workflows/domain/errors';
-import type { Actor, ApplicationInput } from '../../workflows/domain/types';
+import { Application } from '../../domain/application';
+import { ActionRefused } from '../../domain/errors';
+import type { Actor, ApplicationInput } from '../../domain/types';
 import { prng } from '../../scripts/prng';
 import { allMaterials, applicant, catalogue, officer, supervisor } from './temporal';
 

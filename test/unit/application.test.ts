@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Application } from '../../workflows/domain/application';
-import { accounting } from '../../workflows/domain/view';
+import { Application } from '../../domain/application';
+import { accounting } from '../../domain/view';
 import { allMaterials, applicant, applicationInput, officer } from '../helpers/temporal';
 
 const at = (iso: string) => Date.parse(iso);

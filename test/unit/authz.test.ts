@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../api/auth';
 import { accessTo, auditFor, coversDepartment, partiesOfView, startRefusal, viewFor, type Access, type Parties } from '../../api/authz';
-import { Application } from '../../workflows/domain/application';
-import { ActionRefused } from '../../workflows/domain/errors';
-import { viewApplication } from '../../workflows/domain/view';
+import { Application } from '../../domain/application';
+import { ActionRefused } from '../../domain/errors';
+import { viewApplication } from '../../domain/view';
 import { allMaterials, applicant, applicationInput, catalogue } from '../helpers/temporal';
 
 const t = Date.parse('2026-03-02T09:00:00+08:00');

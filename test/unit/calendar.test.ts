@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadCalendars } from '../../definitions/loader';
+import { loadCalendars } from '../../catalogue/loader';
 import {
   addWorkingDays,
   buildCalendar,
@@ -8,8 +8,8 @@ import {
   dueInstant,
   isWorkingDay,
   workingDaysBetween,
-} from '../../workflows/domain/calendar';
-import { shanghaiDate, toShanghaiIso } from '../../workflows/domain/time';
+} from '../../domain/calendar';
+import { shanghaiDate, toShanghaiIso } from '../../domain/time';
 
 const cal = buildCalendar(loadCalendars());
 const at = (iso: string) => Date.parse(iso);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Application, type EngineRules } from '../../workflows/domain/application';
-import { ActionRefused } from '../../workflows/domain/errors';
-import { viewApplication } from '../../workflows/domain/view';
-import type { ApplicationInput } from '../../workflows/domain/types';
+import { Application, type EngineRules } from '../../domain/application';
+import { ActionRefused } from '../../domain/errors';
+import { viewApplication } from '../../domain/view';
+import type { ApplicationInput } from '../../domain/types';
 import { allMaterials, applicant, applicationInput, officer } from '../helpers/temporal';
 
 const at = (iso: string) => Date.parse(iso);

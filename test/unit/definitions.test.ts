@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_DEFINITIONS_DIR, DefinitionError, loadCatalogue } from '../../definitions/loader';
+import { DEFAULT_DEFINITIONS_DIR, DefinitionError, loadCatalogue } from '../../catalogue/loader';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));

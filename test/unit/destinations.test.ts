@@ -8,7 +8,7 @@ import {
   UnresolvedDestinationError,
   type ResolvedAddress,
   type Resolver,
-} from '../../activities/destinations';
+} from '../../readmodel/destinations';
 import { FORBIDDEN_URLS } from '../helpers/destinations';
 
 /** A resolver from a fixed table: no real DNS in tests. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Application } from '../../workflows/domain/application';
-import { EVENT_KINDS, isEventKind } from '../../workflows/domain/events';
-import type { ApplicationInput } from '../../workflows/domain/types';
+import { Application } from '../../domain/application';
+import { EVENT_KINDS, isEventKind } from '../../domain/events';
+import type { ApplicationInput } from '../../domain/types';
 import { allMaterials, applicationInput, catalogue, officer } from '../helpers/temporal';
 import { DAY, walk } from '../helpers/walk';
 

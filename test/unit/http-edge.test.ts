@@ -6,7 +6,7 @@ import { Client } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import type { Pool } from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createPool } from '../../activities/db/pool';
+import { createPool } from '../../readmodel/db/pool';
 import { CatalogueHolder } from '../../api/catalogue-holder';
 import { createLogger } from '../../api/log';
 import type { RateLimits } from '../../api/rate-limit';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { code, freeText, isoDate, list, name } from '../../definitions/fields';
+import { code, freeText, isoDate, list, name } from '../../contracts/fields';
 import { MAX_ISSUES, sendProblem, zodProblem } from '../../api/problem';
-import { approveSchema, chooseProviderSchema, supplementSchema } from '../../workflows/domain/actions';
-import { boundedText, isWellFormed, sanitizeInput, TEXT_LIMITS } from '../../workflows/domain/text';
+import { approveSchema, chooseProviderSchema, supplementSchema } from '../../contracts/actions';
+import { boundedText, isWellFormed, sanitizeInput, TEXT_LIMITS } from '../../domain/text';
 
 const actor = { id: 'officer-drc', role: 'officer' as const, department: 'DRC' };
 const utf8RoundTrips = (s: string) => new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(s, 'utf8')) === s;

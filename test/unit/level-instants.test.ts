@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Application, type EngineRules } from '../../workflows/domain/application';
-import { CLOCK_LEVELS, levelChanges } from '../../workflows/domain/clock';
-import { toShanghaiIso as iso } from '../../workflows/domain/time';
-import { viewApplication, viewMatter } from '../../workflows/domain/view';
+import { Application, type EngineRules } from '../../domain/application';
+import { CLOCK_LEVELS, levelChanges } from '../../domain/clock';
+import { toShanghaiIso as iso } from '../../domain/time';
+import { viewApplication, viewMatter } from '../../domain/view';
 import { allMaterials, applicant, applicationInput, officer, supervisor } from '../helpers/temporal';
 
 const at = (iso: string) => Date.parse(iso);

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { Client } from '@temporalio/client';
 import { apiConnection } from '../../api/temporal-connection';
 import { describe, expect, it } from 'vitest';
-import { createPool } from '../../activities/db/pool';
+import { createPool } from '../../readmodel/db/pool';
 import { createApi } from '../../api/app';
 import { CatalogueHolder } from '../../api/catalogue-holder';
 import { officerToken, principals, TOKENS } from '../helpers/api';

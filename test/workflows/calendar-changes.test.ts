@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { timeSkippingSuite } from '../helpers/suite';
-import type { CalendarYear } from '../../definitions/schema';
+import type { CalendarYear } from '../../catalogue/schema';
 import { recordHistory } from '../helpers/history';
 import { missingNoticeUpdate, publishCalendarSignal } from '../../workflows/messages';
 import { allMaterials, catalogue, officer } from '../helpers/temporal';

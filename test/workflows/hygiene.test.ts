@@ -5,7 +5,7 @@ import { timeSkippingSuite } from '../helpers/suite';
 import { applicant, officer } from '../helpers/temporal';
 import { matter, sleepUntil, status } from '../helpers/drive';
 import { chooseProviderUpdate, supplementUpdate, supplyUpdate, urgeSignal, withdrawUpdate } from '../../workflows/messages';
-import { isWellFormed, TEXT_LIMITS } from '../../workflows/domain/text';
+import { isWellFormed, TEXT_LIMITS } from '../../domain/text';
 
 const TASK_QUEUE = 'hygiene';
 

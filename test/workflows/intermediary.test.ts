@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chooseProviderUpdate, deliverUpdate, replaceProviderUpdate, reviewDeliverableUpdate } from '../../workflows/messages';
-import { draw } from '../../workflows/domain/intermediary';
-import type { Actor } from '../../workflows/domain/types';
+import { draw } from '../../domain/intermediary';
+import type { Actor } from '../../domain/types';
 import { recordHistory } from '../helpers/history';
 import { timeSkippingSuite } from '../helpers/suite';
 import { allMaterials, applicant, catalogue, officer } from '../helpers/temporal';

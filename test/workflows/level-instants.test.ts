@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseProviderUpdate } from '../../workflows/messages';
-import type { ApplicationView } from '../../workflows/domain/view';
+import type { ApplicationView } from '../../domain/view';
 import { recordHistory } from '../helpers/history';
 import { timeSkippingSuite } from '../helpers/suite';
 import { allMaterials, applicant } from '../helpers/temporal';

@@ -6,10 +6,10 @@
 import type { z } from 'zod';
 import type { decisionBodySchema, reviewBodySchema, startApplicationSchema } from '../../../api/routes/applications';
 import type { Principal } from '../../../api/auth';
-import type { AlertItem, ApplicationSummary, InboxItem, Page, ScorecardRow } from '../../../activities/readmodel';
-import type { ProviderStats } from '../../../activities/provider-stats';
-import type { CalendarYear, Department, Matter, Process, Provider, ServiceType, Zone } from '../../../definitions/schema';
-import type { ResolvedMatter } from '../../../definitions/snapshot';
+import type { AlertItem, ApplicationSummary, InboxItem, Page, ScorecardRow } from '../../../readmodel/queries';
+import type { ProviderStats } from '../../../readmodel/provider-stats';
+import type { CalendarYear, Department, Matter, Process, Provider, ServiceType, Zone } from '../../../catalogue/schema';
+import type { ResolvedMatter } from '../../../catalogue/snapshot';
 import type {
   acceptSchema,
   endSpecialProcedureSchema,
@@ -22,8 +22,8 @@ import type {
   urgeSchema,
   escalateSchema,
   withdrawSchema,
-} from '../../../workflows/domain/actions';
-import type { ApplicationView, MatterView } from '../../../workflows/domain/view';
+} from '../../../contracts/actions';
+import type { ApplicationView, MatterView } from '../../../domain/view';
 
 export type { AlertItem, ApplicationSummary, ApplicationView, CalendarYear, Department, InboxItem, Matter, MatterView, Page, Process, Provider, ProviderStats, ScorecardRow, ServiceType, Zone };
 export type AlertLevel = AlertItem['level'];
@@ -77,12 +77,12 @@ export type NoticeAnswer = ReturnType<typeof viewFor>;
 
 // The supervision pages (type-only, like everything above).
 import type { AlertRow, AlertsPage } from '../../../api/routes/readmodel';
-import type { AlertCount } from '../../../activities/readmodel';
+import type { AlertCount } from '../../../readmodel/queries';
 
 export type { AlertCount, AlertRow, AlertsPage };
 
 // The codes the pages put words on (i18n/common.ts has one for each, in both languages).
-import type { EventKind } from '../../../workflows/domain/events';
+import type { EventKind } from '../../../domain/events';
 
 export type { EventKind };
 type Service = ApplicationView['services'][number];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isValidDate, weekdayOf } from '../workflows/domain/time';
-import { isoDate, list, name } from './fields';
+import { isValidDate, weekdayOf } from '../domain/time';
+import { isoDate, list, name } from '../contracts/fields';
 
 /**
  * The published catalogue's shapes. One schema per file kind is the runtime check at load,

@@ -2,7 +2,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { quoted } from '../workflows/domain/text';
+import { quoted } from '../domain/text';
 
 /**
  * Where webhooks may go. A subscription's URL is the integrator's choice, so without a check the

@@ -1,5 +1,5 @@
-import type { CalendarYear, SpecialProcedureKind, Zone } from '../../definitions/schema';
-import type { ProcessSnapshot } from '../../definitions/snapshot';
+import type { CalendarYear, SpecialProcedureKind, Zone } from '../catalogue/schema';
+import type { ProcessSnapshot } from '../catalogue/snapshot';
 import type { ClockLevel, MatterClock } from './clock';
 
 /** Who did something. The API derives it from the caller's token; workflows check it again. */

@@ -4,9 +4,9 @@ import https from 'node:https';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
-import { isEventKind } from '../workflows/domain/events';
-import { boundedText, forbiddenCharacter, isWellFormed, TEXT_LIMITS } from '../workflows/domain/text';
-import { toShanghaiIso } from '../workflows/domain/time';
+import { isEventKind } from '../domain/events';
+import { boundedText, forbiddenCharacter, isWellFormed, TEXT_LIMITS } from '../domain/text';
+import { toShanghaiIso } from '../domain/time';
 import {
   checkAddress,
   checkDestination,
@@ -56,7 +56,7 @@ export interface Subscription {
   id: string;
   clientId: string;
   url: string;
-  /** Event kinds to deliver (`urged`, `approved`…, workflows/domain/events.ts); `*` means every kind. */
+  /** Event kinds to deliver (`urged`, `approved`…, domain/events.ts); `*` means every kind. */
   eventTypes: string[];
   /** Events of every application (an admin's subscription); otherwise see `applicants`. */
   scopeAll: boolean;

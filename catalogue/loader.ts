@@ -21,9 +21,12 @@ import {
 import type { ProcessSnapshot, ResolvedMatter } from './snapshot';
 
 /** The catalogue shipped with the code; DEFINITIONS_DIR points elsewhere. */
-export const DEFAULT_DEFINITIONS_DIR = existsSync(path.join(__dirname, 'data'))
-  ? path.join(__dirname, 'data')
-  : path.resolve(__dirname, '..', '..', 'definitions', 'data');
+/** definitions/data of this checkout, from the source (catalogue/) or the build (dist/catalogue/). */
+export const DEFAULT_DEFINITIONS_DIR = path.join(
+  existsSync(path.resolve(__dirname, '..', 'package.json')) ? path.resolve(__dirname, '..') : path.resolve(__dirname, '..', '..'),
+  'definitions',
+  'data',
+);
 
 /** A load error names the file, the path inside it and the rule broken. */
 export class DefinitionError extends Error {

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { parseAllowlist } from '../activities/destinations';
+import { parseAllowlist } from '../readmodel/destinations';
 
 /**
  * Process configuration from environment variables, validated at start-up. Every setting has

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Pool, PoolClient } from 'pg';
 
 /**
- * Schema migrations: numbered SQL files in `activities/db/migrations`, applied in order, each in
+ * Schema migrations: numbered SQL files in `readmodel/db/migrations`, applied in order, each in
  * its own transaction, recorded in `schema_migrations` with a checksum. An applied file is never
  * edited: a changed checksum stops every later migration, so two databases cannot silently end
  * up with different schemas under the same name. A change is a new file.
@@ -49,12 +49,12 @@ const MIGRATION_LOCK_KEY = 7_216_202_601;
 
 /**
  * The folder of the .sql files. `tsc` does not copy them into dist/, so compiled code
- * (dist/activities/db) reads them from the source tree it was built from.
+ * (dist/readmodel/db) reads them from the source tree it was built from.
  */
 export function defaultMigrationsDir(): string {
   const beside = join(__dirname, 'migrations');
   if (existsSync(beside)) return beside;
-  return join(__dirname, '..', '..', '..', 'activities', 'db', 'migrations');
+  return join(__dirname, '..', '..', '..', 'readmodel', 'db', 'migrations');
 }
 
 export function checksumOf(sql: string): string {

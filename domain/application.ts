@@ -1,6 +1,6 @@
 import type { EventKind } from './events';
-import type { CalendarYear } from '../../definitions/schema';
-import { allMatters, type ProcessSnapshot, type ResolvedMatter } from '../../definitions/snapshot';
+import type { CalendarYear } from '../catalogue/schema';
+import { allMatters, type ProcessSnapshot, type ResolvedMatter } from '../catalogue/snapshot';
 import type {
   AcceptInput,
   ApproveInput,
@@ -19,7 +19,7 @@ import type {
   SupplyInput,
   UrgeInput,
   WithdrawInput,
-} from './actions';
+} from '../contracts/actions';
 import { addWorkingDays, buildCalendar, CalendarRangeError, type WorkingCalendar } from './calendar';
 import {
   CLOCK_LEVELS,

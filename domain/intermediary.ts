@@ -1,4 +1,4 @@
-import type { IntermediaryPolicy, Provider } from '../../definitions/schema';
+import type { IntermediaryPolicy, Provider } from '../catalogue/schema';
 import { addWorkingDays, isWorkingDay, type WorkingCalendar } from './calendar';
 import { dateOfDayNumber, dayNumber, endOfDay, startOfDay } from './time';
 import type { ContractState, ServiceLevel, ServiceState } from './types';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { codePointLength, forbiddenCharacter, isWellFormed, TEXT_LIMITS, type TextKind } from '../workflows/domain/text';
-import { isValidDate } from '../workflows/domain/time';
+import { codePointLength, forbiddenCharacter, isWellFormed, TEXT_LIMITS, type TextKind } from '../domain/text';
+import { isValidDate } from '../domain/time';
 
 /**
  * The building blocks every schema at the edge is made of: each string is bounded, well-formed

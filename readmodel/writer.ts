@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
-import type { EventRow, MatterRow, ProjectionBatch, ServiceRow } from '../workflows/domain/projection';
-import { boundedText } from '../workflows/domain/text';
+import type { EventRow, MatterRow, ProjectionBatch, ServiceRow } from '../domain/projection';
+import { boundedText } from '../domain/text';
 
 /**
  * The writer of the read model. A workflow hands over a `ProjectionBatch` after each change; the

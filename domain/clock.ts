@@ -1,4 +1,4 @@
-import type { EscalationRung, WarningRule } from '../../definitions/schema';
+import type { EscalationRung, WarningRule } from '../catalogue/schema';
 import { addWorkingDays, CalendarRangeError, workingDaysAfter, type WorkingCalendar } from './calendar';
 import { endOfDay, shanghaiDate, startOfDay } from './time';
 

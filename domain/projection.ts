@@ -1,4 +1,4 @@
-import { allMatters, type ProcessSnapshot } from '../../definitions/snapshot';
+import { allMatters, type ProcessSnapshot } from '../catalogue/snapshot';
 import { Application } from './application';
 import type { AppEvent, ApplicationState, MatterState } from './types';
 import { accounting, viewMatter, viewService } from './view';

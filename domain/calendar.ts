@@ -1,4 +1,4 @@
-import type { CalendarYear } from '../../definitions/schema';
+import type { CalendarYear } from '../catalogue/schema';
 import { dateOfDayNumber, dayNumber, endOfDay, shanghaiDate, weekdayOf } from './time';
 
 /**

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { projectionQuery } from '../workflows/messages';
-import { createProjectionActivities } from './projection';
+import { createProjectionActivities } from './writer';
 
 /**
  * Rebuilds the read model from the workflows, the source of truth: each application's full

@@ -1,8 +1,8 @@
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import type { ApplicationRow, EventRow, MatterRow, StoredApplication } from '../workflows/domain/projection';
-import type { MatterState } from '../workflows/domain/types';
-import { endOfDay, isValidDate, startOfDay, toShanghaiIso } from '../workflows/domain/time';
+import type { ApplicationRow, EventRow, MatterRow, StoredApplication } from '../domain/projection';
+import type { MatterState } from '../domain/types';
+import { endOfDay, isValidDate, startOfDay, toShanghaiIso } from '../domain/time';
 
 /**
  * Queries of the read model for the API: an officer's inbox, the supervision office's list of

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { code, freeText, identifier, list, name, wholeNumber } from '../../definitions/fields';
-import { calendarYearSchema, specialProcedureKind } from '../../definitions/schema';
+import { code, freeText, identifier, list, name, wholeNumber } from './fields';
+import { calendarYearSchema, specialProcedureKind } from '../catalogue/schema';
 
 /**
  * The inputs of every action on an application, as zod schemas: the API validates bodies with

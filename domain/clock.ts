@@ -99,12 +99,15 @@ export function clockMilestones(
   ];
 }
 
-/** The level a running clock has reached at `now`. */
-export function clockLevelAt(milestones: { level: ClockLevel; at: number }[], now: number): ClockLevel {
-  let level: ClockLevel = 'normal';
+/** The level a running clock (a matter's or a contract's) has reached at `now`: the last milestone passed, else normal. */
+export function levelReachedAt<L extends string>(milestones: readonly { level: L; at: number }[], now: number): L | 'normal' {
+  let level: L | 'normal' = 'normal';
   for (const m of milestones) if (m.at <= now) level = m.level;
   return level;
 }
+
+/** @deprecated transitional name for domain/application.ts until it imports levelReachedAt. */
+export const clockLevelAt: (milestones: readonly { level: ClockLevel; at: number }[], now: number) => ClockLevel = levelReachedAt;
 
 /**
  * The level events that take a clock from `from` to `to` by `now`, each at its rule's instant: one

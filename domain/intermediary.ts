@@ -1,5 +1,6 @@
 import type { IntermediaryPolicy, Provider } from '../catalogue/schema';
 import { addWorkingDays, isWorkingDay, type WorkingCalendar } from './calendar';
+import { levelReachedAt } from './clock';
 import { dateOfDayNumber, dayNumber, endOfDay, startOfDay } from './time';
 import type { ContractState, ServiceLevel, ServiceState } from './types';
 
@@ -77,11 +78,8 @@ export function contractMilestones(cal: WorkingCalendar, c: ContractState, polic
   ];
 }
 
-export function contractLevelAt(milestones: { level: ServiceLevel; at: number }[], now: number): ServiceLevel {
-  let level: ServiceLevel = 'normal';
-  for (const m of milestones) if (m.at <= now) level = m.level;
-  return level;
-}
+/** @deprecated transitional name for domain/application.ts until it imports levelReachedAt (domain/clock.ts). */
+export const contractLevelAt: (milestones: readonly { level: ServiceLevel; at: number }[], now: number) => ServiceLevel = levelReachedAt;
 
 /**
  * When a contract's time stops counting: its close, else its last delivery, else the end of the

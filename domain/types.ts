@@ -37,6 +37,19 @@ export type MatterStatus =
   | 'terminated'
   | 'cancelled';
 
+/**
+ * Matters a department still has work on (受理, 等待前置, 审批中, 中止), in the order the read model's
+ * partial indexes spell them: inboxes and alerts list these.
+ */
+export const WORKING_STATUSES = ['inProgress', 'suspended', 'intake', 'waitingPrerequisites'] as const satisfies readonly MatterStatus[];
+
+/** Matters not yet decided: the working ones and those whose stage has not begun. */
+export const OPEN_STATUSES = ['pending', ...WORKING_STATUSES] as const satisfies readonly MatterStatus[];
+
+export function isOpenStatus(status: MatterStatus): boolean {
+  return (OPEN_STATUSES as readonly MatterStatus[]).includes(status);
+}
+
 export type Acceptance = 'unconditional' | 'afterNotice' | 'officer' | 'deemed';
 
 export interface ClockStop {

@@ -1,7 +1,8 @@
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import type { ApplicationRow, EventRow, MatterRow, StoredApplication } from '../domain/projection';
-import type { MatterState } from '../domain/types';
+import { WORKING_STATUSES, type MatterState } from '../domain/types';
+import type { EventKind } from '../domain/events';
 import { endOfDay, isValidDate, startOfDay, toShanghaiIso } from '../domain/time';
 
 /**
@@ -30,9 +31,6 @@ export interface Page<T> {
 
 export const MAX_PAGE_SIZE = 500;
 
-/** Matter statuses in which a department still has work to do (审批中, 中止, 受理, 等待前置). */
-export const OPEN_STATUSES = ['inProgress', 'suspended', 'intake', 'waitingPrerequisites'] as const;
-
 /** Clock levels the supervision office watches, least severe first (预警, 超期, and the escalation ladder). */
 export const ALERT_LEVELS = ['warning', 'overdue', 'departmentHead', 'supervisionOffice', 'leadership'] as const;
 export type AlertLevel = (typeof ALERT_LEVELS)[number];
@@ -40,10 +38,17 @@ export type AlertLevel = (typeof ALERT_LEVELS)[number];
 /** matters.severity of each alert level, as the migration's generated column computes it (1 = most severe). */
 const SEVERITY: Record<AlertLevel, number> = { leadership: 1, supervisionOffice: 2, departmentHead: 3, overdue: 4, warning: 5 };
 
+/** Constant identifiers as SQL string literals, for predicates that must stay literal. */
+export function sqlLiterals(values: readonly string[]): string {
+  return values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ');
+}
+
 // The partial indexes of 001_read_model.sql are used only when a query repeats their predicate
-// as literal SQL (a bound parameter cannot prove it), so these are spelled out, not parameters.
-const OPEN_SQL = `m.status IN ('inProgress', 'suspended', 'intake', 'waitingPrerequisites')`;
-const ALERT_SQL = `m.level IN ('warning', 'overdue', 'departmentHead', 'supervisionOffice', 'leadership')`;
+// as literal SQL (a bound parameter cannot prove it), so these are literals written from the
+// domain's lists, in the migration's order (test/unit/readmodel-predicates.test.ts compares them).
+export const OPEN_SQL = `m.status IN (${sqlLiterals(WORKING_STATUSES)})`;
+export const ALERT_SQL = `m.level IN (${sqlLiterals(ALERT_LEVELS)})`;
+export const URGED_SQL = `kind = ${sqlLiterals(['urged' satisfies EventKind])}`;
 
 /** Decisions a department makes itself (办结 / 不予许可); termination and cancellation are not its performance. */
 const DEPARTMENT_DECISIONS_SQL = `decision IN ('approved', 'rejected')`;
@@ -407,7 +412,7 @@ export async function scorecards(pool: Pool, q: ScorecardQuery): Promise<Scoreca
      ), urges AS (
        SELECT department, count(*)::int AS urges
        FROM events
-       WHERE kind = 'urged' AND at >= $1::timestamptz AND at < $2::timestamptz AND department IS NOT NULL
+       WHERE ${URGED_SQL} AND at >= $1::timestamptz AND at < $2::timestamptz AND department IS NOT NULL
          AND ($3::text IS NULL OR department = $3)
        GROUP BY department
      )

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
+import { roleSchema } from '../contracts/roles';
 import type { Actor } from '../domain/types';
 import { HttpProblem, sendProblem } from './problem';
 
@@ -13,7 +14,7 @@ export const principalSchema = z.object({
   token: z.string().min(16, 'tokens must be at least 16 characters'),
   id: z.string().min(1),
   name: z.string().min(1).optional(),
-  role: z.enum(['applicant', 'agent', 'officer', 'supervisor', 'integrator', 'admin', 'provider']),
+  role: roleSchema,
   /** Officers: their department code. */
   department: z.string().min(1).optional(),
   /**

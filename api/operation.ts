@@ -4,8 +4,9 @@ import { authenticate, type Principal, type PrincipalRegistry } from './auth';
 import { HttpProblem } from './problem';
 import { parse } from './validate';
 
-export type Role = Principal['role'];
-export const ROLES: Role[] = ['applicant', 'agent', 'officer', 'supervisor', 'integrator', 'admin', 'provider'];
+import { ROLES, type Role } from '../contracts/roles';
+
+export { ROLES, type Role };
 
 /**
  * One HTTP operation, declared once: the route, who may call it, and the zod schemas of its
@@ -18,7 +19,7 @@ export interface Operation<P = unknown, Q = unknown, B = unknown> {
   tag: 'applicants' | 'officers' | 'supervision' | 'intermediaries' | 'integrators' | 'catalogue' | 'admin' | 'system';
   summary: string;
   /** Roles allowed; 'public' needs no token. */
-  roles: Role[] | 'public';
+  roles: readonly Role[] | 'public';
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;

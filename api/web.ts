@@ -3,7 +3,7 @@ import path from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Principal } from './auth';
-import type { OperationRegistry } from './operation';
+import { ROLES, type OperationRegistry } from './operation';
 import { HttpProblem, sendProblem } from './problem';
 
 /**
@@ -78,7 +78,7 @@ export function serveWeb(app: Express, dir: string): void {
 /** `GET /me` (who the token is) and, in the embedded run only, `GET /demo/principals`. */
 export function registerSession(api: OperationRegistry, demoPrincipals: readonly DemoPrincipal[] | undefined): void {
   api.add(
-    { method: 'get', path: '/me', tag: 'system', summary: 'The principal of the bearer token', roles: ['applicant', 'agent', 'officer', 'supervisor', 'integrator', 'admin', 'provider'] },
+    { method: 'get', path: '/me', tag: 'system', summary: 'The principal of the bearer token', roles: ROLES },
     ({ principal }) => ({ id: principal.id, name: principal.name ?? null, role: principal.role, department: principal.department ?? null, applicants: principal.applicants }),
   );
   api.add(

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isValidDate, weekdayOf } from '../domain/time';
-import { isoDate, list, name } from '../contracts/fields';
+import { CODE_PATTERN, isoDate, list, name } from '../contracts/fields';
 
 /**
  * The published catalogue's shapes. One schema per file kind is the runtime check at load,
@@ -9,7 +9,7 @@ import { isoDate, list, name } from '../contracts/fields';
 
 export { isoDate };
 
-const code = z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'must be an upper-case code such as LY01');
+const code = z.string().regex(CODE_PATTERN, 'must be an upper-case code such as LY01');
 
 export const departmentSchema = z.object({
   code,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { code, freeText, identifier, list, name, wholeNumber } from './fields';
+import { code, freeText, list, name, wholeNumber } from './fields';
+import { actorSchema } from './roles';
 import { calendarYearSchema, specialProcedureKind } from '../catalogue/schema';
 
 /**
@@ -7,12 +8,7 @@ import { calendarYearSchema, specialProcedureKind } from '../catalogue/schema';
  * them (without `actor`, which comes from the caller's token) and the workflow's Update
  * validators re-check the domain rules. Workflows import only the inferred types.
  */
-export const actorSchema = z.object({
-  id: identifier('principal id'),
-  role: z.enum(['applicant', 'agent', 'officer', 'supervisor', 'integrator', 'admin', 'provider', 'system']),
-  department: code('department', 'DRC').optional(),
-  onBehalfOf: identifier('applicant id').optional(),
-});
+export { actorSchema };
 
 const matter = code('matter', 'LY01');
 const reason = freeText('a reason is required');
@@ -65,14 +61,16 @@ export const selectionSchema = z.discriminatedUnion('method', [
 export const chooseProviderSchema = z.object({ actor: actorSchema, serviceType, selection: selectionSchema });
 export const replaceProviderSchema = z.object({ actor: actorSchema, serviceType, selection: selectionSchema, reason });
 export const deliverSchema = z.object({ actor: actorSchema, serviceType, note });
+const acceptDeliverable = z.object({ decision: z.literal('accept'), note });
+const returnDeliverable = z.object({
+  decision: z.literal('return'),
+  reasons: list(freeText('a reason must not be empty'), 20, 1, 'a returned deliverable lists the reasons for rework'),
+});
+/** What an officer sends to review a deliverable: the route's body; the action adds who and which service. */
+export const reviewBodySchema = z.discriminatedUnion('decision', [acceptDeliverable, returnDeliverable]);
 export const reviewDeliverableSchema = z.discriminatedUnion('decision', [
-  z.object({ actor: actorSchema, serviceType, decision: z.literal('accept'), note }),
-  z.object({
-    actor: actorSchema,
-    serviceType,
-    decision: z.literal('return'),
-    reasons: list(freeText('a reason must not be empty'), 20, 1, 'a returned deliverable lists the reasons for rework'),
-  }),
+  acceptDeliverable.extend({ actor: actorSchema, serviceType }),
+  returnDeliverable.extend({ actor: actorSchema, serviceType }),
 ]);
 
 export const publishCalendarSchema = z.object({ actor: actorSchema, calendar: calendarYearSchema });

@@ -25,10 +25,11 @@ function text(kind: TextKind, max: number, opts: { trim?: boolean; min?: number;
   });
 }
 
-const CODE_RE = /^[A-Z][A-Z0-9_]{1,31}$/;
+/** The shape of every catalogue code: an upper-case letter, then 1–31 upper-case letters, digits or underscores. */
+export const CODE_PATTERN = /^[A-Z][A-Z0-9_]{1,31}$/;
 
 /** An upper-case catalogue code: process, stage, matter, material, department, service type, provider, zone. */
-export const code = (what: string, example: string) => z.string().max(TEXT_LIMITS.code, `must be a ${what} code such as ${example}`).regex(CODE_RE, `must be a ${what} code such as ${example}`);
+export const code = (what: string, example: string) => z.string().max(TEXT_LIMITS.code, `must be a ${what} code such as ${example}`).regex(CODE_PATTERN, `must be a ${what} code such as ${example}`);
 
 /** A one-line name (project, applicant, result number or title): required, trimmed, at most `max` characters. */
 export const name = (required = 'must not be empty', max: number = TEXT_LIMITS.name) => text('line', max, { min: 1, minMessage: required });

@@ -3,7 +3,7 @@ import { QueryNotRegisteredError, type Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
-import { code, freeText, identifier, list, name } from '../../contracts/fields';
+import { code, identifier, list, name } from '../../contracts/fields';
 import { snapshotFor } from '../../catalogue/loader';
 import { allMatters } from '../../catalogue/snapshot';
 import { applicationWorkflow } from '../../workflows';
@@ -18,6 +18,7 @@ import {
   missingNoticeSchema,
   rejectSchema,
   replaceProviderSchema,
+  reviewBodySchema,
   startSpecialProcedureSchema,
   supplementSchema,
   supplySchema,
@@ -74,11 +75,6 @@ const idempotencyKey = z
   .min(8, 'Idempotency-Key must be 8–200 characters')
   .max(200, 'Idempotency-Key must be 8–200 characters')
   .regex(/^[\x21-\x7E]+$/, 'Idempotency-Key must be printable ASCII without spaces');
-
-export const reviewBodySchema = z.discriminatedUnion('decision', [
-  z.object({ decision: z.literal('accept'), note: freeText().default('') }),
-  z.object({ decision: z.literal('return'), reasons: list(freeText('a reason must not be empty'), 20, 1, 'a returned deliverable lists the reasons for rework') }),
-]);
 
 export const decisionBodySchema = z.discriminatedUnion('decision', [
   approveSchema.omit({ actor: true, matter: true }).extend({ decision: z.literal('approve') }),

@@ -4,7 +4,7 @@
  * model's list rows, the catalogue's schemas and the bodies the routes validate.
  */
 import type { z } from 'zod';
-import type { decisionBodySchema, reviewBodySchema, startApplicationSchema } from '../../../api/routes/applications';
+import type { decisionBodySchema, startApplicationSchema } from '../../../api/routes/applications';
 import type { Principal } from '../../../api/auth';
 import type { AlertItem, ApplicationSummary, InboxItem, Page, ScorecardRow } from '../../../readmodel/queries';
 import type { ProviderStats } from '../../../readmodel/provider-stats';
@@ -15,6 +15,7 @@ import type {
   endSpecialProcedureSchema,
   extendSchema,
   missingNoticeSchema,
+  reviewBodySchema,
   selectionSchema,
   startSpecialProcedureSchema,
   supplementSchema,

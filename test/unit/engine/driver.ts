@@ -119,6 +119,9 @@ export function allMaterials(processCode = 'GOV_INVESTMENT'): string[] {
   return [...new Set([...snap.stages.flatMap((s) => s.matters), ...snap.alongside].flatMap((m) => m.materials.map((x) => x.code)))];
 }
 
+/** The snapshot of a process an application starts on (to alter one for a test). */
+export const snapshotOf = (processCode: string) => snapshotFor(catalogue, processCode)!;
+
 /** A complete application but for the materials named. */
 export const without = (...codes: string[]): string[] => allMaterials().filter((m) => !codes.includes(m));
 

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { projectionQuery } from '../workflows/messages';
-import { createProjectionActivities } from './writer';
+import { writeProjection } from './writer';
 
 /**
  * Rebuilds the read model from the workflows, the source of truth: each application's full
@@ -15,7 +15,6 @@ export async function rebuildProjection(
   pool: Pool,
   options: { ids?: string[]; force?: boolean; refused?: boolean } = {},
 ): Promise<{ rebuilt: number; unchanged: number; failed: { id: string; error: string }[] }> {
-  const writer = createProjectionActivities(pool);
   const ids = options.ids ?? [];
   if (options.refused) {
     // Only the applications with a batch PostgreSQL refused and nobody has repaired yet.
@@ -29,7 +28,7 @@ export async function rebuildProjection(
     try {
       const batch = await client.workflow.getHandle(id).query(projectionQuery);
       if (options.force) await pool.query('DELETE FROM applications WHERE application_id = $1', [id]);
-      const { applied } = await writer.projectApplication(batch);
+      const { applied } = await writeProjection(pool, batch);
       if (applied) result.rebuilt++;
       else result.unchanged++;
       await pool.query('UPDATE projection_refusals SET repaired_at = now() WHERE application_id = $1 AND repaired_at IS NULL', [id]);

@@ -33,10 +33,6 @@ export class InvalidProjectionBatchError extends Error {
   }
 }
 
-export interface ProjectionActivities {
-  projectApplication(batch: ProjectionBatch): Promise<{ applied: boolean }>;
-}
-
 /** A batch PostgreSQL refused for what it holds: recorded for repair, never retried. */
 export class RefusedProjectionBatchError extends InvalidProjectionBatchError {
   constructor(
@@ -64,23 +60,23 @@ function storable<T>(value: T): T {
   return out as T;
 }
 
-export function createProjectionActivities(pool: Pool): ProjectionActivities {
-  return {
-    async projectApplication(input) {
-      checkBatch(input);
-      const batch = storable(input);
-      try {
-        return await writeBatch(pool, batch);
-      } catch (err) {
-        const sqlstate = (err as { code?: unknown }).code;
-        if (typeof sqlstate !== 'string' || !CONTENT_FAULT.test(sqlstate)) throw err;
-        const { applicationId, seq } = batch.application;
-        const message = boundedText((err as Error).message, 500);
-        await pool.query('INSERT INTO projection_refusals (application_id, seq, sqlstate, message) VALUES ($1, $2, $3, $4)', [applicationId, seq, sqlstate, message]);
-        throw new RefusedProjectionBatchError(applicationId, sqlstate, message);
-      }
-    },
-  };
+/**
+ * Stores one batch (the worker's `projectApplication` activity calls this). A batch PostgreSQL
+ * refuses for its content is recorded in projection_refusals and thrown as non-retryable.
+ */
+export async function writeProjection(pool: Pool, input: ProjectionBatch): Promise<{ applied: boolean }> {
+  checkBatch(input);
+  const batch = storable(input);
+  try {
+    return await writeBatch(pool, batch);
+  } catch (err) {
+    const sqlstate = (err as { code?: unknown }).code;
+    if (typeof sqlstate !== 'string' || !CONTENT_FAULT.test(sqlstate)) throw err;
+    const { applicationId, seq } = batch.application;
+    const message = boundedText((err as Error).message, 500);
+    await pool.query('INSERT INTO projection_refusals (application_id, seq, sqlstate, message) VALUES ($1, $2, $3, $4)', [applicationId, seq, sqlstate, message]);
+    throw new RefusedProjectionBatchError(applicationId, sqlstate, message);
+  }
 }
 
 async function writeBatch(pool: Pool, batch: ProjectionBatch): Promise<{ applied: boolean }> {

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
 import { migrate } from '../readmodel/db/migrate';
-import { createProjectionActivities } from '../readmodel/writer';
+import { createProjectionActivities } from '../worker/activities';
 import { alerts, alertsQuery, type AlertsQuery, inbox, inboxQuery, type InboxQuery, scorecards, type SqlQuery } from '../readmodel/queries';
 import type { EventRow, MatterRow, ProjectionBatch } from '../domain/projection';
 import { DAY_MS, toShanghaiIso } from '../domain/time';

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { migrate } from '../readmodel/db/migrate';
-import { createProjectionActivities } from '../readmodel/writer';
+import { createProjectionActivities } from '../worker/activities';
 import { createApi } from '../api/app';
 import { principalRegistry } from '../api/auth';
 import { CatalogueHolder } from '../api/catalogue-holder';

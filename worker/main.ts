@@ -2,7 +2,8 @@ import { DefaultLogger, type LogLevel, makeTelemetryFilterString, NativeConnecti
 import path from 'node:path';
 import { migrate } from '../readmodel/db/migrate';
 import { createPool } from '../readmodel/db/pool';
-import { createProjectionActivities } from '../readmodel/writer';
+import { Client, Connection } from '@temporalio/client';
+import { createBroadcastActivities, createProjectionActivities } from './activities';
 import { createWebhookDispatcher } from '../readmodel/webhooks';
 import { logger, type Logger } from '../api/log';
 import { type Config, loadConfig } from '../config/environment';
@@ -55,7 +56,7 @@ function installTemporalLogger(target: Logger): void {
 
 /**
  * One worker process from start to exit. It runs the workflows on the task queue, projects to
- * the read model and dispatches webhooks until one of two things happens, and then it exits —
+ * the read model, broadcasts calendars and dispatches webhooks until one of two things happens, and then it exits —
  * it never lingers without polling, so a supervisor (systemd, `npm start`) can start a new one:
  * - SIGTERM/SIGINT: it drains (the SDK's graceful shutdown, the webhook dispatcher, the
  *   connection, the pool) and exits 0, or exits 1 at the drain bound;
@@ -71,12 +72,15 @@ export async function runWorkerProcess(options: WorkerProcessOptions): Promise<n
   const { applied } = await migrate(pool);
   if (applied.length) log.info({ migrations: applied }, 'migrations applied');
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  // The broadcast activities list and signal workflows as a client does.
+  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TASK_QUEUE,
     workflowsPath: options.workflowsPath,
-    activities: { ...createProjectionActivities(pool), ...options.activities },
+    activities: { ...createProjectionActivities(pool), ...createBroadcastActivities(client), ...options.activities },
     shutdownGraceTime: bounds.graceMs,
     shutdownForceTime: bounds.forceMs,
   });
@@ -128,7 +132,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions): Promise<n
   clearInterval(watch);
   stop(code, bounds.fatalExitMs);
   // Deliveries in flight still record their outcome, so the pool closes after the dispatcher.
-  await Promise.allSettled([stopWebhooks().finally(() => pool.end()), connection.close()]);
+  await Promise.allSettled([stopWebhooks().finally(() => pool.end()), connection.close(), clientConnection.close()]);
   log.info({ exitCode: code }, 'stopped');
   process.exit(code);
 }

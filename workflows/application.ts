@@ -1,6 +1,6 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, condition, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { ProjectionActivities } from '../readmodel/writer';
+import type { ProjectionActivities } from '../worker/activities';
 import { ProjectionDelta, projectionBatch } from '../domain/projection';
 import { Application } from '../domain/application';
 import { ActionRefused } from '../domain/errors';

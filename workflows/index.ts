@@ -1,1 +1,2 @@
 export { applicationWorkflow } from './application';
+export { calendarBroadcastWorkflow } from './calendar-broadcast';

@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { z } from 'zod';
 import { calendarYearSchema } from '../../catalogue/schema';
 import { DEFAULT_DEFINITIONS_DIR } from '../../catalogue/loader';
-import { publishCalendarSignal } from '../../workflows/messages';
+import { calendarBroadcastProgressQuery, calendarBroadcastWorkflow, type CalendarBroadcastProgress } from '../../workflows/calendar-broadcast';
 import { actorOf } from '../auth';
+import { HttpProblem } from '../problem';
 import type { CatalogueHolder } from '../catalogue-holder';
 import type { OperationRegistry } from '../operation';
 
@@ -15,19 +18,30 @@ export interface DefinitionsPublished {
   versions: ReturnType<CatalogueHolder['history']>;
 }
 
-/** What publishing a calendar year answers. */
+/** What publishing a calendar year answers: the broadcast that takes it to the running applications. */
 export interface CalendarPublished {
   year: number;
   notice: string;
-  runningApplicationsSignalled: number;
+  broadcastId: string;
 }
+
+/** Where a calendar broadcast stands. */
+export interface CalendarBroadcast extends CalendarBroadcastProgress {
+  broadcastId: string;
+  status: 'running' | 'completed' | 'failed';
+}
+
+const broadcastParams = z.object({
+  id: z.string().max(60, 'must be a broadcast id such as calendar-2027-…').regex(/^calendar-\d{4}-[0-9a-f-]{36}$/, 'must be a broadcast id such as calendar-2027-…'),
+});
 
 /**
  * Publishing without stopping anything: a new definition version applies to applications
- * started afterwards; a calendar is written to the definitions, then signalled to every
- * running application, which recomputes its open deadlines.
+ * started afterwards; a calendar is written to the definitions (new applications start with
+ * it), then a broadcast workflow signals it to every running application, which recomputes its
+ * open deadlines; the request answers once the broadcast has started, not when it ends.
  */
-export function registerAdmin(api: OperationRegistry, deps: { client: Client; catalogue: CatalogueHolder; definitionsDir?: string }): void {
+export function registerAdmin(api: OperationRegistry, deps: { client: Client; catalogue: CatalogueHolder; taskQueue: string; definitionsDir?: string }): void {
   const dir = deps.definitionsDir ?? DEFAULT_DEFINITIONS_DIR;
 
   api.add(
@@ -40,16 +54,36 @@ export function registerAdmin(api: OperationRegistry, deps: { client: Client; ca
   );
 
   api.add(
-    { method: 'post', path: '/admin/calendars', tag: 'admin', summary: "Publish a year's working-day calendar", roles: ['admin'], body: calendarYearSchema },
+    {
+      method: 'post',
+      path: '/admin/calendars',
+      tag: 'admin',
+      summary: "Publish a year's working-day calendar",
+      roles: ['admin'],
+      body: calendarYearSchema,
+      success: { status: 202, description: 'written; the broadcast to running applications has started (follow it at /admin/calendars/broadcasts/{broadcastId})' },
+    },
     async ({ principal, body }): Promise<CalendarPublished> => {
       writeFileSync(path.join(dir, 'calendars', `${body.year}.json`), `${JSON.stringify(body, null, 2)}\n`);
       deps.catalogue.reload();
-      let signalled = 0;
-      for await (const wf of deps.client.workflow.list({ query: `WorkflowType = 'applicationWorkflow' AND ExecutionStatus = 'Running'` })) {
-        await deps.client.workflow.getHandle(wf.workflowId).signal(publishCalendarSignal, { actor: actorOf(principal), calendar: body });
-        signalled++;
+      const broadcastId = `calendar-${body.year}-${randomUUID()}`;
+      await deps.client.workflow.start(calendarBroadcastWorkflow, { taskQueue: deps.taskQueue, workflowId: broadcastId, args: [{ calendar: body, actor: actorOf(principal) }] });
+      return { year: body.year, notice: body.source.number, broadcastId };
+    },
+  );
+
+  api.add(
+    { method: 'get', path: '/admin/calendars/broadcasts/:id', tag: 'admin', summary: 'Follow a calendar broadcast', roles: ['admin'], params: broadcastParams },
+    async ({ params }): Promise<CalendarBroadcast> => {
+      const handle = deps.client.workflow.getHandle<typeof calendarBroadcastWorkflow>(params.id);
+      const { status } = await handle.describe().catch((err: unknown) => {
+        throw err instanceof WorkflowNotFoundError ? new HttpProblem(404, 'Not found', `no calendar broadcast ${params.id}`, { code: 'NOT_FOUND' }) : err;
+      });
+      if (status.name === 'COMPLETED') return { broadcastId: params.id, status: 'completed', ...(await handle.result()) };
+      if (status.name === 'RUNNING' || status.name === 'CONTINUED_AS_NEW') {
+        return { broadcastId: params.id, status: 'running', ...(await handle.query(calendarBroadcastProgressQuery)) };
       }
-      return { year: body.year, notice: body.source.number, runningApplicationsSignalled: signalled };
+      return { broadcastId: params.id, status: 'failed', year: Number(params.id.slice(9, 13)), signalled: 0, done: false };
     },
   );
 }

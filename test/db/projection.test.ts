@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createProjectionActivities, InvalidProjectionBatchError, PROJECTION_CHANNEL, RefusedProjectionBatchError } from '../../readmodel/writer';
+import { InvalidProjectionBatchError, PROJECTION_CHANNEL, RefusedProjectionBatchError } from '../../readmodel/writer';
+import { createProjectionActivities } from '../../worker/activities';
 import { auditTrail } from '../../readmodel/queries';
 import { parseAllowlist } from '../../readmodel/destinations';
 import { createSubscription } from '../../readmodel/webhooks';

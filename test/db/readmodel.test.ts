@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../readmodel/db/migrate';
-import { createProjectionActivities } from '../../readmodel/writer';
+import { createProjectionActivities } from '../../worker/activities';
 import { alerts, alertsSummary, type AlertsQuery, applicationsOf, auditTrail, inbox, InvalidQueryError } from '../../readmodel/queries';
 import type { MatterRow } from '../../domain/projection';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';

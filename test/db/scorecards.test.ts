@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../readmodel/db/migrate';
-import { createProjectionActivities } from '../../readmodel/writer';
+import { createProjectionActivities } from '../../worker/activities';
 import { InvalidQueryError, scorecards, scorecardsCsv } from '../../readmodel/queries';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 import { applicationRow, batch, eventRow, matterRow } from './factories';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../readmodel/db/migrate';
 import { NO_ALLOWLIST, parseAllowlist, type ResolvedAddress, type Resolver } from '../../readmodel/destinations';
-import { createProjectionActivities } from '../../readmodel/writer';
+import { createProjectionActivities } from '../../worker/activities';
 import {
   createSubscription,
   createWebhookDispatcher,

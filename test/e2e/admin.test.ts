@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TOKENS } from '../helpers/api';
+import { TOKENS, type HttpResult } from '../helpers/api';
 import { apiSuite } from '../helpers/suite';
 import { allMaterials } from '../helpers/temporal';
 
@@ -59,8 +59,18 @@ describe('administration: publishing definitions and calendars without stopping 
       await new Promise((r) => setTimeout(r, 200));
     }
     const published = await suite.call('POST', '/admin/calendars', TOKENS.admin, fixture2027);
-    expect(published.body).toMatchObject({ year: 2027, notice: 'fixture-2027' });
-    expect(published.body.runningApplicationsSignalled).toBeGreaterThanOrEqual(1);
+    expect(published).toMatchObject({ status: 202, body: { year: 2027, notice: 'fixture-2027', broadcastId: expect.stringMatching(/^calendar-2027-/) } });
+    // The broadcast runs outside the request: follow it until it has reached every running application.
+    let broadcast: HttpResult | undefined;
+    for (let i = 0; i < 100; i++) {
+      broadcast = await suite.call('GET', `/admin/calendars/broadcasts/${published.body.broadcastId}`, TOKENS.admin);
+      if (broadcast.body.status !== 'running') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(broadcast).toMatchObject({ status: 200, body: { broadcastId: published.body.broadcastId, status: 'completed', year: 2027, done: true } });
+    expect(broadcast!.body.signalled).toBeGreaterThanOrEqual(1);
+    expect((await suite.call('GET', `/admin/calendars/broadcasts/${published.body.broadcastId}`, TOKENS.supervisor)).status).toBe(403);
+    expect((await suite.call('GET', '/admin/calendars/broadcasts/calendar-2027-00000000-0000-0000-0000-000000000000', TOKENS.admin)).status).toBe(404);
     const view = (await suite.call('GET', `/applications/${running.applicationId}`, TOKENS.applicant)).body;
     expect(view.calendarYears).toEqual([2025, 2026, 2027]);
     expect(view.events.at(-1)).toMatchObject({ kind: 'calendarPublished', data: { year: 2027 } });

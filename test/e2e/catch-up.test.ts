@@ -8,7 +8,7 @@ import type { Worker } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { migrate } from '../../readmodel/db/migrate';
 import { createPool } from '../../readmodel/db/pool';
-import { createProjectionActivities } from '../../readmodel/writer';
+import { createProjectionActivities } from '../../worker/activities';
 import { rebuildProjection } from '../../readmodel/rebuild';
 import { applicationWorkflow } from '../../workflows';
 import { applicationInput, devServerEnv, officer, testWorker } from '../helpers/temporal';

@@ -9,7 +9,7 @@ import { Client, type Pool } from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { migrate } from '../../readmodel/db/migrate';
 import { createPool } from '../../readmodel/db/pool';
-import { createProjectionActivities, type ProjectionActivities } from '../../readmodel/writer';
+import { createProjectionActivities, type ProjectionActivities } from '../../worker/activities';
 
 /**
  * A real PostgreSQL for read-model tests. With DATABASE_URL set (CI, a developer's server) its

@@ -6,7 +6,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { migrate } from '../../readmodel/db/migrate';
-import { createProjectionActivities, type ProjectionActivities } from '../../readmodel/writer';
+import { createProjectionActivities, type ProjectionActivities } from '../../worker/activities';
 import { DEFAULT_DEFINITIONS_DIR, loadCatalogue } from '../../catalogue/loader';
 import { applicationWorkflow } from '../../workflows';
 import type { ApplicationInput } from '../../domain/types';

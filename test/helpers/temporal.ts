@@ -4,7 +4,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadCatalogue, snapshotFor } from '../../catalogue/loader';
 import type { Actor, ApplicationInput } from '../../domain/types';
-import type { ProjectionActivities } from '../../readmodel/writer';
+import { createBroadcastActivities, type ProjectionActivities } from '../../worker/activities';
 import type { ProjectionBatch } from '../../domain/projection';
 
 export const TOOLS_BIN = path.resolve(__dirname, '..', '..', '.tools', 'bin');
@@ -67,7 +67,7 @@ export async function testWorker(env: TestWorkflowEnvironment, taskQueue: string
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities,
+    activities: { ...createBroadcastActivities(env.client), ...activities },
   });
 }
 

@@ -38,7 +38,7 @@ export const zhCN = {
     template: '填入 {year} 年模板',
     submit: '发布日历',
     invalidJson: '不是有效的 JSON：{reason}',
-    done: '{year} 年工作日历已发布（{notice}），已通知 {n} 件在办申请',
+    done: '{year} 年工作日历已发布（{notice}），正在通知在办申请（{broadcast}）',
     templateTitle: '国务院办公厅关于{year}年部分节假日安排的通知',
   },
 };
@@ -82,7 +82,7 @@ export const en: typeof zhCN = {
     template: 'Fill in a {year} template',
     submit: 'Publish the calendar',
     invalidJson: 'Not valid JSON: {reason}',
-    done: 'The {year} calendar is published ({notice}); {n} running applications were told',
+    done: 'The {year} calendar is published ({notice}); running applications are being told ({broadcast})',
     templateTitle: 'General Office of the State Council: holiday arrangements for {year}',
   },
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applicant, officer, start } from './driver';
+import { applicant, officer, snapshotOf, start, without } from './driver';
 
 describe('stages in order, matters in parallel (government investment from Monday 9 Feb 2026, across the Spring Festival)', () => {
   it('receives every stage-1 matter at the window at once and dates them on the official calendar: make-up Saturdays 14 and 28 Feb count, 15–23 Feb do not', () => {
@@ -89,5 +89,37 @@ describe('stages in order, matters in parallel (government investment from Monda
     expect(run.matter('GC01').status).toBe('cancelled');
     expect(run.events().at(-1)).toMatchObject({ kind: 'withdrawn', actor: 'agent agent-park-01 for applicant ent-001' });
     expect(run.refusal('supplyMaterials', { actor: applicant, items: ['M_PROPOSAL'] }).code).toBe('APPLICATION_CLOSED');
+  });
+
+  it('lets a stage complete without a non-milestone matter that was rejected (GC06), and receives a utility connection beside the stages once its prerequisite’s stage output is issued', () => {
+    const run = start('2026-03-02T09:00:00+08:00');
+    for (let i = 0; i < 3; i++) run.approveRunning((m) => m.stage === 'S1');
+    expect(run.view().currentStage).toBe('S2');
+    run.passUntil('2026-03-03T10:00:00+08:00');
+    run.approve('GC01');
+    run.approve('GC02');
+    // GC02's result alone is not the stage's output: UT01 waits for the one-window output of S2.
+    expect(run.matter('UT01').status).toBe('pending');
+    run.perform('reject', { actor: officer('UMB'), matter: 'GC06', reason: '不予许可' });
+    expect(run.view().status).toBe('running');
+    for (let i = 0; i < 3; i++) run.approveRunning((m) => m.stage === 'S2');
+    const v = run.view();
+    expect([v.currentStage, v.stages[1]!.status]).toEqual(['S3', 'completed']);
+    expect(v.stages[1]!.outputs.map((o) => o.matter)).toEqual(['GC01', 'GC02', 'GC03', 'GC04', 'GC05']);
+    expect(run.matter('UT01')).toMatchObject({ status: 'inProgress', acceptedAt: '2026-03-03T10:00:00.000+08:00' });
+  });
+
+  it("completes an 'any' stage on its first issued result, waiting for a held one rather than rejecting", () => {
+    const base = snapshotOf('GOV_INVESTMENT');
+    const snapshot = { ...base, stages: base.stages.map((s, i) => (i === 0 ? { ...s, completion: 'any' as const } : s)) };
+    const run = start('2026-03-02T09:00:00+08:00', { snapshot, materials: without('M_PUBLIC_PARTICIPATION') });
+    // LY07 is approved but its result waits for a 容缺 item; every other milestone is rejected.
+    run.approve('LY07');
+    for (const code of ['LY01', 'LY04', 'LY06', 'LY08']) run.perform('reject', { actor: officer(run.matter(code).department), matter: code, reason: '不予许可' });
+    expect(run.matter('LY02').status).toBe('cancelled'); // its prerequisites failed
+    expect(run.view().status).toBe('running');
+    run.perform('supplyMaterials', { actor: applicant, items: ['M_PUBLIC_PARTICIPATION'] }, '2026-03-03T09:00:00+08:00');
+    expect(run.view().stages[0]!.status).toBe('completed');
+    expect(run.view().stages[0]!.outputs.map((o) => o.matter)).toEqual(['LY07']);
   });
 });

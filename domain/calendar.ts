@@ -5,8 +5,10 @@ import { dateOfDayNumber, dayNumber, endOfDay, shanghaiDate, weekdayOf } from '.
  * The official working-day calendar (节假日/调休) of Asia/Shanghai, built from one
  * State Council notice per year. Pure and deterministic: workflows and the API share it.
  *
- * A date outside the loaded years is never guessed: it raises CalendarRangeError, so a
- * deadline is either exact or visibly unknown until next year's calendar is published.
+ * A date outside the loaded years is never guessed: a reckoning run through `reckon` answers
+ * with the gap instead of a value, so a deadline is either exact or visibly unknown until next
+ * year's calendar is published. The functions below stop at the first uncovered date with
+ * CalendarRangeError; `reckon` is where that becomes a result, and callers use the result.
  */
 export interface WorkingCalendar {
   readonly years: readonly number[];
@@ -14,16 +16,49 @@ export interface WorkingCalendar {
   readonly exceptions: ReadonlyMap<number, boolean>;
 }
 
+/** A date the published calendars do not cover: what depends on it stays unknown until its year is published. */
+export interface CalendarGap {
+  readonly year: number;
+  readonly date: string;
+  /** The years that are published. */
+  readonly years: readonly number[];
+}
+
+/** What a reckoning on the calendar gives: its value, or the gap that keeps it unknown. */
+export type Reckoned<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly gap: CalendarGap };
+
+export function describeGap(gap: CalendarGap): string {
+  return `no working-day calendar is published for ${gap.year} (date ${gap.date}); loaded years: ${gap.years.join(', ') || 'none'}`;
+}
+
+/** How the functions below stop at an uncovered date; `reckon` turns it into a `gap`. */
 export class CalendarRangeError extends Error {
   override readonly name = 'CalendarRangeError';
+  readonly gap: CalendarGap;
   constructor(
     readonly date: string,
     readonly years: readonly number[],
   ) {
-    super(
-      `no working-day calendar is published for ${date.slice(0, 4)} (date ${date}); loaded years: ${years.join(', ') || 'none'}`,
-    );
+    const gap = { year: Number(date.slice(0, 4)), date, years };
+    super(describeGap(gap));
+    this.gap = gap;
   }
+}
+
+/** Runs a reckoning on the working-day calendar: a date outside the published years is the result's `gap`, never a guess. */
+export function reckon<T>(reckoning: () => T): Reckoned<T> {
+  try {
+    return { ok: true, value: reckoning() };
+  } catch (e) {
+    if (e instanceof CalendarRangeError) return { ok: false, gap: e.gap };
+    throw e;
+  }
+}
+
+/** A reckoning's value, or null where the calendar has a gap (a view shows it as unknown). */
+export function knownOrNull<T>(reckoning: () => T): T | null {
+  const r = reckon(reckoning);
+  return r.ok ? r.value : null;
 }
 
 export function buildCalendar(years: readonly CalendarYear[]): WorkingCalendar {

@@ -1,5 +1,5 @@
 import type { EscalationRung, WarningRule } from '../catalogue/schema';
-import { addWorkingDays, CalendarRangeError, workingDaysAfter, type WorkingCalendar } from './calendar';
+import { addWorkingDays, knownOrNull, workingDaysAfter, type WorkingCalendar } from './calendar';
 import { endOfDay, shanghaiDate, startOfDay } from './time';
 
 /**
@@ -47,12 +47,7 @@ export function workingDaysUsed(cal: WorkingCalendar, clock: MatterClock, now: n
 }
 
 export function stopClock(cal: WorkingCalendar, clock: MatterClock, now: number): MatterClock {
-  let lastDueOn: string | null = null;
-  try {
-    lastDueOn = clockDueOn(cal, clock);
-  } catch (e) {
-    if (!(e instanceof CalendarRangeError)) throw e;
-  }
+  const lastDueOn = knownOrNull(() => clockDueOn(cal, clock));
   return { ...clock, usedBefore: workingDaysUsed(cal, clock, now), runStart: null, lastDueOn };
 }
 

@@ -1,5 +1,5 @@
 import type { Application } from './application';
-import { CalendarRangeError } from './calendar';
+import { knownOrNull, reckon } from './calendar';
 import { clockDueOn, workingDaysUsed } from './clock';
 import { addDays, contractDueOn, qualifiedProviders, type DayKind } from './intermediary';
 import { dateOfDayNumber, dayNumber, shanghaiDate } from './time';
@@ -26,26 +26,20 @@ export function forecast(app: Application, now: number) {
   const today = shanghaiDate(now);
   const later = (a: string, b: string) => (a >= b ? a : b);
   const add = (date: string, n: number, kind: DayKind) => {
-    try {
-      return addDays(cal, date, n, kind);
-    } catch (e) {
-      if (!(e instanceof CalendarRangeError)) throw e;
-      approximate = true;
-      return dateOfDayNumber(dayNumber(date) + Math.ceil((n * 7) / 5));
-    }
+    const r = reckon(() => addDays(cal, date, n, kind));
+    if (r.ok) return r.value;
+    approximate = true;
+    return dateOfDayNumber(dayNumber(date) + Math.ceil((n * 7) / 5));
   };
   const serviceReadyOn = (svc: ServiceState, from: string): string => {
     if (svc.status === 'inHand' || svc.status === 'waived' || svc.status === 'accepted') return from;
     if (svc.status === 'delivered') return later(from, today);
     const c = svc.contracts.at(-1);
     if (c && c.status === 'open') {
-      try {
-        return later(later(from, today), contractDueOn(cal, c));
-      } catch (e) {
-        if (!(e instanceof CalendarRangeError)) throw e;
-        approximate = true;
-        return later(from, today);
-      }
+      const due = reckon(() => contractDueOn(cal, c));
+      if (due.ok) return later(later(from, today), due.value);
+      approximate = true;
+      return later(from, today);
     }
     const options = qualifiedProviders(app.snapshot.providers, svc.serviceType, from).map((p) => {
       const q = p.qualifications.find((x) => x.serviceType === svc.serviceType)!;
@@ -62,12 +56,8 @@ export function forecast(app: Application, now: number) {
     let end: string;
     if (m.decision) end = shanghaiDate(m.decision.at);
     else if (m.status === 'inProgress' && m.clock) {
-      let due: string | null = null;
-      try {
-        due = clockDueOn(cal, m.clock);
-      } catch (e) {
-        if (!(e instanceof CalendarRangeError)) throw e;
-      }
+      const clock = m.clock;
+      const due = knownOrNull(() => clockDueOn(cal, clock));
       end = due ? later(due, today) : add(today, Math.max(0, m.clock.limitDays - m.clock.usedBefore), 'working');
     } else if (m.status === 'suspended' && m.clock) {
       end = add(today, Math.max(0, m.clock.limitDays - workingDaysUsed(cal, m.clock, now)), 'working');

@@ -1,5 +1,5 @@
 import type { Application } from './application';
-import { CalendarRangeError, workingDaysBetween, type WorkingCalendar } from './calendar';
+import { knownOrNull, workingDaysBetween, type WorkingCalendar } from './calendar';
 import { clockDueOn, workingDaysUsed, type ClockLevel } from './clock';
 import { DAY_MS, endOfDay, toShanghaiIso } from './time';
 import { committedDueOn, contractDueOn, contractEndsAt, serviceEndsAt } from './intermediary';
@@ -15,15 +15,6 @@ export type MatterView = ReturnType<typeof viewMatter>;
 
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : toShanghaiIso(ms));
 
-function safe<T>(f: () => T): T | null {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof CalendarRangeError) return null;
-    throw e;
-  }
-}
-
 function stopView(cal: WorkingCalendar, s: ClockStop, now: number) {
   const to = s.to ?? now;
   return {
@@ -35,7 +26,7 @@ function stopView(cal: WorkingCalendar, s: ClockStop, now: number) {
     by: s.by,
     items: s.items ?? [],
     expectedWorkingDays: s.expectedWorkingDays ?? null,
-    workingDays: safe(() => workingDaysBetween(cal, s.from, to)),
+    workingDays: knownOrNull(() => workingDaysBetween(cal, s.from, to)),
     calendarDays: Math.round(((to - s.from) / DAY_MS) * 10) / 10,
   };
 }
@@ -43,8 +34,8 @@ function stopView(cal: WorkingCalendar, s: ClockStop, now: number) {
 export function viewMatter(app: Application, m: MatterState, now: number) {
   const def = app.def(m.code);
   const cal = app.cal;
-  const used = m.clock ? safe(() => workingDaysUsed(cal, m.clock!, now)) : null;
-  const dueOn = m.clock?.runStart ? safe(() => clockDueOn(cal, m.clock!)) : (m.decision?.dueOn ?? null);
+  const used = m.clock ? knownOrNull(() => workingDaysUsed(cal, m.clock!, now)) : null;
+  const dueOn = m.clock?.runStart ? knownOrNull(() => clockDueOn(cal, m.clock!)) : (m.decision?.dueOn ?? null);
   const calendarGap = m.clock && m.clock.runStart !== null && dueOn === null;
   return {
     code: m.code,
@@ -95,7 +86,7 @@ function contractView(app: Application, c: ContractState, now: number) {
   const cal = app.cal;
   const end = contractEndsAt(c, app.state.outcome?.at ?? null) ?? now;
   const firstDelivery = c.deliveries[0]?.at ?? null;
-  const committed = safe(() => committedDueOn(cal, c));
+  const committed = knownOrNull(() => committedDueOn(cal, c));
   return {
     contractId: c.contractId,
     provider: c.provider,
@@ -108,7 +99,7 @@ function contractView(app: Application, c: ContractState, now: number) {
     committedDays: c.committedDays,
     dayKind: c.dayKind,
     committedDueOn: committed,
-    dueOn: c.status === 'open' ? safe(() => contractDueOn(cal, c)) : null,
+    dueOn: c.status === 'open' ? knownOrNull(() => contractDueOn(cal, c)) : null,
     deliveries: c.deliveries.map((d) => ({ ...d, at: iso(d.at)! })),
     returns: c.returns.map((r) => ({ ...r, at: iso(r.at)! })),
     closedAt: iso(c.closedAt),
@@ -134,7 +125,7 @@ export function viewService(app: Application, s: ServiceState, now: number) {
     reworkCount: s.contracts.reduce((n, c) => n + c.returns.length, 0),
     /** Calendar days from the first contract to acceptance (or now), replaced providers included. */
     calendarDays: first === null ? null : Math.round(((end - first) / DAY_MS) * 10) / 10,
-    workingDays: first === null ? null : safe(() => workingDaysBetween(app.cal, first, end)),
+    workingDays: first === null ? null : knownOrNull(() => workingDaysBetween(app.cal, first, end)),
   };
 }
 
@@ -154,7 +145,7 @@ function spans(cal: WorkingCalendar, intervals: [number, number][]) {
   const u = union(intervals);
   return {
     calendarDays: Math.round((u.reduce((acc, [a, b]) => acc + (b - a), 0) / DAY_MS) * 10) / 10,
-    workingDays: safe(() => u.reduce((acc, [a, b]) => acc + workingDaysBetween(cal, a, b), 0)),
+    workingDays: knownOrNull(() => u.reduce((acc, [a, b]) => acc + workingDaysBetween(cal, a, b), 0)),
   };
 }
 
@@ -168,7 +159,7 @@ export function accounting(app: Application, now: number) {
   const s = app.state;
   const cal = app.cal;
   const end = s.outcome?.at ?? now;
-  const used = (m: MatterState) => (m.clock ? (safe(() => workingDaysUsed(cal, m.clock!, end)) ?? 0) : 0);
+  const used = (m: MatterState) => (m.clock ? (knownOrNull(() => workingDaysUsed(cal, m.clock!, end)) ?? 0) : 0);
   const path = new Map<string, number>();
   const pathDays = (code: string): number => {
     if (path.has(code)) return path.get(code)!;

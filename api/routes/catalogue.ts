@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { code } from '../../contracts/fields';
 import { isoDate } from '../../catalogue/schema';
 import { fieldProblem, HttpProblem } from '../problem';
-import { buildCalendar, dueDate } from '../../domain/calendar';
+import { buildCalendar, describeGap, dueDate, reckon } from '../../domain/calendar';
 import { shanghaiDate } from '../../domain/time';
 import type { CatalogueHolder } from '../catalogue-holder';
 import type { OperationRegistry } from '../operation';
@@ -20,11 +20,11 @@ export const dueQuerySchema = z.object({
 export function registerCatalogue(api: OperationRegistry, catalogue: CatalogueHolder, clock: () => number = Date.now): void {
   api.add(
     { method: 'get', path: '/calendar/due', tag: 'catalogue', summary: 'Compute a legal due date', roles: 'public', query: dueQuerySchema },
-    ({ query }) => ({
-      acceptedOn: query.acceptedOn,
-      workingDays: query.workingDays,
-      dueOn: dueDate(buildCalendar(catalogue.current.calendars), query.acceptedOn, query.workingDays),
-    }),
+    ({ query }) => {
+      const due = reckon(() => dueDate(buildCalendar(catalogue.current.calendars), query.acceptedOn, query.workingDays));
+      if (!due.ok) throw new HttpProblem(422, 'Outside the calendar', describeGap(due.gap), { code: 'OUTSIDE_CALENDAR' });
+      return { acceptedOn: query.acceptedOn, workingDays: query.workingDays, dueOn: due.value };
+    },
   );
 
   api.add({ method: 'get', path: '/catalogue/processes', tag: 'catalogue', summary: 'List processes and stages (流程清单)', roles: 'public' }, () => {

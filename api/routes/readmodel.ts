@@ -4,7 +4,7 @@ import { code as codeOf, identifier } from '../../contracts/fields';
 import { isoDate } from '../../catalogue/schema';
 import { providerStats } from '../../readmodel/provider-stats';
 import { ALERT_LEVELS, alerts, alertsSummary, applicationsOf, auditTrail, inbox, projectedParties, scorecards, scorecardsCsv, type AlertItem, type Page } from '../../readmodel/queries';
-import { buildCalendar, CalendarRangeError, workingDaysAfter } from '../../domain/calendar';
+import { buildCalendar, knownOrNull, workingDaysAfter } from '../../domain/calendar';
 import { shanghaiDate } from '../../domain/time';
 import { accessTo, auditFor, notVisible } from '../authz';
 import type { CatalogueHolder } from '../catalogue-holder';
@@ -33,13 +33,8 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
   /** Working days left to a due date, counted on the official calendar as of today. */
   const workingDaysLeft = (dueOn: string | null, today = shanghaiDate(clock())): number | null => {
     if (!dueOn) return null;
-    try {
-      const cal = buildCalendar(catalogue.current.calendars);
-      return dueOn >= today ? workingDaysAfter(cal, today, dueOn) : -workingDaysAfter(cal, dueOn, today);
-    } catch (e) {
-      if (e instanceof CalendarRangeError) return null;
-      throw e;
-    }
+    const cal = buildCalendar(catalogue.current.calendars);
+    return knownOrNull(() => (dueOn >= today ? workingDaysAfter(cal, today, dueOn) : -workingDaysAfter(cal, dueOn, today)));
   };
 
   /** Working days a matter past its due date has run over as of `today` (the due day's end is the deadline); null for a warning or without a due date. */

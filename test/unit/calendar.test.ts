@@ -3,7 +3,9 @@ import { loadCalendars } from '../../catalogue/loader';
 import {
   addWorkingDays,
   buildCalendar,
-  CalendarRangeError,
+  describeGap,
+  knownOrNull,
+  reckon,
   dueDate,
   dueInstant,
   isWorkingDay,
@@ -56,10 +58,12 @@ describe('official working-day calendar (国办发明电〔2024〕12号, 国办�
     expect(dueDate(cal, '2025-12-31', 2)).toBe('2026-01-05'); // 1–3 Jan off, Sunday 4 Jan works
   });
 
-  it('refuses to guess beyond the published calendars', () => {
-    expect(() => addWorkingDays(cal, '2026-12-28', 10)).toThrow(CalendarRangeError);
-    expect(() => addWorkingDays(cal, '2026-12-28', 10)).toThrow(/no working-day calendar is published for 2027/);
-    expect(() => isWorkingDay(cal, '2024-12-31')).toThrow(CalendarRangeError);
+  it('answers a date beyond the published calendars with the gap, never a guess', () => {
+    expect(reckon(() => addWorkingDays(cal, '2026-12-28', 10))).toEqual({ ok: false, gap: { year: 2027, date: '2027-01-01', years: [2025, 2026] } });
+    expect(reckon(() => isWorkingDay(cal, '2024-12-31'))).toMatchObject({ ok: false, gap: { year: 2024 } });
+    expect(reckon(() => dueDate(cal, '2026-12-28', 2))).toEqual({ ok: true, value: '2026-12-30' });
+    expect(knownOrNull(() => workingDaysBetween(cal, at('2026-12-30T02:00:00Z'), at('2027-01-04T02:00:00Z')))).toBeNull();
+    expect(describeGap({ year: 2027, date: '2027-01-01', years: [2025, 2026] })).toBe('no working-day calendar is published for 2027 (date 2027-01-01); loaded years: 2025, 2026');
   });
 
   it('places the due instant at the end of the due day in Asia/Shanghai, whatever the machine zone', () => {

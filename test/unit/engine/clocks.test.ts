@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CalendarYear } from '../../../catalogue/schema';
 import { admin, applicant, catalogue, officer, start, without } from './driver';
+import { FIXTURE_2027 } from './figures';
 
 const result = { number: '浏审〔2026〕1号' };
-
-/** A 2027 calendar for the test only: the official 2027 notice is not part of this repository. */
-const fixture2027: CalendarYear = {
-  year: 2027,
-  timeZone: 'Asia/Shanghai',
-  source: { title: 'TEST FIXTURE — not an official notice', number: 'fixture-2027', publishedOn: '2026-11-01' },
-  holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-01' }],
-  makeupWorkingDays: [],
-};
 
 describe('the matter clock: working-day deadlines on the official calendar', () => {
   it('does not count the acceptance day, holidays or weekends, and counts a make-up Saturday (National Day 2026: LY01 due 13 Oct)', () => {
@@ -160,7 +152,7 @@ describe('year-end: a deadline in a year whose calendar is not published', () =>
     expect(run.matter('LY04')).toMatchObject({ status: 'inProgress', dueOn: null, calendarGap: expect.stringMatching(/not yet published/) });
     expect(run.matter('LY07').dueOn).toBeNull();
 
-    const v = run.perform('publishCalendar', { actor: admin, calendar: fixture2027 });
+    const v = run.perform('publishCalendar', { actor: admin, calendar: FIXTURE_2027 });
     expect(v.calendarYears).toEqual([2025, 2026, 2027]);
     // 31 Dec is the 8th day; 1 Jan 2027 is a holiday; 4 and 5 Jan complete LY04's 10.
     expect(run.matter('LY04')).toMatchObject({ dueOn: '2027-01-05', calendarGap: null });
@@ -188,7 +180,7 @@ describe('year-end: a deadline in a year whose calendar is not published', () =>
     run.passUntil('2027-01-20T10:00:00+08:00');
     expect(run.matter('LY04').status).toBe('intake');
 
-    run.perform('publishCalendar', { actor: admin, calendar: fixture2027 });
+    run.perform('publishCalendar', { actor: admin, calendar: FIXTURE_2027 });
     // 29, 30, 31 Dec, (1 Jan), 4, 5 Jan.
     expect(run.view().stages[0]!.intake!.noticeDueOn).toBe('2027-01-05');
     expect(run.matter('LY07').deferred[0]!.dueOn).toBe('2027-01-05');

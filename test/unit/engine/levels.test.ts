@@ -1,29 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { applicant, start, without, type Run } from './driver';
+import { QINGMING_ENERGY as ENERGY, QINGMING_LY01 as LY01, levelIn } from './figures';
 
-/**
- * Accepted Monday 30 Mar 2026; the Qingming holiday (4–6 Apr) is not counted. LY01 (7 working
- * days: 31 Mar, 1–3 Apr, 7–9 Apr) is due 9 Apr: yellow from the start of 7 Apr (2 days left), red
- * from the end of 9 Apr, then the department head, the supervision office and leadership at the
- * end of 1, 3 and 5 working days after the due day. The energy report (10 working days from
- * 30 Mar, due 14 Apr) warns 2 working days before, then overdue, its regulator (DRC) after 1 and
- * the supervision office after 5 working days.
- */
-const LY01: [string, string, number][] = [
-  ['warning', '2026-04-07T00:00:00.000+08:00', 5],
-  ['overdue', '2026-04-10T00:00:00.000+08:00', 8],
-  ['departmentHead', '2026-04-11T00:00:00.000+08:00', 8],
-  ['supervisionOffice', '2026-04-15T00:00:00.000+08:00', 11],
-  ['leadership', '2026-04-17T00:00:00.000+08:00', 13],
-];
-const ENERGY: [string, string][] = [
-  ['warning', '2026-04-10T00:00:00.000+08:00'],
-  ['overdue', '2026-04-15T00:00:00.000+08:00'],
-  ['regulator', '2026-04-16T00:00:00.000+08:00'],
-  ['supervisionOffice', '2026-04-22T00:00:00.000+08:00'],
-];
 const START = '2026-03-30T09:00:00+08:00';
-const levelIn = (table: [string, string, ...unknown[]][], t: number) => table.filter(([, i]) => Date.parse(i) <= t).at(-1)?.[0] ?? 'normal';
 
 function contracted(): Run {
   const run = start(START, { materials: without('M_ENERGY_REPORT') });

@@ -1,4 +1,4 @@
-import type { Application } from './application';
+import type { Application } from './application/core';
 import { knownOrNull, reckon } from './calendar';
 import { clockDueOn, workingDaysUsed } from './clock';
 import { addDays, contractDueOn, qualifiedProviders, type DayKind } from './intermediary';

@@ -1,5 +1,5 @@
 import { allMatters, type ProcessSnapshot } from '../catalogue/snapshot';
-import { Application } from './application';
+import { Application } from './application/core';
 import type { AppEvent, ApplicationState, MatterState } from './types';
 import { accounting, viewMatter, viewService } from './view';
 import { toShanghaiIso } from './time';

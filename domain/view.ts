@@ -1,4 +1,4 @@
-import type { Application } from './application';
+import type { Application } from './application/core';
 import { knownOrNull, workingDaysBetween, type WorkingCalendar } from './calendar';
 import { clockDueOn, workingDaysUsed, type ClockLevel } from './clock';
 import { DAY_MS, endOfDay, toShanghaiIso } from './time';

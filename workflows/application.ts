@@ -1,35 +1,15 @@
-import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, condition, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { ProjectionActivities } from '../worker/activities';
 import { ProjectionDelta, projectionBatch } from '../domain/projection';
-import { Application } from '../domain/application';
+import { COMMAND_NAMES, commands, type Command, type CommandName } from '../domain/application/commands';
+import { Application } from '../domain/application/core';
+import { escalateSignalled, publishCalendar, urgeSignalled } from '../domain/application/supervision';
 import { ActionRefused } from '../domain/errors';
 import { boundedText, sanitizeInput, TEXT_LIMITS } from '../domain/text';
 import type { ApplicationInput, Outcome } from '../domain/types';
-import { viewApplication, viewMatter, type ApplicationView } from '../domain/view';
-import {
-  acceptUpdate,
-  approveUpdate,
-  chooseProviderUpdate,
-  deliverUpdate,
-  replaceProviderUpdate,
-  reviewDeliverableUpdate,
-  endSpecialProcedureUpdate,
-  escalateSignal,
-  type MatterAnswer,
-  extendUpdate,
-  missingNoticeUpdate,
-  publishCalendarSignal,
-  rejectUpdate,
-  startSpecialProcedureUpdate,
-  projectionQuery,
-  statusQuery,
-  supervisionRefusalQuery,
-  supplementUpdate,
-  supplyUpdate,
-  urgeSignal,
-  withdrawUpdate,
-} from './messages';
+import { viewApplication } from '../domain/view';
+import { commandUpdates, escalateSignal, projectionQuery, publishCalendarSignal, statusQuery, urgeSignal } from './messages';
 
 /**
  * A refusal crosses to the client as a non-retryable failure whose type is the refusal code. Its
@@ -57,7 +37,7 @@ const { projectApplication } = proxyActivities<ProjectionActivities>({
 
 /**
  * One application's run through its process: four stages in order, matters in parallel,
- * working-day clocks, warnings and escalation. The rules live in domain/Application; this
+ * working-day clocks, warnings and escalation. The rules live in domain/application/; this
  * function owns the durable parts: messages in, one timer for the next instant that matters.
  */
 /**
@@ -82,60 +62,38 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
   });
   let dirty = false;
 
-  /** An Update: the validator refuses with a reason, the handler applies and answers with a view. */
-  const update = <I, R>(
-    def: UpdateDefinition<R, [I]>,
-    check: (a: NoInfer<I>, now: number) => void,
-    apply: (a: NoInfer<I>, now: number) => void,
-    answer: (a: NoInfer<I>, now: number) => R,
-  ) =>
+  /** Every action is an Update: the validator is the command's check, the handler applies it and answers. */
+  const register = (name: CommandName) => {
+    // One loop over every command: its input and answer types are the command table's (messages.ts).
+    const command = commands[name] as Command<unknown, unknown>;
     setHandler(
-      def,
-      (raw: I) => {
+      commandUpdates[name] as UpdateDefinition<unknown, [unknown]>,
+      (raw: unknown) => {
         const a = clean(raw);
-        refusing(() => apply(a, now()));
+        refusing(() => command.apply(app, a, now()));
         dirty = true;
-        return answer(a, now());
+        return command.answer(app, a, now());
       },
-      { validator: (raw: I) => refusing(() => check(clean(raw), now())) },
+      { validator: (raw: unknown) => refusing(() => command.check(app, clean(raw), now())) },
     );
-  const matterView = (a: { matter: string }, now: number): MatterAnswer => ({ ...viewMatter(app, app.state.matters[a.matter]!, now), applicationSeq: app.state.events.length });
-  const appView = (_a: unknown, now: number): ApplicationView => viewApplication(app, now);
-  const matterUpdate = <I extends { matter: string }>(def: UpdateDefinition<MatterAnswer, [I]>, check: (a: NoInfer<I>, now: number) => void, apply: (a: NoInfer<I>, now: number) => void) =>
-    update(def, check, apply, matterView);
-  const appUpdate = <I>(def: UpdateDefinition<ApplicationView, [I]>, check: (a: NoInfer<I>, now: number) => void, apply: (a: NoInfer<I>, now: number) => void) =>
-    update(def, check, apply, appView);
+  };
+  for (const name of COMMAND_NAMES) register(name);
 
   setHandler(statusQuery, (q) => viewApplication(app, Math.max(now(), q?.asOf ?? 0)));
   setHandler(projectionQuery, () => projectionBatch(app, now(), 0));
-  setHandler(supervisionRefusalQuery, ({ actor, matter }) => app.supervisionRefusal(actor, matter));
 
-  matterUpdate(acceptUpdate, (a) => app.checkAccept(a), (a, now) => app.accept(a, now));
-  matterUpdate(approveUpdate, (a) => app.checkApprove(a), (a, now) => app.approve(a, now));
-  matterUpdate(rejectUpdate, (a) => app.checkReject(a), (a, now) => app.reject(a, now));
-  matterUpdate(supplementUpdate, (a) => app.checkSupplement(a), (a, now) => app.requestSupplement(a, now));
-  matterUpdate(startSpecialProcedureUpdate, (a) => app.checkStartSpecial(a), (a, now) => app.startSpecialProcedure(a, now));
-  matterUpdate(endSpecialProcedureUpdate, (a) => app.checkEndSpecial(a), (a, now) => app.endSpecialProcedure(a, now));
-  matterUpdate(extendUpdate, (a, now) => app.checkExtend(a, now), (a, now) => app.extend(a, now));
-  appUpdate(missingNoticeUpdate, (a, now) => app.checkMissingNotice(a, now), (a, now) => app.issueMissingNotice(a, now));
-  appUpdate(supplyUpdate, (a) => app.checkSupply(a), (a, now) => app.supply(a, now));
-  appUpdate(withdrawUpdate, (a) => app.checkWithdraw(a), (a, now) => app.withdraw(a, now));
-  appUpdate(chooseProviderUpdate, (a, now) => app.checkChooseProvider(a, now), (a, now) => app.chooseProvider(a, now));
-  appUpdate(replaceProviderUpdate, (a, now) => app.checkReplaceProvider(a, now), (a, now) => app.replaceProvider(a, now));
-  appUpdate(deliverUpdate, (a) => app.checkDeliver(a), (a, now) => app.deliver(a, now));
-  appUpdate(reviewDeliverableUpdate, (a) => app.checkReview(a), (a, now) => app.reviewDeliverable(a, now));
-
+  // Kept for replay only: older histories urge and escalate by signal, and a refusal is recorded.
   setHandler(urgeSignal, (a) => {
-    app.urge(clean(a), now());
+    urgeSignalled(app, clean(a), now());
     dirty = true;
   });
   setHandler(escalateSignal, (a) => {
-    app.escalate(clean(a), now());
+    escalateSignalled(app, clean(a), now());
     dirty = true;
   });
   setHandler(publishCalendarSignal, (raw) => {
     const a = clean(raw);
-    app.publishCalendar(a.calendar, a.actor, now());
+    publishCalendar(app, a.calendar, a.actor, now());
     dirty = true;
   });
 

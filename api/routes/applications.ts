@@ -35,18 +35,17 @@ import {
   chooseProviderUpdate,
   deliverUpdate,
   endSpecialProcedureUpdate,
-  escalateSignal,
+  escalateUpdate,
   extendUpdate,
-  missingNoticeUpdate,
+  issueMissingNoticeUpdate,
   rejectUpdate,
   replaceProviderUpdate,
   reviewDeliverableUpdate,
   startSpecialProcedureUpdate,
   statusQuery,
-  supervisionRefusalQuery,
-  supplementUpdate,
-  supplyUpdate,
-  urgeSignal,
+  requestSupplementUpdate,
+  supplyMaterialsUpdate,
+  urgeUpdate,
   withdrawUpdate,
 } from '../../workflows/messages';
 import { actorOf, type Principal } from '../auth';
@@ -286,7 +285,7 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
 
   api.add(
     { method: 'post', path: '/applications/:id/materials', tag: 'applicants', summary: 'Supply materials', roles: ['applicant', 'agent'], params: idParams, body: supplySchema.omit({ actor: true }) },
-    ({ principal, params, body }) => applicationUpdate(principal, params.id, supplyUpdate, (actor) => ({ actor, ...body })),
+    ({ principal, params, body }) => applicationUpdate(principal, params.id, supplyMaterialsUpdate, (actor) => ({ actor, ...body })),
   );
 
   api.add(
@@ -341,7 +340,7 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
 
   api.add(
     { method: 'post', path: '/applications/:id/matters/:code/supplement', tag: 'officers', summary: 'Request a supplement', roles: ['officer'], params: matterParams, body: supplementSchema.omit({ actor: true, matter: true }) },
-    async ({ principal, params, body }) => update(params.id, supplementUpdate, { ...(await officer(principal, params)), ...body }),
+    async ({ principal, params, body }) => update(params.id, requestSupplementUpdate, { ...(await officer(principal, params)), ...body }),
   );
 
   api.add(
@@ -361,33 +360,24 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
 
   api.add(
     { method: 'post', path: '/applications/:id/stages/:stage/missing-notice', tag: 'officers', summary: 'Issue the missing-materials notice', roles: ['officer'], params: stageParams, body: missingNoticeSchema.omit({ actor: true, stage: true }) },
-    ({ principal, params, body }) => applicationUpdate(principal, params.id, missingNoticeUpdate, (actor) => ({ actor, stage: params.stage, ...body })),
+    ({ principal, params, body }) => applicationUpdate(principal, params.id, issueMissingNoticeUpdate, (actor) => ({ actor, stage: params.stage, ...body })),
   );
 
-  // ---- supervision office: signals, checked first so a wrong one is a 409, not a silent drop ----
+  // ---- supervision office: Updates, refused with a code like every other action ----
 
-  async function supervise(principal: Principal, id: string, matter: string) {
-    const { actor } = await acting(principal, id);
-    const refusal = await handle(id).query(supervisionRefusalQuery, { actor, matter });
-    if (refusal) throw new HttpProblem(409, 'Action refused', refusal);
-    return actor;
+  /** The supervision office's actor, once the policy lets it at the application. */
+  async function supervisor(principal: Principal, params: { id: string; code: string }) {
+    const { actor } = await acting(principal, params.id);
+    return { actor, matter: params.code };
   }
 
   api.add(
-    { method: 'post', path: '/applications/:id/matters/:code/urge', tag: 'supervision', summary: 'Urge a matter', roles: ['supervisor'], params: matterParams, body: urgeSchema.omit({ actor: true, matter: true }), success: { status: 202, description: 'the urge was sent' } },
-    async ({ principal, params, body }) => {
-      const actor = await supervise(principal, params.id, params.code);
-      await handle(params.id).signal(urgeSignal, { actor, matter: params.code, ...body });
-      return { accepted: true, matter: params.code };
-    },
+    { method: 'post', path: '/applications/:id/matters/:code/urge', tag: 'supervision', summary: 'Urge a matter', roles: ['supervisor'], params: matterParams, body: urgeSchema.omit({ actor: true, matter: true }), success: { status: 202, description: 'the urge was recorded; the answer is the matter' } },
+    async ({ principal, params, body }) => update(params.id, urgeUpdate, { ...(await supervisor(principal, params)), ...body }),
   );
 
   api.add(
-    { method: 'post', path: '/applications/:id/matters/:code/escalate', tag: 'supervision', summary: 'Escalate a matter', roles: ['supervisor'], params: matterParams, body: escalateSchema.omit({ actor: true, matter: true }), success: { status: 202, description: 'the escalation was sent' } },
-    async ({ principal, params, body }) => {
-      const actor = await supervise(principal, params.id, params.code);
-      await handle(params.id).signal(escalateSignal, { actor, matter: params.code, ...body });
-      return { accepted: true, matter: params.code };
-    },
+    { method: 'post', path: '/applications/:id/matters/:code/escalate', tag: 'supervision', summary: 'Escalate a matter', roles: ['supervisor'], params: matterParams, body: escalateSchema.omit({ actor: true, matter: true }), success: { status: 202, description: 'the escalation was recorded; the answer is the matter' } },
+    async ({ principal, params, body }) => update(params.id, escalateUpdate, { ...(await supervisor(principal, params)), ...body }),
   );
 }

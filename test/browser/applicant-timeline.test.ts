@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Application } from '../../domain/application';
+import { Application } from '../../domain/application/core';
 import { viewApplication } from '../../domain/view';
 import { DAY_MS, timelineData } from '../../web/src/components/applicant/timeline-data';
 import { allMaterials, applicant, applicationInput, catalogue, officer } from '../helpers/temporal';
@@ -16,8 +16,8 @@ describe('the applicant page’s timeline of matters', () => {
   const start = at('2026-02-11T09:00:00+08:00');
   const app = new Application(applicationInput('GOV_INVESTMENT', { materials: allMaterials('GOV_INVESTMENT') }), start);
   app.advance(start);
-  app.requestSupplement({ actor: officer('DRC'), matter: 'LY01', items: ['M_PROPOSAL'], reason: '建议书需补充投资估算' }, at('2026-02-12T10:00:00+08:00'));
-  app.supply({ actor: applicant, items: ['M_PROPOSAL'] }, at('2026-02-25T10:00:00+08:00'));
+  app.act('requestSupplement', { actor: officer('DRC'), matter: 'LY01', items: ['M_PROPOSAL'], reason: '建议书需补充投资估算' }, at('2026-02-12T10:00:00+08:00'));
+  app.act('supplyMaterials', { actor: applicant, items: ['M_PROPOSAL'] }, at('2026-02-25T10:00:00+08:00'));
   const view = viewApplication(app, at('2026-03-02T12:00:00+08:00'));
   const { areas, items, now, first, last } = timelineData(view, catalogue.calendars);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { projectedApplication } from '../../readmodel/queries';
-import { Application } from '../../domain/application';
+import { Application } from '../../domain/application/core';
 import { applicationFromStore, ProjectionDelta, projectionBatch } from '../../domain/projection';
 import { viewApplication } from '../../domain/view';
 import { writerDatabase } from '../helpers/postgres';

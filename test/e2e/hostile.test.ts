@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chooseProviderUpdate, supplyUpdate, withdrawUpdate } from '../../workflows/messages';
+import { chooseProviderUpdate, supplyMaterialsUpdate, withdrawUpdate } from '../../workflows/messages';
 import { isWellFormed } from '../../domain/text';
 import { officerToken, TOKENS } from '../helpers/api';
 import { apiSuite } from '../helpers/suite';
@@ -82,7 +82,7 @@ describe('one bad request never stops the system (dev server, real PostgreSQL)',
     // Past the edge, straight to the workflow: the refusal is bounded.
     const refusal = await suite.env.client.workflow
       .getHandle(target)
-      .executeUpdate(supplyUpdate, { args: [{ actor: applicant, items: ['X'.repeat(500_000)] }] })
+      .executeUpdate(supplyMaterialsUpdate, { args: [{ actor: applicant, items: ['X'.repeat(500_000)] }] })
       .catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(((refusal as WorkflowUpdateFailedError).cause as Error).message.length).toBeLessThanOrEqual(600);

@@ -1,8 +1,9 @@
-import { Application } from '../../domain/application';
+import { Application } from '../../domain/application/core';
 import { ActionRefused } from '../../domain/errors';
 import type { Actor, ApplicationInput } from '../../domain/types';
 import { prng } from '../../scripts/prng';
 import { allMaterials, applicant, catalogue, officer, supervisor } from './temporal';
+import { escalateSignalled, publishCalendar, urgeSignalled } from '../../domain/application/supervision';
 
 export const DAY = 86_400_000;
 const ACTIVE = new Set(['intake', 'waitingPrerequisites', 'inProgress', 'suspended']);
@@ -53,59 +54,59 @@ export function walk(input: ApplicationInput, seed: number, steps: number, onSte
     const contract = service?.contracts.at(-1);
     // [weight, action]: approvals are common; a rejection or a withdrawal ends the walk, so only some walks try them.
     const actions: [number, () => void][] = [
-      [2, () => attempt(app, now, () => app.checkAccept({ actor: by, matter: m.code, reason: '材料齐全' }), () => app.accept({ actor: by, matter: m.code, reason: '材料齐全' }, now))],
+      [2, () => attempt(app, now, () => app.check('accept', { actor: by, matter: m.code, reason: '材料齐全' }, now), () => app.act('accept', { actor: by, matter: m.code, reason: '材料齐全' }, now))],
       [8, () => {
         const a = { actor: by, matter: m.code, result: { number: `浏审〔2026〕${i}号` }, reason: '' };
-        attempt(app, now, () => app.checkApprove(a), () => app.approve(a, now));
+        attempt(app, now, () => app.check('approve', a, now), () => app.act('approve', a, now));
       }],
-      [ending, () => attempt(app, now, () => app.checkReject({ actor: by, matter: m.code, reason: '不予许可' }), () => app.reject({ actor: by, matter: m.code, reason: '不予许可' }, now))],
+      [ending, () => attempt(app, now, () => app.check('reject', { actor: by, matter: m.code, reason: '不予许可' }, now), () => app.act('reject', { actor: by, matter: m.code, reason: '不予许可' }, now))],
       [1, () => {
         const a = { actor: by, matter: m.code, items: [pick(def.materials).code], reason: '补正' };
-        attempt(app, now, () => app.checkSupplement(a), () => app.requestSupplement(a, now));
+        attempt(app, now, () => app.check('requestSupplement', a, now), () => app.act('requestSupplement', a, now));
       }],
       [1, () => {
         if (def.specialProcedures.length === 0) return;
         const a = { actor: by, matter: m.code, kind: pick(def.specialProcedures), expectedWorkingDays: 5, reason: '现场核查' };
-        attempt(app, now, () => app.checkStartSpecial(a), () => app.startSpecialProcedure(a, now));
+        attempt(app, now, () => app.check('startSpecialProcedure', a, now), () => app.act('startSpecialProcedure', a, now));
       }],
-      [1, () => attempt(app, now, () => app.checkEndSpecial({ actor: by, matter: m.code, reason: '' }), () => app.endSpecialProcedure({ actor: by, matter: m.code, reason: '' }, now))],
+      [1, () => attempt(app, now, () => app.check('endSpecialProcedure', { actor: by, matter: m.code, reason: '' }, now), () => app.act('endSpecialProcedure', { actor: by, matter: m.code, reason: '' }, now))],
       [1, () => {
         const a = { actor: by, matter: m.code, days: 1, approvedBy: '局长', reason: '情况复杂' };
-        attempt(app, now, () => app.checkExtend(a, now), () => app.extend(a, now));
+        attempt(app, now, () => app.check('extend', a, now), () => app.act('extend', a, now));
       }],
       [1, () => {
         const stage = pick(app.state.stages).code;
         const lead = input.snapshot.stages.find((s) => s.code === stage)!.leadDepartment;
         const a = { actor: officer(lead), stage, note: '' };
-        attempt(app, now, () => app.checkMissingNotice(a, now), () => app.issueMissingNotice(a, now));
+        attempt(app, now, () => app.check('issueMissingNotice', a, now), () => app.act('issueMissingNotice', a, now));
       }],
       [2, () => {
         const missing = materials.filter((x) => !(x in app.state.materials));
         const a = { actor: applicant, items: [pick(missing.length > 0 && rnd() < 0.8 ? missing : materials)] };
-        attempt(app, now, () => app.checkSupply(a), () => app.supply(a, now));
+        attempt(app, now, () => app.check('supplyMaterials', a, now), () => app.act('supplyMaterials', a, now));
       }],
       [1, () => {
-        app.urge({ actor: pick([supervisor, by]), matter: m.code, note: '请加快办理' }, now);
+        urgeSignalled(app, { actor: pick([supervisor, by]), matter: m.code, note: '请加快办理' }, now);
         app.advance(now);
       }],
       [1, () => {
-        app.escalate({ actor: pick([supervisor, by]), matter: m.code, reason: '超期' }, now);
+        escalateSignalled(app, { actor: pick([supervisor, by]), matter: m.code, reason: '超期' }, now);
         app.advance(now);
       }],
       [2, () => {
         if (!service) return;
         const a = { actor: applicant, serviceType: service.serviceType, selection: { method: 'randomDraw' as const } };
-        attempt(app, now, () => app.checkChooseProvider(a, now), () => app.chooseProvider(a, now));
+        attempt(app, now, () => app.check('chooseProvider', a, now), () => app.act('chooseProvider', a, now));
       }],
       [1, () => {
         if (!service) return;
         const a = { actor: applicant, serviceType: service.serviceType, selection: { method: 'randomDraw' as const }, reason: '逾期' };
-        attempt(app, now, () => app.checkReplaceProvider(a, now), () => app.replaceProvider(a, now));
+        attempt(app, now, () => app.check('replaceProvider', a, now), () => app.act('replaceProvider', a, now));
       }],
       [2, () => {
         if (!service) return;
         const a = { actor: contract ? pick([provider(contract.provider), applicant]) : applicant, serviceType: service.serviceType, note: '' };
-        attempt(app, now, () => app.checkDeliver(a), () => app.deliver(a, now));
+        attempt(app, now, () => app.check('deliver', a, now), () => app.act('deliver', a, now));
       }],
       [2, () => {
         if (!service || !contract) return;
@@ -113,13 +114,13 @@ export function walk(input: ApplicationInput, seed: number, steps: number, onSte
           rnd() < 0.5
             ? { actor: officer(contract.regulator), serviceType: service.serviceType, decision: 'accept' as const, note: '' }
             : { actor: officer(contract.regulator), serviceType: service.serviceType, decision: 'return' as const, reasons: ['需修改'] };
-        attempt(app, now, () => app.checkReview(a), () => app.reviewDeliverable(a, now));
+        attempt(app, now, () => app.check('reviewDeliverable', a, now), () => app.act('reviewDeliverable', a, now));
       }],
       [0.3, () => {
-        app.publishCalendar(calendar2026, admin, now);
+        publishCalendar(app, calendar2026, admin, now);
       }],
       [ending, () => {
-        attempt(app, now, () => app.checkWithdraw({ actor: applicant, reason: '项目调整' }), () => app.withdraw({ actor: applicant, reason: '项目调整' }, now));
+        attempt(app, now, () => app.check('withdraw', { actor: applicant, reason: '项目调整' }, now), () => app.act('withdraw', { actor: applicant, reason: '项目调整' }, now));
       }],
     ];
     let r = rnd() * actions.reduce((sum, [w]) => sum + w, 0);

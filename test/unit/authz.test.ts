@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../api/auth';
 import { accessTo, auditFor, coversDepartment, partiesOfView, startRefusal, viewFor, type Access, type Parties } from '../../api/authz';
-import { Application } from '../../domain/application';
+import { Application } from '../../domain/application/core';
 import { ActionRefused } from '../../domain/errors';
 import { viewApplication } from '../../domain/view';
 import { allMaterials, applicant, applicationInput, catalogue } from '../helpers/temporal';
@@ -19,7 +19,7 @@ function contracted() {
   input.snapshot = { ...input.snapshot, alongside: input.snapshot.alongside.map((m) => ({ ...m, prerequisites: [] })) };
   const engine = new Application(input, t);
   engine.advance(t);
-  engine.chooseProvider({ actor: applicant, serviceType: 'EIA_REPORT', selection: { method: 'direct', provider: 'P_GREEN_ENV' } }, t);
+  engine.act('chooseProvider', { actor: applicant, serviceType: 'EIA_REPORT', selection: { method: 'direct', provider: 'P_GREEN_ENV' } }, t);
   return { engine, view: viewApplication(engine, t) };
 }
 
@@ -150,14 +150,14 @@ describe('authorization by object (api/authz.ts)', () => {
 describe('refusals name no other party', () => {
   it('refuses a delivery by a provider without the contract without naming the provider that holds it', () => {
     const { engine } = contracted();
-    const r = refusalOf(() => engine.checkDeliver({ actor: { id: 'P_HUAZHONG_ENV', role: 'provider' }, serviceType: 'EIA_REPORT', note: '' }));
+    const r = refusalOf(() => engine.check('deliver', { actor: { id: 'P_HUAZHONG_ENV', role: 'provider' }, serviceType: 'EIA_REPORT', note: '' }, t));
     expect(r.code).toBe('NOT_PERMITTED');
     expect(r.message).toBe('provider P_HUAZHONG_ENV does not hold the contract for EIA_REPORT');
   });
 
   it("refuses an applicant-side action by someone else without naming the application's applicant", () => {
     const { engine } = contracted();
-    const r = refusalOf(() => engine.checkWithdraw({ actor: { id: 'ent-002', role: 'applicant' }, reason: 'x' }));
+    const r = refusalOf(() => engine.check('withdraw', { actor: { id: 'ent-002', role: 'applicant' }, reason: 'x' }, t));
     expect(r.code).toBe('NOT_PERMITTED');
     expect(r.message).not.toContain('ent-001');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Application, type EngineRules } from '../../domain/application';
+import { Application, type EngineRules } from '../../domain/application/core';
 import { ActionRefused } from '../../domain/errors';
 import { viewApplication } from '../../domain/view';
 import type { ApplicationInput } from '../../domain/types';
@@ -26,7 +26,7 @@ function runUntil(app: Application, until: number): void {
 function contracted(input: ApplicationInput = applicationInput('GOV_INVESTMENT', { materials: without('M_SOIL_WATER_PLAN') }), rules?: EngineRules): Application {
   const app = new Application(input, START, rules);
   app.advance(START);
-  app.chooseProvider({ actor: applicant, serviceType: 'SOIL_WATER_PLAN', selection: { method: 'direct', provider: 'P_HENGYUAN_WATER' } }, START);
+  app.act('chooseProvider', { actor: applicant, serviceType: 'SOIL_WATER_PLAN', selection: { method: 'direct', provider: 'P_HENGYUAN_WATER' } }, START);
   app.advance(START);
   return app;
 }
@@ -40,7 +40,7 @@ describe('an application that ends closes its open contracts (pure engine)', () 
     const withdrawnAt = at('2026-03-21T10:00:00+08:00');
     runUntil(app, withdrawnAt);
     expect(soil(app).contracts[0]!.level).toBe('warning');
-    app.withdraw({ actor: applicant, reason: '项目终止' }, withdrawnAt);
+    app.act('withdraw', { actor: applicant, reason: '项目终止' }, withdrawnAt);
 
     const c = soil(app).contracts[0]!;
     expect(c).toMatchObject({ status: 'cancelled', closedAt: withdrawnAt, closeReason: 'application withdrawn: 项目终止', level: 'warning' });
@@ -71,7 +71,7 @@ describe('an application that ends closes its open contracts (pure engine)', () 
     const app = contracted();
     const rejectedAt = at('2026-03-10T15:00:00+08:00');
     runUntil(app, rejectedAt);
-    app.reject({ actor: officer('NRP'), matter: 'LY04', reason: '选址位于永久基本农田保护区内' }, rejectedAt);
+    app.act('reject', { actor: officer('NRP'), matter: 'LY04', reason: '选址位于永久基本农田保护区内' }, rejectedAt);
     expect(app.state.status).toBe('rejected');
     expect(soil(app).contracts[0]).toMatchObject({ status: 'cancelled', closedAt: rejectedAt, closeReason: 'application rejected on matter LY04', level: 'normal' });
     const closed = app.state.events.find((e) => e.kind === 'contractClosed')!;
@@ -83,9 +83,9 @@ describe('an application that ends closes its open contracts (pure engine)', () 
     const app = contracted();
     const deliveredAt = at('2026-03-18T16:00:00+08:00');
     runUntil(app, deliveredAt);
-    app.deliver({ actor: { id: 'P_HENGYUAN_WATER', role: 'provider' }, serviceType: 'SOIL_WATER_PLAN', note: '' }, deliveredAt);
+    app.act('deliver', { actor: { id: 'P_HENGYUAN_WATER', role: 'provider' }, serviceType: 'SOIL_WATER_PLAN', note: '' }, deliveredAt);
     const withdrawnAt = at('2026-03-19T09:00:00+08:00');
-    app.withdraw({ actor: applicant, reason: '项目终止' }, withdrawnAt);
+    app.act('withdraw', { actor: applicant, reason: '项目终止' }, withdrawnAt);
     const v = viewApplication(app, at('2026-04-20T10:00:00+08:00')).services.find((s) => s.serviceType === 'SOIL_WATER_PLAN')!;
     expect(v.contracts[0]).toMatchObject({ status: 'cancelled', closedAt: '2026-03-19T09:00:00.000+08:00', deliveredOnTime: true });
     expect(v.contracts[0]!.deliveries).toHaveLength(1);
@@ -97,10 +97,10 @@ describe('an application that ends closes its open contracts (pure engine)', () 
     const input = applicationInput('GOV_INVESTMENT', { materials: without('M_FEASIBILITY', 'M_SOIL_WATER_PLAN') });
     input.snapshot = { ...input.snapshot, stages: input.snapshot.stages.map((s, i) => (i === 0 ? { ...s, completion: 'any' as const } : s)) };
     const app = contracted(input);
-    app.chooseProvider({ actor: applicant, serviceType: 'FEASIBILITY_DRAFTING', selection: { method: 'direct', provider: 'P_XIANGJIANG_ENG' } }, START);
+    app.act('chooseProvider', { actor: applicant, serviceType: 'FEASIBILITY_DRAFTING', selection: { method: 'direct', provider: 'P_XIANGJIANG_ENG' } }, START);
     const rejectedAt = at('2026-03-04T11:00:00+08:00');
     runUntil(app, rejectedAt);
-    app.reject({ actor: officer('NRP'), matter: 'LY04', reason: '用地不符合规划' }, rejectedAt);
+    app.act('reject', { actor: officer('NRP'), matter: 'LY04', reason: '用地不符合规划' }, rejectedAt);
 
     expect(app.state.status).toBe('running');
     expect(app.state.matters.LY02!.status).toBe('cancelled');
@@ -120,7 +120,7 @@ describe('an application that ends closes its open contracts (pure engine)', () 
 
     let refusal: unknown;
     try {
-      app.checkChooseProvider({ actor: applicant, serviceType: 'FEASIBILITY_DRAFTING', selection: { method: 'randomDraw' } }, accountAt);
+      app.check('chooseProvider', { actor: applicant, serviceType: 'FEASIBILITY_DRAFTING', selection: { method: 'randomDraw' } }, accountAt);
     } catch (e) {
       refusal = e;
     }
@@ -133,8 +133,8 @@ describe('an application that ends closes its open contracts (pure engine)', () 
     input.snapshot = { ...input.snapshot, stages: input.snapshot.stages.map((s, i) => (i === 0 ? { ...s, completion: 'any' as const } : s)) };
     const app = new Application(input, START);
     app.advance(START);
-    app.reject({ actor: officer('NRP'), matter: 'LY04', reason: '用地不符合规划' }, START);
-    expect(() => app.checkChooseProvider({ actor: applicant, serviceType: 'FEASIBILITY_DRAFTING', selection: { method: 'randomDraw' } }, START)).toThrow(
+    app.act('reject', { actor: officer('NRP'), matter: 'LY04', reason: '用地不符合规划' }, START);
+    expect(() => app.check('chooseProvider', { actor: applicant, serviceType: 'FEASIBILITY_DRAFTING', selection: { method: 'randomDraw' } }, START)).toThrow(
       'service FEASIBILITY_DRAFTING needs no provider now: no matter needs FEASIBILITY_DRAFTING any more (LY02 cancelled)',
     );
   });
@@ -143,7 +143,7 @@ describe('an application that ends closes its open contracts (pure engine)', () 
     const app = contracted(undefined, { servicesGate: true, closeContracts: false, levelsAtRuleInstant: false });
     const withdrawnAt = at('2026-03-21T10:00:00+08:00');
     runUntil(app, withdrawnAt);
-    app.withdraw({ actor: applicant, reason: '项目终止' }, withdrawnAt);
+    app.act('withdraw', { actor: applicant, reason: '项目终止' }, withdrawnAt);
     expect(soil(app).contracts[0]).toMatchObject({ status: 'open', closedAt: null });
     expect(app.state.events.some((e) => e.kind === 'contractClosed')).toBe(false);
     // The view of such an application still counts nothing after its end and raises no level.

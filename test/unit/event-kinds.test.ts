@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Application } from '../../domain/application';
+import { Application } from '../../domain/application/core';
 import { EVENT_KINDS, isEventKind } from '../../domain/events';
 import type { ApplicationInput } from '../../domain/types';
 import { allMaterials, applicationInput, catalogue, officer } from '../helpers/temporal';
@@ -12,7 +12,7 @@ function completed(): Application {
   app.advance(now);
   for (let day = 0; day < 200 && !app.ended; day++) {
     for (const m of Object.values(app.state.matters).filter((x) => x.status === 'inProgress')) {
-      app.approve({ actor: officer(m.department), matter: m.code, result: { number: `浏审〔2026〕${m.code}号` }, reason: '' }, now);
+      app.act('approve', { actor: officer(m.department), matter: m.code, result: { number: `浏审〔2026〕${m.code}号` }, reason: '' }, now);
     }
     now += DAY;
     app.advance(now);
@@ -27,7 +27,7 @@ function acceptedAtTheWindow(): Application {
   const app = new Application(applicationInput('GOV_INVESTMENT', { materials: without('GOV_INVESTMENT', 'M_LAND_CONTRACT') }), now);
   app.advance(now);
   const held = Object.values(app.state.matters).find((m) => m.status === 'intake')!;
-  app.accept({ actor: officer(held.department), matter: held.code, reason: '原件已核验' }, now);
+  app.act('accept', { actor: officer(held.department), matter: held.code, reason: '原件已核验' }, now);
   return app;
 }
 

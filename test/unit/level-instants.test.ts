@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Application, type EngineRules } from '../../domain/application';
+import { Application, type EngineRules } from '../../domain/application/core';
 import { CLOCK_LEVELS, levelChanges } from '../../domain/clock';
 import { toShanghaiIso as iso } from '../../domain/time';
 import { viewApplication, viewMatter } from '../../domain/view';
@@ -31,7 +31,7 @@ const ENERGY = [
 function started(rules?: EngineRules): Application {
   const app = new Application(applicationInput('GOV_INVESTMENT', { materials: allMaterials('GOV_INVESTMENT').filter((m) => m !== 'M_ENERGY_REPORT') }), START, rules);
   app.advance(START);
-  app.chooseProvider({ actor: applicant, serviceType: 'ENERGY_REPORT', selection: { method: 'direct', provider: 'P_LIUYANG_DESIGN' } }, START);
+  app.act('chooseProvider', { actor: applicant, serviceType: 'ENERGY_REPORT', selection: { method: 'direct', provider: 'P_LIUYANG_DESIGN' } }, START);
   app.advance(START);
   return app;
 }
@@ -116,7 +116,7 @@ describe('levels change at the rule’s instant (pure engine)', () => {
     const app = started();
     const escalatedAt = at('2026-04-08T10:00:00+08:00');
     runUntil(app, escalatedAt, 1200);
-    app.escalate({ actor: supervisor, matter: 'LY01', reason: '群众投诉' }, escalatedAt);
+    app.act('escalate', { actor: supervisor, matter: 'LY01', reason: '群众投诉' }, escalatedAt);
     app.advance(escalatedAt);
     expect(viewMatter(app, app.state.matters.LY01!, at('2026-04-10T00:00:01+08:00')).level).toBe('departmentHead');
     expect(viewMatter(app, app.state.matters.LY01!, at('2026-04-15T00:00:01+08:00')).level).toBe('supervisionOffice');
@@ -133,7 +133,7 @@ describe('levels change at the rule’s instant (pure engine)', () => {
     runUntil(app, at('2026-04-09T12:00:00+08:00'), 1200);
     // 0.8 s after LY01's deadline, before the late timer fires.
     const decidedAt = at('2026-04-10T00:00:00.800+08:00');
-    app.approve({ actor: officer('DRC'), matter: 'LY01', result: { number: '浏发改〔2026〕1号' }, reason: '' }, decidedAt);
+    app.act('approve', { actor: officer('DRC'), matter: 'LY01', result: { number: '浏发改〔2026〕1号' }, reason: '' }, decidedAt);
     const tail = app.state.events.filter((e) => e.matter === 'LY01').slice(-3).map((e) => [e.kind, iso(e.at)]);
     expect(tail).toEqual([
       ['levelChanged', '2026-04-10T00:00:00.000+08:00'],
@@ -142,7 +142,7 @@ describe('levels change at the rule’s instant (pure engine)', () => {
     ]);
     expect(app.state.matters.LY01!.decision).toMatchObject({ onTime: false, dueOn: '2026-04-09' });
     // LY04 (10 working days, due 14 Apr) warns from 10 Apr: a supplement 0.5 s later records it first.
-    app.requestSupplement({ actor: officer('NRP'), matter: 'LY04', items: ['M_SITE_MAP'], reason: '红线图坐标有误' }, at('2026-04-10T00:00:00.500+08:00'));
+    app.act('requestSupplement', { actor: officer('NRP'), matter: 'LY04', items: ['M_SITE_MAP'], reason: '红线图坐标有误' }, at('2026-04-10T00:00:00.500+08:00'));
     expect(app.state.events.filter((e) => e.matter === 'LY04').slice(-3).map((e) => [e.kind, iso(e.at)])).toEqual([
       ['levelChanged', '2026-04-10T00:00:00.000+08:00'],
       ['clockStopped', '2026-04-10T00:00:00.500+08:00'],
@@ -154,11 +154,11 @@ describe('levels change at the rule’s instant (pure engine)', () => {
     const app = started();
     // LY01 stops on 9 Apr (its due day, used in full): overdue when it restarts weeks later.
     runUntil(app, at('2026-04-09T10:00:00+08:00'), 1200);
-    app.requestSupplement({ actor: officer('DRC'), matter: 'LY01', items: ['M_PROPOSAL'], reason: '补充投资估算' }, at('2026-04-09T10:00:00+08:00'));
+    app.act('requestSupplement', { actor: officer('DRC'), matter: 'LY01', items: ['M_PROPOSAL'], reason: '补充投资估算' }, at('2026-04-09T10:00:00+08:00'));
     app.advance(at('2026-04-09T10:00:00+08:00'));
     const restartAt = at('2026-04-20T10:00:00+08:00');
     runUntil(app, restartAt, 1200);
-    app.supply({ actor: applicant, items: ['M_PROPOSAL'] }, restartAt);
+    app.act('supplyMaterials', { actor: applicant, items: ['M_PROPOSAL'] }, restartAt);
     const after = app.state.events.filter((e) => e.kind === 'levelChanged' && e.matter === 'LY01' && e.at > at('2026-04-09T10:00:00+08:00'));
     expect(after.length).toBeGreaterThan(0);
     for (const e of after) expect(e.at).toBe(restartAt);

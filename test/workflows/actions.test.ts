@@ -5,11 +5,11 @@ import {
   approveUpdate,
   endSpecialProcedureUpdate,
   extendUpdate,
-  missingNoticeUpdate,
+  issueMissingNoticeUpdate,
   rejectUpdate,
   startSpecialProcedureUpdate,
-  supplementUpdate,
-  supplyUpdate,
+  requestSupplementUpdate,
+  supplyMaterialsUpdate,
   withdrawUpdate,
 } from '../../workflows/messages';
 import { applicant, officer } from '../helpers/temporal';
@@ -34,7 +34,7 @@ describe('officer and applicant actions (time-skipping, March 2026)', () => {
       [() => h.executeUpdate(approveUpdate, { args: [{ actor: drc, matter: 'LY02', result, reason: '' }] }), 'INVALID_STATE', /cannot approve matter LY02 while it is waiting for its prerequisites/],
       [() => h.executeUpdate(approveUpdate, { args: [{ actor: officer('NRP'), matter: 'GC01', result, reason: '' }] }), 'INVALID_STATE', /not yet received \(its stage has not started\)/],
       [() => h.executeUpdate(rejectUpdate, { args: [{ actor: drc, matter: 'LY01', reason: ' ' }] }), 'INVALID_INPUT', /a rejection \(不予许可\) needs its reason/],
-      [() => h.executeUpdate(supplementUpdate, { args: [{ actor: drc, matter: 'LY01', items: ['M_EIA_DOCUMENT'], reason: 'x' }] }), 'INVALID_INPUT',
+      [() => h.executeUpdate(requestSupplementUpdate, { args: [{ actor: drc, matter: 'LY01', items: ['M_EIA_DOCUMENT'], reason: 'x' }] }), 'INVALID_INPUT',
         /items M_EIA_DOCUMENT are not on matter LY01's material list/],
       [() => h.executeUpdate(startSpecialProcedureUpdate, { args: [{ actor: officer('NRP'), matter: 'LY04', kind: 'hearing', expectedWorkingDays: 5, reason: 'x' }] }), 'INVALID_INPUT',
         /matter LY04 allows no hearing; its special procedures are: siteInspection/],
@@ -42,10 +42,10 @@ describe('officer and applicant actions (time-skipping, March 2026)', () => {
       [() => h.executeUpdate(extendUpdate, { args: [{ actor: officer('NRP'), matter: 'LY04', days: 5, approvedBy: '王局长', reason: 'x' }] }), 'INVALID_INPUT', /allows no extension by law/],
       [() => h.executeUpdate(extendUpdate, { args: [{ actor: officer('WRB'), matter: 'LY08', days: 15, approvedBy: '王局长', reason: 'x' }] }), 'INVALID_INPUT', /at most 10 working days, not 15/],
       [() => h.executeUpdate(extendUpdate, { args: [{ actor: officer('WRB'), matter: 'LY08', days: 5, approvedBy: ' ', reason: 'x' }] }), 'INVALID_INPUT', /names the department head/],
-      [() => h.executeUpdate(missingNoticeUpdate, { args: [{ actor: drc, stage: 'S1', note: '' }] }), 'INVALID_STATE', /nothing is missing for S1/],
-      [() => h.executeUpdate(missingNoticeUpdate, { args: [{ actor: officer('HUD'), stage: 'S1', note: '' }] }), 'WRONG_DEPARTMENT', /the intake window of S1 belongs to department DRC/],
-      [() => h.executeUpdate(supplyUpdate, { args: [{ actor: applicant, items: ['M_NOPE'] }] }), 'INVALID_INPUT', /materials M_NOPE are on no matter of process GOV_INVESTMENT/],
-      [() => h.executeUpdate(supplyUpdate, { args: [{ actor: { id: 'ent-002', role: 'applicant' }, items: ['M_PROPOSAL'] }] }), 'NOT_PERMITTED', /only the application's applicant or its agent may supply materials/],
+      [() => h.executeUpdate(issueMissingNoticeUpdate, { args: [{ actor: drc, stage: 'S1', note: '' }] }), 'INVALID_STATE', /nothing is missing for S1/],
+      [() => h.executeUpdate(issueMissingNoticeUpdate, { args: [{ actor: officer('HUD'), stage: 'S1', note: '' }] }), 'WRONG_DEPARTMENT', /the intake window of S1 belongs to department DRC/],
+      [() => h.executeUpdate(supplyMaterialsUpdate, { args: [{ actor: applicant, items: ['M_NOPE'] }] }), 'INVALID_INPUT', /materials M_NOPE are on no matter of process GOV_INVESTMENT/],
+      [() => h.executeUpdate(supplyMaterialsUpdate, { args: [{ actor: { id: 'ent-002', role: 'applicant' }, items: ['M_PROPOSAL'] }] }), 'NOT_PERMITTED', /only the application's applicant or its agent may supply materials/],
       [() => h.executeUpdate(withdrawUpdate, { args: [{ actor: drc, reason: 'x' }] }), 'NOT_PERMITTED', /only the application's applicant or its agent may withdraw/],
     ];
     for (const [p, code, message] of cases) {
@@ -57,7 +57,7 @@ describe('officer and applicant actions (time-skipping, March 2026)', () => {
     await approve(h, 'LY01', 'DRC');
     expect(await refusal(approve(h, 'LY01', 'DRC'))).toEqual({ code: 'ALREADY_DECIDED', message: 'matter LY01 is already approved; it cannot be changed by approve' });
 
-    await h.executeUpdate(supplementUpdate, { args: [{ actor: officer('WRB'), matter: 'LY08', items: ['M_SOIL_WATER_PLAN'], reason: '方案缺少弃渣场设计' }] });
+    await h.executeUpdate(requestSupplementUpdate, { args: [{ actor: officer('WRB'), matter: 'LY08', items: ['M_SOIL_WATER_PLAN'], reason: '方案缺少弃渣场设计' }] });
     expect((await refusal(approve(h, 'LY08', 'WRB'))).message).toMatch(/while it is suspended waiting for the applicant’s supplement/);
     const once = await h.executeUpdate(extendUpdate, { args: [{ actor: officer('WRB'), matter: 'LY08', days: 10, approvedBy: '水利局 王局长', reason: '跨流域调水论证' }] });
     expect(once).toMatchObject({ timeLimitDays: 20, extension: { days: 10, approvedBy: '水利局 王局长' } });
@@ -94,7 +94,7 @@ describe('officer and applicant actions (time-skipping, March 2026)', () => {
   it('withdraws mid-stage through an agent: open matters cancelled, decided ones kept, the reason recorded', async () => {
     const h = await suite.start();
     await approve(h, 'LY01', 'DRC');
-    await h.executeUpdate(supplementUpdate, { args: [{ actor: officer('EEB'), matter: 'LY07', items: ['M_EIA_DOCUMENT'], reason: '补充噪声监测数据' }] });
+    await h.executeUpdate(requestSupplementUpdate, { args: [{ actor: officer('EEB'), matter: 'LY07', items: ['M_EIA_DOCUMENT'], reason: '补充噪声监测数据' }] });
     const agent = { id: 'agent-park-01', role: 'agent' as const, onBehalfOf: 'ent-001' };
     const v = await h.executeUpdate(withdrawUpdate, { args: [{ actor: agent, reason: '项目选址调整，撤回重报' }] });
     expect(v.status).toBe('withdrawn');

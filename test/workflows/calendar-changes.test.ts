@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { timeSkippingSuite } from '../helpers/suite';
 import type { CalendarYear } from '../../catalogue/schema';
 import { recordHistory } from '../helpers/history';
-import { missingNoticeUpdate, publishCalendarSignal } from '../../workflows/messages';
+import { issueMissingNoticeUpdate, publishCalendarSignal } from '../../workflows/messages';
 import { allMaterials, catalogue, officer } from '../helpers/temporal';
 import { matter, sleepUntil, status } from '../helpers/drive';
 
@@ -81,7 +81,7 @@ describe('National Day and calendar publication (time-skipping, from 28 Sep 2026
     // 29, 30, 31 Dec, (1 Jan), 4, 5 Jan.
     expect(v.stages[0]!.intake!.noticeDueOn).toBe('2027-01-05');
     expect(matter(v, 'LY07').deferred[0]!.dueOn).toBe('2027-01-05');
-    const noticed = await h.executeUpdate(missingNoticeUpdate, { args: [{ actor: officer('DRC'), stage: 'S1', note: '' }] });
+    const noticed = await h.executeUpdate(issueMissingNoticeUpdate, { args: [{ actor: officer('DRC'), stage: 'S1', note: '' }] });
     expect(noticed.stages[0]!.intake!.notice!.items.map((i) => i.material)).toEqual(['M_LAND_REPORT']);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { timeSkippingSuite } from '../helpers/suite';
 import { recordHistory } from '../helpers/history';
-import { endSpecialProcedureUpdate, startSpecialProcedureUpdate, supplementUpdate, supplyUpdate } from '../../workflows/messages';
+import { endSpecialProcedureUpdate, startSpecialProcedureUpdate, requestSupplementUpdate, supplyMaterialsUpdate } from '../../workflows/messages';
 import { applicant, officer } from '../helpers/temporal';
 import { approve, approveRunning, matter, sleepUntil, status } from '../helpers/drive';
 
@@ -21,7 +21,7 @@ describe('clock stops for a supplement and a special procedure (time-skipping, M
     // Thursday 5 Mar: 3, 4, 5 Mar used (the stop day counts); the clock stops.
     await sleepUntil(suite.env, '2026-03-05T10:00:00+08:00');
     const eeb = officer('EEB');
-    const stopped = await h.executeUpdate(supplementUpdate, {
+    const stopped = await h.executeUpdate(requestSupplementUpdate, {
       args: [{ actor: eeb, matter: 'LY07', items: ['M_EIA_DOCUMENT'], reason: '环评报告书缺少大气环境影响预测章节' }],
     });
     expect(stopped).toMatchObject({ status: 'suspended', clockRunning: false, workingDaysUsed: 3, dueOn: null, owedForSupplement: ['M_EIA_DOCUMENT'] });
@@ -30,7 +30,7 @@ describe('clock stops for a supplement and a special procedure (time-skipping, M
     await sleepUntil(suite.env, '2026-03-19T10:00:00+08:00');
     v = await status(h, suite.env);
     expect(matter(v, 'LY07')).toMatchObject({ status: 'suspended', workingDaysUsed: 3, level: 'normal' });
-    await h.executeUpdate(supplyUpdate, { args: [{ actor: applicant, items: ['M_EIA_DOCUMENT'] }] });
+    await h.executeUpdate(supplyMaterialsUpdate, { args: [{ actor: applicant, items: ['M_EIA_DOCUMENT'] }] });
     v = await status(h, suite.env);
     // Restart day 19 Mar not counted; 12 days left: 20 Mar, 23–27, 30 Mar–3 Apr, (清明 4–6 Apr), 7 Apr.
     expect(matter(v, 'LY07')).toMatchObject({ status: 'inProgress', dueOn: '2026-04-07', workingDaysUsed: 3, workingDaysLeft: 12 });

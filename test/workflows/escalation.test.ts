@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { timeSkippingSuite } from '../helpers/suite';
 import { recordHistory } from '../helpers/history';
-import { approveUpdate, escalateSignal, supplementUpdate, supplyUpdate, urgeSignal } from '../../workflows/messages';
+import { approveUpdate, escalateSignal, requestSupplementUpdate, supplyMaterialsUpdate, urgeSignal } from '../../workflows/messages';
 import { applicant, officer, supervisor } from '../helpers/temporal';
 import { matter, sleepUntil, status } from '../helpers/drive';
 
@@ -66,12 +66,12 @@ describe('an untouched matter warns, turns overdue and climbs the escalation lad
 
     // Stopping the clock keeps the level, escalation included; a supplement past the deadline
     // does not make an overdue matter new again: it stays due on 20 May and is decided late.
-    await h.executeUpdate(supplementUpdate, { args: [{ actor: officer('NRP'), matter: 'LY04', items: ['M_SITE_MAP'], reason: '红线图坐标有误' }] });
+    await h.executeUpdate(requestSupplementUpdate, { args: [{ actor: officer('NRP'), matter: 'LY04', items: ['M_SITE_MAP'], reason: '红线图坐标有误' }] });
     ly04 = matter(await status(h, suite.env), 'LY04');
     expect(ly04).toMatchObject({ status: 'suspended', level: 'supervisionOffice' });
-    await h.executeUpdate(supplementUpdate, { args: [{ actor: officer('DRC'), matter: 'LY01', items: ['M_PROPOSAL'], reason: '补充投资估算' }] });
+    await h.executeUpdate(requestSupplementUpdate, { args: [{ actor: officer('DRC'), matter: 'LY01', items: ['M_PROPOSAL'], reason: '补充投资估算' }] });
     await sleepUntil(suite.env, '2026-06-01T10:00:00+08:00');
-    await h.executeUpdate(supplyUpdate, { args: [{ actor: applicant, items: ['M_PROPOSAL'] }] });
+    await h.executeUpdate(supplyMaterialsUpdate, { args: [{ actor: applicant, items: ['M_PROPOSAL'] }] });
     const v2 = await status(h, suite.env);
     expect(matter(v2, 'LY01')).toMatchObject({ status: 'inProgress', dueOn: '2026-05-20', level: 'leadership' });
     const decided = await h.executeUpdate(approveUpdate, { args: [{ actor: officer('DRC'), matter: 'LY01', result: { number: '浏发改〔2026〕9号' }, reason: '' }] });

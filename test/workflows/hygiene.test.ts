@@ -4,7 +4,7 @@ import { recordHistory } from '../helpers/history';
 import { timeSkippingSuite } from '../helpers/suite';
 import { applicant, officer } from '../helpers/temporal';
 import { matter, sleepUntil, status } from '../helpers/drive';
-import { chooseProviderUpdate, supplementUpdate, supplyUpdate, urgeSignal, withdrawUpdate } from '../../workflows/messages';
+import { chooseProviderUpdate, requestSupplementUpdate, supplyMaterialsUpdate, urgeSignal, withdrawUpdate } from '../../workflows/messages';
 import { isWellFormed, TEXT_LIMITS } from '../../domain/text';
 
 const TASK_QUEUE = 'hygiene';
@@ -19,7 +19,7 @@ describe('text entering an application is bounded and well-formed (time-skipping
   it('keeps a supplement reason with NUL, a lone surrogate and twenty thousand characters as clean, bounded text, and the clock still stops and restarts', async () => {
     const h = await suite.start('GOV_INVESTMENT', { projectName: `新校区\u0000建设\ud800项目${'长'.repeat(5000)}` });
     const eeb = officer('EEB');
-    const stopped = await h.executeUpdate(supplementUpdate, {
+    const stopped = await h.executeUpdate(requestSupplementUpdate, {
       args: [{ actor: eeb, matter: 'LY07', items: ['M_EIA_DOCUMENT'], reason: `缺少\u0000章节\ud800${'x'.repeat(20_000)}` }],
     });
     expect(stopped).toMatchObject({ status: 'suspended', clockRunning: false });
@@ -30,7 +30,7 @@ describe('text entering an application is bounded and well-formed (time-skipping
     // A urge note with a bidi override and an over-long list of materials are cut down too.
     await h.signal(urgeSignal, { actor: { id: 'sup-01', role: 'supervisor', department: 'SUP' }, matter: 'LY07', note: '请\u202E尽快办理' });
     const refused = await h
-      .executeUpdate(supplyUpdate, { args: [{ actor: applicant, items: Array.from({ length: 5000 }, (_, i) => `M_UNKNOWN_${i}\ud800`) }] })
+      .executeUpdate(supplyMaterialsUpdate, { args: [{ actor: applicant, items: Array.from({ length: 5000 }, (_, i) => `M_UNKNOWN_${i}\ud800`) }] })
       .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
     const message = ((refused as WorkflowUpdateFailedError).cause as Error).message;
@@ -38,7 +38,7 @@ describe('text entering an application is bounded and well-formed (time-skipping
     expect(message.length).toBeLessThanOrEqual(TEXT_LIMITS.message);
 
     await sleepUntil(suite.env, '2026-03-09T10:00:00+08:00');
-    await h.executeUpdate(supplyUpdate, { args: [{ actor: applicant, items: ['M_EIA_DOCUMENT'] }] });
+    await h.executeUpdate(supplyMaterialsUpdate, { args: [{ actor: applicant, items: ['M_EIA_DOCUMENT'] }] });
     const v = await status(h, suite.env);
     expect(v.projectName).toMatch(/^新校区建设\ufffd项目长+…$/);
     expect(Array.from(v.projectName)).toHaveLength(TEXT_LIMITS.name);

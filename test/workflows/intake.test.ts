@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { timeSkippingSuite } from '../helpers/suite';
 import { recordHistory } from '../helpers/history';
-import { acceptUpdate, missingNoticeUpdate, supplyUpdate } from '../../workflows/messages';
+import { acceptUpdate, issueMissingNoticeUpdate, supplyMaterialsUpdate } from '../../workflows/messages';
 import { allMaterials, applicant, officer } from '../helpers/temporal';
 import { approve, matter, refusal, sleepUntil, status } from '../helpers/drive';
 
@@ -41,26 +41,26 @@ describe('one-window intake, the one-time notice, deemed acceptance and 容缺 (
     v = await status(c, suite.env);
     expect(matter(v, 'LY02')).toMatchObject({ status: 'approved', resultIssuedAt: null });
     expect(matter(v, 'LY05').status).toBe('waitingPrerequisites'); // no result yet, so no input for LY05
-    await c.executeUpdate(supplyUpdate, { args: [{ actor: applicant, items: ['M_FUNDS_PROOF'] }] });
+    await c.executeUpdate(supplyMaterialsUpdate, { args: [{ actor: applicant, items: ['M_FUNDS_PROOF'] }] });
     v = await status(c, suite.env);
     expect(matter(v, 'LY02').resultIssuedAt).not.toBeNull();
     expect(matter(v, 'LY05').status).toBe('inProgress');
 
     // A: the window issues the one-time notice; a second is refused.
     await sleepUntil(suite.env, '2026-03-03T10:00:00+08:00');
-    const noticed = await a.executeUpdate(missingNoticeUpdate, { args: [{ actor: officer('DRC'), stage: 'S1', note: '请一次性补齐' }] });
+    const noticed = await a.executeUpdate(issueMissingNoticeUpdate, { args: [{ actor: officer('DRC'), stage: 'S1', note: '请一次性补齐' }] });
     expect(noticed.stages[0]!.intake!.notice!.items.map((i) => `${i.matter}/${i.material}`)).toEqual(['LY04/M_SITE_MAP', 'LY04/M_LAND_REPORT', 'LY05/M_SITE_MAP']);
-    expect((await refusal(a.executeUpdate(missingNoticeUpdate, { args: [{ actor: officer('DRC'), stage: 'S1', note: '' }] }))).message).toMatch(
+    expect((await refusal(a.executeUpdate(issueMissingNoticeUpdate, { args: [{ actor: officer('DRC'), stage: 'S1', note: '' }] }))).message).toMatch(
       /one-time notice \(一次性告知\) for S1 was already issued; no second notice/,
     );
 
     await sleepUntil(suite.env, '2026-03-05T10:00:00+08:00');
-    await a.executeUpdate(supplyUpdate, { args: [{ actor: applicant, items: ['M_LAND_REPORT'] }] });
+    await a.executeUpdate(supplyMaterialsUpdate, { args: [{ actor: applicant, items: ['M_LAND_REPORT'] }] });
     v = await status(a, suite.env);
     expect(matter(v, 'LY04')).toMatchObject({ status: 'intake', missing: [{ material: 'M_SITE_MAP' }] });
 
     await sleepUntil(suite.env, '2026-03-06T10:00:00+08:00');
-    await a.executeUpdate(supplyUpdate, { args: [{ actor: applicant, items: ['M_SITE_MAP'] }] });
+    await a.executeUpdate(supplyMaterialsUpdate, { args: [{ actor: applicant, items: ['M_SITE_MAP'] }] });
     v = await status(a, suite.env);
     // Accepted on 6 Mar, 10 working days: 9–13, 16–20 Mar.
     expect(matter(v, 'LY04')).toMatchObject({ status: 'inProgress', acceptance: 'afterNotice', dueOn: '2026-03-20' });
@@ -76,7 +76,7 @@ describe('one-window intake, the one-time notice, deemed acceptance and 容缺 (
     v = await status(b, suite.env);
     expect(matter(v, 'LY04')).toMatchObject({ status: 'inProgress', acceptance: 'deemed', acceptedAt: expect.stringMatching(/^2026-03-02T09:00/), dueOn: '2026-03-16' });
     expect(v.events.find((e) => e.kind === 'intakeDeemedAccepted')!.at).toMatch(/^2026-03-10T00:00/);
-    expect((await refusal(b.executeUpdate(missingNoticeUpdate, { args: [{ actor: officer('DRC'), stage: 'S1', note: '' }] }))).message).toBe(
+    expect((await refusal(b.executeUpdate(issueMissingNoticeUpdate, { args: [{ actor: officer('DRC'), stage: 'S1', note: '' }] }))).message).toBe(
       'the notice period for S1 ended on 2026-03-09; the application counts as accepted from receipt',
     );
 

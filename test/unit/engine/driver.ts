@@ -5,7 +5,9 @@
  * read the view at an instant. The only file of test/unit/engine that knows the engine's API: when
  * the engine changes shape, this file changes and the rule tests do not.
  */
-import { CURRENT_RULES, Application, type EngineRules } from '../../../domain/application';
+import { COMMAND_NAMES, type CommandName } from '../../../domain/application/commands';
+import { CURRENT_RULES, Application, type EngineRules } from '../../../domain/application/core';
+import { publishCalendar } from '../../../domain/application/supervision';
 import { ActionRefused } from '../../../domain/errors';
 import { forecast } from '../../../domain/forecast';
 import { ProjectionDelta, applicationFromStore, projectionBatch, type ProjectionBatch } from '../../../domain/projection';
@@ -64,11 +66,11 @@ export interface Actions {
 export type ActionName = keyof Actions;
 
 /** What a matter action answers (the matter); every other action answers with the application. */
-const MATTER_ACTIONS = new Set<ActionName>(['accept', 'approve', 'reject', 'requestSupplement', 'startSpecialProcedure', 'endSpecialProcedure', 'extend']);
+const MATTER_ACTIONS = new Set<ActionName>(['accept', 'approve', 'reject', 'requestSupplement', 'startSpecialProcedure', 'endSpecialProcedure', 'extend', 'urge', 'escalate']);
 
 export interface Refusal {
-  /** The refusal code; null where the engine refuses without one (supervision, until it is an Update). */
-  code: string | null;
+  /** The refusal code (domain/errors.ts). */
+  code: string;
   message: string;
 }
 export type Outcome = { refused: Refusal } | { answer: MatterView | ApplicationView };
@@ -78,38 +80,16 @@ interface Command {
   apply(a: never, now: number): void;
 }
 
-/** The engine's check and apply of each action, as the workflow wires them. */
+/** The engine's check and apply of each action, as the workflow registers them: the command table, and the calendar signal. */
 function commands(app: Application): Record<ActionName, Command> {
-  const supervision = (a: { actor: Actor; matter: string }) => {
-    const why = app.supervisionRefusal(a.actor, a.matter);
-    if (why !== null) throw new SupervisionRefused(why);
-  };
-  return {
-    accept: { check: (a: AcceptInput) => app.checkAccept(a), apply: (a: AcceptInput, now) => app.accept(a, now) },
-    issueMissingNotice: { check: (a: MissingNoticeInput, now) => app.checkMissingNotice(a, now), apply: (a: MissingNoticeInput, now) => app.issueMissingNotice(a, now) },
-    approve: { check: (a: ApproveInput) => app.checkApprove(a), apply: (a: ApproveInput, now) => app.approve(a, now) },
-    reject: { check: (a: RejectInput) => app.checkReject(a), apply: (a: RejectInput, now) => app.reject(a, now) },
-    requestSupplement: { check: (a: SupplementInput) => app.checkSupplement(a), apply: (a: SupplementInput, now) => app.requestSupplement(a, now) },
-    startSpecialProcedure: { check: (a: StartSpecialProcedureInput) => app.checkStartSpecial(a), apply: (a: StartSpecialProcedureInput, now) => app.startSpecialProcedure(a, now) },
-    endSpecialProcedure: { check: (a: EndSpecialProcedureInput) => app.checkEndSpecial(a), apply: (a: EndSpecialProcedureInput, now) => app.endSpecialProcedure(a, now) },
-    extend: { check: (a: ExtendInput, now) => app.checkExtend(a, now), apply: (a: ExtendInput, now) => app.extend(a, now) },
-    supplyMaterials: { check: (a: SupplyInput) => app.checkSupply(a), apply: (a: SupplyInput, now) => app.supply(a, now) },
-    withdraw: { check: (a: WithdrawInput) => app.checkWithdraw(a), apply: (a: WithdrawInput, now) => app.withdraw(a, now) },
-    chooseProvider: { check: (a: ChooseProviderInput, now) => app.checkChooseProvider(a, now), apply: (a: ChooseProviderInput, now) => app.chooseProvider(a, now) },
-    replaceProvider: { check: (a: ReplaceProviderInput, now) => app.checkReplaceProvider(a, now), apply: (a: ReplaceProviderInput, now) => app.replaceProvider(a, now) },
-    deliver: { check: (a: DeliverInput) => app.checkDeliver(a), apply: (a: DeliverInput, now) => app.deliver(a, now) },
-    reviewDeliverable: { check: (a: ReviewDeliverableInput) => app.checkReview(a), apply: (a: ReviewDeliverableInput, now) => app.reviewDeliverable(a, now) },
-    urge: { check: (a: UrgeInput) => supervision(a), apply: (a: UrgeInput, now) => app.urge(a, now) },
-    escalate: { check: (a: EscalateInput) => supervision(a), apply: (a: EscalateInput, now) => app.escalate(a, now) },
-    publishCalendar: { check: () => undefined, apply: (a: PublishCalendarInput, now) => app.publishCalendar(a.calendar, a.actor, now) },
-  };
+  const table = Object.fromEntries(
+    COMMAND_NAMES.map((name) => [name, { check: (a: never, now: number) => app.check(name, a, now), apply: (a: never, now: number) => app.act(name, a, now) }]),
+  ) as Record<CommandName, Command>;
+  return { ...table, publishCalendar: { check: () => undefined, apply: (a: PublishCalendarInput, now) => publishCalendar(app, a.calendar, a.actor, now) } };
 }
-
-class SupervisionRefused extends Error {}
 
 function refusalOf(e: unknown): Refusal | null {
   if (e instanceof ActionRefused) return { code: e.code, message: e.message };
-  if (e instanceof SupervisionRefused) return { code: null, message: e.message };
   return null;
 }
 
@@ -207,7 +187,7 @@ export class Run {
   }
 
   /** An action that must be accepted: its answer. */
-  perform<N extends ActionName>(name: N, input: Actions[N], at?: Instant): N extends 'accept' | 'approve' | 'reject' | 'requestSupplement' | 'startSpecialProcedure' | 'endSpecialProcedure' | 'extend' ? MatterView : ApplicationView {
+  perform<N extends ActionName>(name: N, input: Actions[N], at?: Instant): N extends 'accept' | 'approve' | 'reject' | 'requestSupplement' | 'startSpecialProcedure' | 'endSpecialProcedure' | 'extend' | 'urge' | 'escalate' ? MatterView : ApplicationView {
     const r = this.act(name, input, at);
     if ('refused' in r) throw new Error(`${name} was refused: ${r.refused.code} ${r.refused.message}`);
     return r.answer as never;

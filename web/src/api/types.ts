@@ -66,7 +66,7 @@ export type EscalateBody = Body<typeof escalateSchema, 'actor' | 'matter'>;
 import type { viewFor } from '../../../api/authz';
 import type { Freshness } from '../../../api/routes/applications';
 import type { CalendarPublished, DefinitionsPublished } from '../../../api/routes/admin';
-import type { MatterAnswer } from '../../../workflows/messages';
+import type { MatterAnswer } from '../../../domain/application/commands';
 
 export type { CalendarPublished, DefinitionsPublished, Freshness, MatterAnswer };
 /** GET /applications/:id: the application as the caller may see it (api/authz.ts viewFor), with where the read came from. */

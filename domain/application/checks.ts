@@ -1,0 +1,82 @@
+import { ActionRefused } from '../errors';
+import type { Actor, MatterState } from '../types';
+import type { Application } from './core';
+
+/** A matter still under way: its clock or its intake can move. */
+export const OPEN: ReadonlySet<MatterState['status']> = new Set(['pending', 'intake', 'waitingPrerequisites', 'inProgress', 'suspended']);
+/** A matter with its outcome: nothing changes it any more. */
+export const DECIDED: ReadonlySet<MatterState['status']> = new Set(['approved', 'rejected', 'terminated', 'cancelled']);
+
+export function actorLabel(a: Actor): string {
+  if (a.role === 'agent' && a.onBehalfOf) return `agent ${a.id} for applicant ${a.onBehalfOf}`;
+  return a.department ? `${a.role} ${a.id} (${a.department})` : `${a.role} ${a.id}`;
+}
+
+export function requireRunning(app: Application) {
+  if (app.state.status !== 'running') {
+    throw new ActionRefused('APPLICATION_CLOSED', `the application is ${app.state.status}; no further actions are possible`);
+  }
+}
+
+export function matterFor(app: Application, code: string): MatterState {
+  const m = app.state.matters[code];
+  if (!m) throw new ActionRefused('UNKNOWN_MATTER', `matter ${code} is not part of this application's process ${app.snapshot.code}`);
+  return m;
+}
+
+export function requireOfficerOf(actor: Actor, department: string, subject: string, verb: string) {
+  if (actor.role !== 'officer') throw new ActionRefused('NOT_PERMITTED', `only an approval officer may ${verb} ${subject}; the caller's role is ${actor.role}`);
+  if (actor.department !== department) {
+    throw new ActionRefused(
+      'WRONG_DEPARTMENT',
+      `${subject} belongs to department ${department}; officer ${actor.id} of ${actor.department ?? 'no department'} may not ${verb} it`,
+    );
+  }
+}
+
+/** The matter an officer of its department may still act on. */
+export function officerMatter(app: Application, actor: Actor, code: string, action: string): MatterState {
+  requireRunning(app);
+  const m = matterFor(app, code);
+  requireOfficerOf(actor, m.department, `matter ${code}`, action);
+  if (DECIDED.has(m.status)) {
+    throw new ActionRefused('ALREADY_DECIDED', `matter ${code} is already ${m.status}; it cannot be changed by ${action}`);
+  }
+  return m;
+}
+
+export function requireStatus(m: MatterState, allowed: MatterState['status'][], action: string) {
+  if (!allowed.includes(m.status)) {
+    throw new ActionRefused('INVALID_STATE', `cannot ${action} matter ${m.code} while it is ${describeStatus(m)}`);
+  }
+}
+
+export function requireApplicant(app: Application, actor: Actor, what: string) {
+  const owner = app.state.input.applicant.id;
+  const ok = (actor.role === 'applicant' && actor.id === owner) || (actor.role === 'agent' && actor.onBehalfOf === owner);
+  // The text names no one: a caller who is not the applicant learns nothing of who is.
+  if (!ok) throw new ActionRefused('NOT_PERMITTED', `only the application's applicant or its agent may ${what}`);
+}
+
+export function requireText(value: string | undefined, rule: string) {
+  if (!value || !value.trim()) throw new ActionRefused('INVALID_INPUT', rule);
+}
+
+export function describeStatus(m: MatterState): string {
+  if (m.status === 'suspended') {
+    const s = m.stops.at(-1);
+    return s?.kind === 'supplement' ? 'suspended waiting for the applicant’s supplement' : `suspended for a ${s?.procedure ?? 'special procedure'}`;
+  }
+  const words: Record<MatterState['status'], string> = {
+    pending: 'not yet received (its stage has not started)',
+    intake: 'in intake, waiting for missing materials',
+    waitingPrerequisites: 'waiting for its prerequisites',
+    inProgress: 'in progress',
+    suspended: 'suspended',
+    approved: 'approved',
+    rejected: 'rejected',
+    terminated: 'terminated',
+    cancelled: 'cancelled',
+  };
+  return words[m.status];
+}

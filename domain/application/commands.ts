@@ -1,0 +1,70 @@
+import type { ApplicationView, MatterView } from '../view';
+import { viewApplication, viewMatter } from '../view';
+import type { Application } from './core';
+import { accept, checkAccept, checkMissingNotice, checkSupply, issueMissingNotice, supply } from './intake';
+import { approve, checkApprove, checkEndSpecial, checkExtend, checkReject, checkStartSpecial, checkSupplement, endSpecialProcedure, extend, reject, requestSupplement, startSpecialProcedure } from './matters';
+import { checkChooseProvider, checkDeliver, checkReplaceProvider, checkReview, chooseProvider, deliver, replaceProvider, reviewDeliverable } from './services';
+import { checkWithdraw, withdraw } from './stages';
+import { checkEscalate, checkUrge, escalate, urge } from './supervision';
+
+/** A matter action's answer: the matter, and the application's event count after it (read your writes with `minSeq`). */
+export type MatterAnswer = MatterView & { applicationSeq: number };
+
+/**
+ * One action on an application. `check` refuses with ActionRefused and changes nothing (the
+ * workflow's Update validator); `apply` checks again and changes the state; `answer` is what the
+ * caller gets back. The input's zod schema is contracts/actions.ts `<name>Schema`.
+ */
+export interface Command<I, R> {
+  check(app: Application, a: I, now: number): void;
+  apply(app: Application, a: I, now: number): void;
+  answer(app: Application, a: I, now: number): R;
+}
+
+const matterAnswer = (app: Application, a: { matter: string }, now: number): MatterAnswer => ({
+  ...viewMatter(app, app.state.matters[a.matter]!, now),
+  applicationSeq: app.state.events.length,
+});
+const applicationAnswer = (app: Application, _a: unknown, now: number): ApplicationView => viewApplication(app, now);
+
+/** An action on one matter, answered with that matter. */
+function onMatter<I extends { matter: string }>(check: (app: Application, a: I, now: number) => void, apply: (app: Application, a: I, now: number) => void): Command<I, MatterAnswer> {
+  return { check, apply, answer: matterAnswer };
+}
+
+/** An action on the application, answered with the whole application. */
+function onApplication<I>(check: (app: Application, a: I, now: number) => void, apply: (app: Application, a: I, now: number) => void): Command<I, ApplicationView> {
+  return { check, apply, answer: applicationAnswer };
+}
+
+/**
+ * Every action on an application, by its Update's name: the workflow registers each in one loop,
+ * tests drive the engine through the same table.
+ */
+export const commands = {
+  // The department officer (受理, 一次性告知, 办结 / 不予许可, 补正, 特别程序, 延期).
+  accept: onMatter(checkAccept, accept),
+  issueMissingNotice: onApplication(checkMissingNotice, issueMissingNotice),
+  approve: onMatter(checkApprove, approve),
+  reject: onMatter(checkReject, reject),
+  requestSupplement: onMatter(checkSupplement, requestSupplement),
+  startSpecialProcedure: onMatter(checkStartSpecial, startSpecialProcedure),
+  endSpecialProcedure: onMatter(checkEndSpecial, endSpecialProcedure),
+  extend: onMatter(checkExtend, extend),
+  // The applicant.
+  supplyMaterials: onApplication(checkSupply, supply),
+  withdraw: onApplication(checkWithdraw, withdraw),
+  // Intermediary services: the applicant contracts and replaces, the provider delivers, the officer reviews.
+  chooseProvider: onApplication(checkChooseProvider, chooseProvider),
+  replaceProvider: onApplication(checkReplaceProvider, replaceProvider),
+  deliver: onApplication(checkDeliver, deliver),
+  reviewDeliverable: onApplication(checkReview, reviewDeliverable),
+  // The supervision office (督办, 升级).
+  urge: onMatter(checkUrge, urge),
+  escalate: onMatter(checkEscalate, escalate),
+};
+
+export type CommandName = keyof typeof commands;
+export type CommandInput<K extends CommandName> = (typeof commands)[K] extends Command<infer I, unknown> ? I : never;
+export type CommandAnswer<K extends CommandName> = (typeof commands)[K] extends Command<unknown, infer R> ? R : never;
+export const COMMAND_NAMES = Object.keys(commands) as CommandName[];

@@ -129,6 +129,7 @@ describe('the matter clock: working-day deadlines on the official calendar', () 
       [run.refusal('reject', { actor: drc, matter: 'LY01', reason: ' ' }), 'INVALID_INPUT', /a rejection \(不予许可\) needs its reason/],
       [run.refusal('requestSupplement', { actor: drc, matter: 'LY01', items: ['M_EIA_DOCUMENT'], reason: 'x' }), 'INVALID_INPUT', /items M_EIA_DOCUMENT are not on matter LY01's material list/],
       [run.refusal('startSpecialProcedure', { actor: officer('NRP'), matter: 'LY04', kind: 'hearing', expectedWorkingDays: 5, reason: 'x' }), 'INVALID_INPUT', /matter LY04 allows no hearing; its special procedures are: siteInspection/],
+      [run.refusal('startSpecialProcedure', { actor: officer('NRP'), matter: 'LY04', kind: 'siteInspection', expectedWorkingDays: 0, reason: 'x' }), 'INVALID_INPUT', /expectedWorkingDays must be a whole number of working days ≥ 1/],
       [run.refusal('endSpecialProcedure', { actor: drc, matter: 'LY01', reason: '' }), 'INVALID_STATE', /has no special procedure under way/],
       [run.refusal('withdraw', { actor: drc, reason: 'x' }), 'NOT_PERMITTED', /only the application's applicant or its agent may withdraw/],
     ];

@@ -5,7 +5,7 @@
  * read the view at an instant. The only file of test/unit/engine that knows the engine's API: when
  * the engine changes shape, this file changes and the rule tests do not.
  */
-import { COMMAND_NAMES, type CommandName } from '../../../domain/application/commands';
+import { COMMAND_NAMES, type CommandInput, type CommandName } from '../../../domain/application/commands';
 import { CURRENT_RULES, Application, type EngineRules } from '../../../domain/application/core';
 import { publishCalendar } from '../../../domain/application/supervision';
 import { ActionRefused } from '../../../domain/errors';
@@ -16,25 +16,7 @@ import { toShanghaiIso } from '../../../domain/time';
 import type { Actor, AppEvent, ApplicationInput } from '../../../domain/types';
 import { viewApplication, viewMatter, type ApplicationView, type MatterView } from '../../../domain/view';
 import { loadCatalogue, snapshotFor } from '../../../catalogue/loader';
-import type {
-  AcceptInput,
-  ApproveInput,
-  ChooseProviderInput,
-  DeliverInput,
-  EndSpecialProcedureInput,
-  EscalateInput,
-  ExtendInput,
-  MissingNoticeInput,
-  PublishCalendarInput,
-  RejectInput,
-  ReplaceProviderInput,
-  ReviewDeliverableInput,
-  StartSpecialProcedureInput,
-  SupplementInput,
-  SupplyInput,
-  UrgeInput,
-  WithdrawInput,
-} from '../../../contracts/actions';
+import type { PublishCalendarInput } from '../../../contracts/actions';
 
 export const catalogue = loadCatalogue();
 
@@ -43,26 +25,8 @@ export type Instant = string | number;
 const ms = (t: Instant): number => (typeof t === 'number' ? t : Date.parse(t));
 export const iso = (t: Instant): string => toShanghaiIso(ms(t));
 
-/** Every action by its wire name (the name of the workflow's message), with its input. */
-export interface Actions {
-  accept: AcceptInput;
-  issueMissingNotice: MissingNoticeInput;
-  approve: ApproveInput;
-  reject: RejectInput;
-  requestSupplement: SupplementInput;
-  startSpecialProcedure: StartSpecialProcedureInput;
-  endSpecialProcedure: EndSpecialProcedureInput;
-  extend: ExtendInput;
-  supplyMaterials: SupplyInput;
-  withdraw: WithdrawInput;
-  chooseProvider: ChooseProviderInput;
-  replaceProvider: ReplaceProviderInput;
-  deliver: DeliverInput;
-  reviewDeliverable: ReviewDeliverableInput;
-  urge: UrgeInput;
-  escalate: EscalateInput;
-  publishCalendar: PublishCalendarInput;
-}
+/** Every action by its wire name (the name of the workflow's message), with its input: the engine's commands and the calendar signal. */
+export type Actions = { [K in CommandName]: CommandInput<K> } & { publishCalendar: PublishCalendarInput };
 export type ActionName = keyof Actions;
 
 /** What a matter action answers (the matter); every other action answers with the application. */
@@ -195,8 +159,9 @@ export class Run {
 
   /** An action that must be refused: its code and message; the state is left as it was. */
   refusal<N extends ActionName>(name: N, input: Actions[N], at?: Instant): Refusal {
+    if (at !== undefined) this.passUntil(at);
     const before = this.app.state.events.length;
-    const r = this.act(name, input, at);
+    const r = this.act(name, input);
     if (!('refused' in r)) throw new Error(`expected ${name} to be refused, but it was accepted`);
     if (this.app.state.events.length !== before) throw new Error(`${name} was refused but recorded events`);
     return r.refused;

@@ -143,6 +143,26 @@ describe('intermediary services (中介服务) on their own clocks', () => {
     expect(acc.all.calendarDays).toBe(46);
   });
 
+  it('refuses to replace a provider that is not late, a delivery by a provider without the contract, and a review with nothing delivered', () => {
+    const run = start(MONDAY, { materials: without('M_SOIL_WATER_PLAN') });
+    run.perform('chooseProvider', { actor: applicant, serviceType: 'SOIL_WATER_PLAN', selection: { method: 'direct', provider: 'P_HENGYUAN_WATER' } });
+    expect(run.refusal('replaceProvider', { actor: applicant, serviceType: 'SOIL_WATER_PLAN', selection: { method: 'randomDraw' }, reason: '想换' }, '2026-03-20T10:00:00+08:00')).toEqual({
+      code: 'INVALID_STATE',
+      message: 'provider P_HENGYUAN_WATER is not late (due 2026-03-22); a provider can be replaced once its committed date has passed',
+    });
+    expect(run.refusal('deliver', { actor: provider('P_HUAZHONG_ENV'), serviceType: 'SOIL_WATER_PLAN', note: '' })).toEqual({
+      code: 'NOT_PERMITTED',
+      message: 'provider P_HUAZHONG_ENV does not hold the contract for SOIL_WATER_PLAN',
+    });
+    expect(run.refusal('reviewDeliverable', { actor: officer('WRB'), serviceType: 'SOIL_WATER_PLAN', decision: 'accept', note: '' })).toEqual({
+      code: 'INVALID_STATE',
+      message: 'service SOIL_WATER_PLAN has no deliverable awaiting review (it is contracted)',
+    });
+    // Delivered after the committed date: recorded as late.
+    run.perform('deliver', { actor: provider('P_HENGYUAN_WATER'), serviceType: 'SOIL_WATER_PLAN', note: '' }, '2026-03-23T10:00:00+08:00');
+    expect(run.events('delivered')[0]!.data).toMatchObject({ dueOn: '2026-03-22', late: true });
+  });
+
   it('lets the applicant supply a deliverable itself: the service is in hand and the matter it held starts', () => {
     const run = twoReports();
     run.perform('supplyMaterials', { actor: applicant, items: ['M_SOIL_WATER_PLAN'] }, '2026-03-03T10:00:00+08:00');

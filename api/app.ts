@@ -8,7 +8,8 @@ import { dependencyStates, workerPolling } from './health';
 import { LiveHub, registerLive } from './live';
 import { logger as defaultLogger, type Logger } from './log';
 import { docsContentSecurityPolicy, docsPage, openApiDocument } from './openapi';
-import { OperationRegistry } from './operation';
+import { OperationRegistry, type ResponseMismatch } from './operation';
+import { healthSchema, htmlSchema, openApiDocumentSchema, readinessSchema } from '../contracts/responses';
 import { errorHandler, sendProblem } from './problem';
 import { boundedText } from '../domain/text';
 import { DEFAULT_RATE_LIMITS, rateLimits, type RateLimits } from './rate-limit';
@@ -47,6 +48,8 @@ export interface ApiDeps {
    * machine's clock; tests on the time-skipping server pass that server's.
    */
   clock?: () => number;
+  /** Checks every JSON answer against its operation's declared schema and reports each mismatch (tests). */
+  onResponseMismatch?: (m: ResponseMismatch) => void;
 }
 
 /** The HTTP API: stateless, one Temporal client and one pool; every rule lives in the workflows. */
@@ -64,7 +67,7 @@ export function createApi(deps: ApiDeps): express.Express & { operations: Operat
   // The largest legitimate body (a year's calendar) is a few KB; every field is bounded besides.
   app.use(express.json({ limit: '100kb' }));
   const router = express.Router();
-  const api = new OperationRegistry(router, deps.principals);
+  const api = new OperationRegistry(router, deps.principals, deps.onResponseMismatch);
 
   // One check per dependency; the public answers say only up or down (the reason goes to the log).
   const temporal = () => deps.client.connection.workflowService.getSystemInfo({});
@@ -75,11 +78,11 @@ export function createApi(deps: ApiDeps): express.Express & { operations: Operat
     deps.client.options?.namespace ?? 'default',
     deps.taskQueue,
   );
-  api.add({ method: 'get', path: '/health', tag: 'system', summary: 'Liveness: 200 once Temporal is reachable', roles: 'public' }, async ({ req, res }) => {
+  api.add({ method: 'get', path: '/health', tag: 'system', summary: 'Liveness: 200 once Temporal is reachable', roles: 'public', response: healthSchema, otherAnswers: [{ status: 503, description: 'Temporal is not reachable', schema: healthSchema }] }, async ({ req, res }) => {
     const { ok } = await dependencyStates({ temporal }, req.log);
     res.status(ok ? 200 : 503).json({ status: ok ? 'up' : 'down' });
   });
-  api.add({ method: 'get', path: '/ready', tag: 'system', summary: 'Readiness: Temporal, PostgreSQL, and a worker polling the task queue', roles: 'public' }, async ({ req, res }) => {
+  api.add({ method: 'get', path: '/ready', tag: 'system', summary: 'Readiness: Temporal, PostgreSQL, and a worker polling the task queue', roles: 'public', response: readinessSchema, otherAnswers: [{ status: 503, description: 'a dependency is down: each is named up or down', schema: readinessSchema }] }, async ({ req, res }) => {
     const { ok, states } = await dependencyStates({ temporal, database, worker }, req.log);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', ...states });
   });
@@ -93,8 +96,8 @@ export function createApi(deps: ApiDeps): express.Express & { operations: Operat
   const live = new LiveHub({ pool: deps.pool, departments: () => deps.catalogue.current.departments, logger: log });
   registerLive(api, live);
   registerSession(api, deps.demoPrincipals);
-  api.add({ method: 'get', path: '/openapi.json', tag: 'system', summary: 'This document', roles: 'public' }, () => openApiDocument(api.operations));
-  api.add({ method: 'get', path: '/docs', tag: 'system', summary: 'Human-readable API docs', roles: 'public', success: { status: 200, description: 'HTML', contentType: 'text/html' } }, ({ res }) => {
+  api.add({ method: 'get', path: '/openapi.json', tag: 'system', summary: 'This document', roles: 'public', response: openApiDocumentSchema }, () => openApiDocument(api.operations));
+  api.add({ method: 'get', path: '/docs', tag: 'system', summary: 'Human-readable API docs', roles: 'public', response: htmlSchema, success: { status: 200, description: 'HTML', contentType: 'text/html' } }, ({ res }) => {
     res.setHeader('Content-Security-Policy', docsContentSecurityPolicy);
     res.type('html').send(docsPage(api.operations));
   });

@@ -7,6 +7,7 @@ import { identifier } from '../contracts/fields';
 import type { Principal } from './auth';
 import { accessTo, type DepartmentKinds } from './authz';
 import type { Logger } from './log';
+import { eventStreamSchema } from '../contracts/responses';
 import { ROLES, type OperationRegistry } from './operation';
 import { HttpProblem } from './problem';
 
@@ -276,6 +277,7 @@ export function registerLive(api: OperationRegistry, hub: LiveHub): void {
           `At most ${DEFAULT_LIVE_LIMITS.perPrincipal} open streams per principal (429 TOO_MANY_STREAMS) and ${DEFAULT_LIVE_LIMITS.total} per API process (503).`,
         contentType: 'text/event-stream',
       },
+      response: eventStreamSchema,
     },
     ({ req, res, principal }) => hub.open(principal, req, res),
   );

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { problemSchema } from '../contracts/responses';
 import type { Operation } from './operation';
 
-const problem = {
-  type: 'object',
-  properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, code: { type: 'string' }, errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } },
-};
-
+/** A request schema as JSON Schema: what the caller may send (defaults optional, before transforms). */
 const schemaOf = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+/** A response schema as JSON Schema: what the server answers (after defaults and transforms). */
+const answerOf = (s: z.ZodType) => z.toJSONSchema(s, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+
+const problem = { $ref: '#/components/schemas/Problem' };
 
 /** Express `:id` → OpenAPI `{id}`. */
 export const openApiPath = (p: string) => p.replace(/:([A-Za-z]+)/g, '{$1}');
@@ -27,7 +28,7 @@ export function openApiDocument(operations: readonly Operation[]) {
     for (const h of op.headers ?? []) parameters.push({ name: h.name, in: 'header', required: false, description: h.description, schema: { type: 'string' } });
     const success = op.success ?? { status: 200, description: 'OK' };
     const responses: Record<string, unknown> = {
-      [success.status]: { description: success.description, content: { [success.contentType ?? 'application/json']: { schema: {} } } },
+      [success.status]: { description: success.description, content: { [success.contentType ?? 'application/json']: { schema: op.response ? answerOf(op.response) : {} } } },
       400: { description: 'invalid input: the failing field and rule', content: { 'application/problem+json': { schema: problem } } },
       429: { description: 'rate limited (code RATE_LIMITED): see Retry-After and RateLimit', content: { 'application/problem+json': { schema: problem } } },
     };
@@ -37,6 +38,7 @@ export function openApiDocument(operations: readonly Operation[]) {
     }
     if (op.path.includes(':')) responses[404] = { description: 'not found', content: { 'application/problem+json': { schema: problem } } };
     if (op.method === 'post') responses[409] = { description: 'refused in the current state, with the reason', content: { 'application/problem+json': { schema: problem } } };
+    for (const a of op.otherAnswers ?? []) responses[a.status] = { description: a.description, content: { 'application/json': { schema: answerOf(a.schema) } } };
     (paths[openApiPath(op.path)] ??= {})[op.method] = {
       tags: [op.tag],
       summary: op.summary,
@@ -56,7 +58,7 @@ export function openApiDocument(operations: readonly Operation[]) {
       description: 'Applicants, approval officers, the supervision office and integrators. Errors are application/problem+json naming the failing field or rule.',
     },
     servers: [{ url: '/' }],
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } }, schemas: { Problem: answerOf(problemSchema) } },
     security: [{ bearer: [] }],
     paths,
   };

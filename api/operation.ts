@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { authenticate, type Principal, type PrincipalRegistry } from './auth';
+import { problemSchema } from '../contracts/responses';
 import { HttpProblem } from './problem';
 import { parse } from './validate';
 
@@ -10,8 +11,9 @@ export { ROLES, type Role };
 
 /**
  * One HTTP operation, declared once: the route, who may call it, and the zod schemas of its
- * path, query and body. The same declaration registers the Express handler, checks the role,
- * validates input, and becomes the operation in /openapi.json.
+ * path, query, body and answer. The same declaration registers the Express handler, checks the
+ * role, validates input, becomes the operation in /openapi.json, and, in tests, checks what the
+ * operation really answers against what it declares.
  */
 export interface Operation<P = unknown, Q = unknown, B = unknown> {
   method: 'get' | 'post' | 'delete';
@@ -25,6 +27,13 @@ export interface Operation<P = unknown, Q = unknown, B = unknown> {
   body?: z.ZodType<B>;
   /** Status of a successful answer and what it carries. */
   success?: { status: number; description: string; contentType?: string };
+  /**
+   * The schema of a successful answer (contracts/responses.ts): a JSON body, or the text of a
+   * CSV, HTML or event-stream answer. Errors are problem+json (`problemSchema`) and need none.
+   */
+  response?: z.ZodType;
+  /** Answers other than the success and the problems, by status: /ready's 503 saying which dependency is down. */
+  otherAnswers?: { status: number; description: string; schema: z.ZodType }[];
   headers?: { name: string; description: string }[];
 }
 
@@ -43,15 +52,57 @@ function hasBody(req: Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
+/** A JSON answer that does not match its operation's declared schema (found only when checking is on). */
+export interface ResponseMismatch {
+  operation: string;
+  status: number;
+  issues: string[];
+}
+
+/** Every answer fails this: an operation that does not declare its response. */
+const missingResponse = z.never({ error: 'the operation declares no response schema' });
+
+/** The schema an answer of this status must match: the declared one, or a problem for an error. */
+export function answerSchema(op: Operation, status: number): z.ZodType {
+  const other = op.otherAnswers?.find((a) => a.status === status);
+  if (other) return other.schema;
+  return status >= 400 ? problemSchema : (op.response ?? missingResponse);
+}
+
 export class OperationRegistry {
   readonly operations: Operation[] = [];
   private readonly auth: ReturnType<typeof authenticate>;
 
+  /**
+   * `onMismatch`, when given, checks every JSON answer of every operation against its declared
+   * schema and reports each that does not match (tests turn it on; production does not pay for it).
+   */
   constructor(
     private readonly router: Router,
     principals: PrincipalRegistry,
+    private readonly onMismatch?: (m: ResponseMismatch) => void,
   ) {
     this.auth = authenticate(principals);
+  }
+
+  /** Wraps `res.json` of one request so its answer is checked against the operation's schema. */
+  private checking(op: Operation) {
+    const report = this.onMismatch!;
+    return (_req: Request, res: Response, next: NextFunction) => {
+      const json = res.json.bind(res);
+      res.json = (body: unknown) => {
+        const r = answerSchema(op, res.statusCode).safeParse(body);
+        if (!r.success) {
+          report({
+            operation: `${op.method} ${op.path}`,
+            status: res.statusCode,
+            issues: r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
+          });
+        }
+        return json(body);
+      };
+      next();
+    };
   }
 
   /** Registers an operation; a handler's return value is sent as JSON with the success status. */
@@ -74,7 +125,7 @@ export class OperationRegistry {
       const result = await handler({ req, res, principal, params, query, body });
       if (!res.headersSent) res.status(op.success?.status ?? 200).json(result ?? null);
     };
-    const middleware = op.roles === 'public' ? [] : [this.auth];
+    const middleware = [...(this.onMismatch ? [this.checking(op as Operation)] : []), ...(op.roles === 'public' ? [] : [this.auth])];
     this.router[op.method](op.path, ...middleware, (req: Request, res: Response, next: NextFunction) => {
       run(req, res).catch(next);
     });

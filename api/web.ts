@@ -3,6 +3,7 @@ import path from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Principal } from './auth';
+import { demoPrincipalsSchema, meSchema } from '../contracts/responses';
 import { ROLES, type OperationRegistry } from './operation';
 import { HttpProblem, sendProblem } from './problem';
 
@@ -78,11 +79,11 @@ export function serveWeb(app: Express, dir: string): void {
 /** `GET /me` (who the token is) and, in the embedded run only, `GET /demo/principals`. */
 export function registerSession(api: OperationRegistry, demoPrincipals: readonly DemoPrincipal[] | undefined): void {
   api.add(
-    { method: 'get', path: '/me', tag: 'system', summary: 'The principal of the bearer token', roles: ROLES },
+    { method: 'get', path: '/me', tag: 'system', summary: 'The principal of the bearer token', roles: ROLES, response: meSchema },
     ({ principal }) => ({ id: principal.id, name: principal.name ?? null, role: principal.role, department: principal.department ?? null, applicants: principal.applicants }),
   );
   api.add(
-    { method: 'get', path: '/demo/principals', tag: 'system', summary: 'Demo principals to sign in as (embedded run only; 404 otherwise)', roles: 'public' },
+    { method: 'get', path: '/demo/principals', tag: 'system', summary: 'Demo principals to sign in as (embedded run only; 404 otherwise)', roles: 'public', response: demoPrincipalsSchema },
     () => {
       if (!demoPrincipals) throw new HttpProblem(404, 'Not found', 'demo sign-in is off (DEMO_SIGN_IN)', { code: 'NOT_FOUND' });
       return {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import { calendarYearSchema } from '../../catalogue/schema';
+import { calendarBroadcastSchema, calendarPublishedSchema, definitionsPublishedSchema } from '../../contracts/responses';
 import { DEFAULT_DEFINITIONS_DIR } from '../../catalogue/loader';
 import { calendarBroadcastProgressQuery, calendarBroadcastWorkflow, type CalendarBroadcastProgress } from '../../workflows/calendar-broadcast';
 import { actorOf } from '../auth';
@@ -45,7 +46,7 @@ export function registerAdmin(api: OperationRegistry, deps: { client: Client; ca
   const dir = deps.definitionsDir ?? DEFAULT_DEFINITIONS_DIR;
 
   api.add(
-    { method: 'post', path: '/admin/definitions/reload', tag: 'admin', summary: 'Publish the definitions as a new version', roles: ['admin'] },
+    { method: 'post', path: '/admin/definitions/reload', tag: 'admin', summary: 'Publish the definitions as a new version', roles: ['admin'], response: definitionsPublishedSchema },
     (): DefinitionsPublished => {
       const before = deps.catalogue.current.hash;
       const next = deps.catalogue.reload();
@@ -62,6 +63,7 @@ export function registerAdmin(api: OperationRegistry, deps: { client: Client; ca
       roles: ['admin'],
       body: calendarYearSchema,
       success: { status: 202, description: 'written; the broadcast to running applications has started (follow it at /admin/calendars/broadcasts/{broadcastId})' },
+      response: calendarPublishedSchema,
     },
     async ({ principal, body }): Promise<CalendarPublished> => {
       writeFileSync(path.join(dir, 'calendars', `${body.year}.json`), `${JSON.stringify(body, null, 2)}\n`);
@@ -73,7 +75,7 @@ export function registerAdmin(api: OperationRegistry, deps: { client: Client; ca
   );
 
   api.add(
-    { method: 'get', path: '/admin/calendars/broadcasts/:id', tag: 'admin', summary: 'Follow a calendar broadcast', roles: ['admin'], params: broadcastParams },
+    { method: 'get', path: '/admin/calendars/broadcasts/:id', tag: 'admin', summary: 'Follow a calendar broadcast', roles: ['admin'], params: broadcastParams, response: calendarBroadcastSchema },
     async ({ params }): Promise<CalendarBroadcast> => {
       const handle = deps.client.workflow.getHandle<typeof calendarBroadcastWorkflow>(params.id);
       const { status } = await handle.describe().catch((err: unknown) => {

@@ -4,6 +4,8 @@ import type { Pool } from 'pg';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import { code, identifier, list, name } from '../../contracts/fields';
+import { applicationReadSchema, startedApplicationSchema } from '../../contracts/responses';
+import { matterAnswerSchema, visibleApplicationSchema } from '../../contracts/views';
 import { snapshotFor } from '../../catalogue/loader';
 import { allMatters } from '../../catalogue/snapshot';
 import { applicationWorkflow } from '../../workflows';
@@ -225,6 +227,7 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
       body: startApplicationSchema,
       headers: [{ name: 'Idempotency-Key', description: 'the same key and body return the same application; the same key with another body is a 409' }],
       success: { status: 201, description: 'the application was started (200 when an Idempotency-Key repeats)' },
+      response: startedApplicationSchema,
     },
     async ({ req, res, principal: p, body }) => {
       const cat = catalogue.current;
@@ -274,7 +277,7 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
   );
 
   api.add(
-    { method: 'get', path: '/applications/:id', tag: 'applicants', summary: 'Read an application', roles: ['applicant', 'agent', 'officer', 'supervisor', 'integrator', 'admin', 'provider'], params: idParams, query: readQuery },
+    { method: 'get', path: '/applications/:id', tag: 'applicants', summary: 'Read an application', roles: ['applicant', 'agent', 'officer', 'supervisor', 'integrator', 'admin', 'provider'], params: idParams, query: readQuery, response: applicationReadSchema },
     async ({ principal, params, query }) => {
       const { view, access, freshness } = await authorized(principal, params.id, query);
       return { ...viewFor(view, access), projection: freshness };
@@ -284,34 +287,34 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
   // ---- applicant actions ----
 
   api.add(
-    { method: 'post', path: '/applications/:id/materials', tag: 'applicants', summary: 'Supply materials', roles: ['applicant', 'agent'], params: idParams, body: supplySchema.omit({ actor: true }) },
+    { method: 'post', path: '/applications/:id/materials', tag: 'applicants', summary: 'Supply materials', roles: ['applicant', 'agent'], params: idParams, body: supplySchema.omit({ actor: true }), response: visibleApplicationSchema },
     ({ principal, params, body }) => applicationUpdate(principal, params.id, supplyMaterialsUpdate, (actor) => ({ actor, ...body })),
   );
 
   api.add(
-    { method: 'post', path: '/applications/:id/withdraw', tag: 'applicants', summary: 'Withdraw an application', roles: ['applicant', 'agent'], params: idParams, body: withdrawSchema.omit({ actor: true }) },
+    { method: 'post', path: '/applications/:id/withdraw', tag: 'applicants', summary: 'Withdraw an application', roles: ['applicant', 'agent'], params: idParams, body: withdrawSchema.omit({ actor: true }), response: visibleApplicationSchema },
     ({ principal, params, body }) => applicationUpdate(principal, params.id, withdrawUpdate, (actor) => ({ actor, ...body })),
   );
 
   // ---- intermediary services ----
 
   api.add(
-    { method: 'post', path: '/applications/:id/services/:type/contract', tag: 'intermediaries', summary: 'Choose an intermediary', roles: ['applicant', 'agent'], params: serviceParams, body: chooseProviderSchema.pick({ selection: true }) },
+    { method: 'post', path: '/applications/:id/services/:type/contract', tag: 'intermediaries', summary: 'Choose an intermediary', roles: ['applicant', 'agent'], params: serviceParams, body: chooseProviderSchema.pick({ selection: true }), response: visibleApplicationSchema },
     ({ principal, params, body }) => applicationUpdate(principal, params.id, chooseProviderUpdate, (actor) => ({ actor, serviceType: params.type, ...body })),
   );
 
   api.add(
-    { method: 'post', path: '/applications/:id/services/:type/replace', tag: 'intermediaries', summary: 'Replace a late intermediary', roles: ['applicant', 'agent'], params: serviceParams, body: replaceProviderSchema.pick({ selection: true, reason: true }) },
+    { method: 'post', path: '/applications/:id/services/:type/replace', tag: 'intermediaries', summary: 'Replace a late intermediary', roles: ['applicant', 'agent'], params: serviceParams, body: replaceProviderSchema.pick({ selection: true, reason: true }), response: visibleApplicationSchema },
     ({ principal, params, body }) => applicationUpdate(principal, params.id, replaceProviderUpdate, (actor) => ({ actor, serviceType: params.type, ...body })),
   );
 
   api.add(
-    { method: 'post', path: '/applications/:id/services/:type/delivery', tag: 'intermediaries', summary: 'Deliver an intermediary report', roles: ['provider', 'applicant', 'agent'], params: serviceParams, body: deliverSchema.pick({ note: true }) },
+    { method: 'post', path: '/applications/:id/services/:type/delivery', tag: 'intermediaries', summary: 'Deliver an intermediary report', roles: ['provider', 'applicant', 'agent'], params: serviceParams, body: deliverSchema.pick({ note: true }), response: visibleApplicationSchema },
     ({ principal, params, body }) => applicationUpdate(principal, params.id, deliverUpdate, (actor) => ({ actor, serviceType: params.type, ...body })),
   );
 
   api.add(
-    { method: 'post', path: '/applications/:id/services/:type/review', tag: 'intermediaries', summary: 'Review an intermediary deliverable', roles: ['officer'], params: serviceParams, body: reviewBodySchema },
+    { method: 'post', path: '/applications/:id/services/:type/review', tag: 'intermediaries', summary: 'Review an intermediary deliverable', roles: ['officer'], params: serviceParams, body: reviewBodySchema, response: visibleApplicationSchema },
     ({ principal, params, body }) => applicationUpdate(principal, params.id, reviewDeliverableUpdate, (actor) => ({ actor, serviceType: params.type, ...body })),
   );
 
@@ -326,7 +329,7 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
   }
 
   api.add(
-    { method: 'post', path: '/applications/:id/matters/:code/decision', tag: 'officers', summary: 'Decide a matter', roles: ['officer'], params: matterParams, body: decisionBodySchema },
+    { method: 'post', path: '/applications/:id/matters/:code/decision', tag: 'officers', summary: 'Decide a matter', roles: ['officer'], params: matterParams, body: decisionBodySchema, response: matterAnswerSchema },
     async ({ principal, params, body }) =>
       body.decision === 'approve'
         ? update(params.id, approveUpdate, { ...(await officer(principal, params)), result: body.result, reason: body.reason })
@@ -334,32 +337,32 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
   );
 
   api.add(
-    { method: 'post', path: '/applications/:id/matters/:code/accept', tag: 'officers', summary: 'Accept a matter', roles: ['officer'], params: matterParams, body: acceptSchema.omit({ actor: true, matter: true }) },
+    { method: 'post', path: '/applications/:id/matters/:code/accept', tag: 'officers', summary: 'Accept a matter', roles: ['officer'], params: matterParams, body: acceptSchema.omit({ actor: true, matter: true }), response: matterAnswerSchema },
     async ({ principal, params, body }) => update(params.id, acceptUpdate, { ...(await officer(principal, params)), ...body }),
   );
 
   api.add(
-    { method: 'post', path: '/applications/:id/matters/:code/supplement', tag: 'officers', summary: 'Request a supplement', roles: ['officer'], params: matterParams, body: supplementSchema.omit({ actor: true, matter: true }) },
+    { method: 'post', path: '/applications/:id/matters/:code/supplement', tag: 'officers', summary: 'Request a supplement', roles: ['officer'], params: matterParams, body: supplementSchema.omit({ actor: true, matter: true }), response: matterAnswerSchema },
     async ({ principal, params, body }) => update(params.id, requestSupplementUpdate, { ...(await officer(principal, params)), ...body }),
   );
 
   api.add(
-    { method: 'post', path: '/applications/:id/matters/:code/special-procedure', tag: 'officers', summary: 'Start a special procedure', roles: ['officer'], params: matterParams, body: startSpecialProcedureSchema.omit({ actor: true, matter: true }) },
+    { method: 'post', path: '/applications/:id/matters/:code/special-procedure', tag: 'officers', summary: 'Start a special procedure', roles: ['officer'], params: matterParams, body: startSpecialProcedureSchema.omit({ actor: true, matter: true }), response: matterAnswerSchema },
     async ({ principal, params, body }) => update(params.id, startSpecialProcedureUpdate, { ...(await officer(principal, params)), ...body }),
   );
 
   api.add(
-    { method: 'post', path: '/applications/:id/matters/:code/special-procedure/end', tag: 'officers', summary: 'End a special procedure', roles: ['officer'], params: matterParams, body: endSpecialProcedureSchema.omit({ actor: true, matter: true }) },
+    { method: 'post', path: '/applications/:id/matters/:code/special-procedure/end', tag: 'officers', summary: 'End a special procedure', roles: ['officer'], params: matterParams, body: endSpecialProcedureSchema.omit({ actor: true, matter: true }), response: matterAnswerSchema },
     async ({ principal, params, body }) => update(params.id, endSpecialProcedureUpdate, { ...(await officer(principal, params)), ...body }),
   );
 
   api.add(
-    { method: 'post', path: '/applications/:id/matters/:code/extension', tag: 'officers', summary: 'Extend a matter', roles: ['officer'], params: matterParams, body: extendSchema.omit({ actor: true, matter: true }) },
+    { method: 'post', path: '/applications/:id/matters/:code/extension', tag: 'officers', summary: 'Extend a matter', roles: ['officer'], params: matterParams, body: extendSchema.omit({ actor: true, matter: true }), response: matterAnswerSchema },
     async ({ principal, params, body }) => update(params.id, extendUpdate, { ...(await officer(principal, params)), ...body }),
   );
 
   api.add(
-    { method: 'post', path: '/applications/:id/stages/:stage/missing-notice', tag: 'officers', summary: 'Issue the missing-materials notice', roles: ['officer'], params: stageParams, body: missingNoticeSchema.omit({ actor: true, stage: true }) },
+    { method: 'post', path: '/applications/:id/stages/:stage/missing-notice', tag: 'officers', summary: 'Issue the missing-materials notice', roles: ['officer'], params: stageParams, body: missingNoticeSchema.omit({ actor: true, stage: true }), response: visibleApplicationSchema },
     ({ principal, params, body }) => applicationUpdate(principal, params.id, issueMissingNoticeUpdate, (actor) => ({ actor, stage: params.stage, ...body })),
   );
 
@@ -372,12 +375,12 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
   }
 
   api.add(
-    { method: 'post', path: '/applications/:id/matters/:code/urge', tag: 'supervision', summary: 'Urge a matter', roles: ['supervisor'], params: matterParams, body: urgeSchema.omit({ actor: true, matter: true }), success: { status: 202, description: 'the urge was recorded; the answer is the matter' } },
+    { method: 'post', path: '/applications/:id/matters/:code/urge', tag: 'supervision', summary: 'Urge a matter', roles: ['supervisor'], params: matterParams, body: urgeSchema.omit({ actor: true, matter: true }), success: { status: 202, description: 'the urge was recorded; the answer is the matter' }, response: matterAnswerSchema },
     async ({ principal, params, body }) => update(params.id, urgeUpdate, { ...(await supervisor(principal, params)), ...body }),
   );
 
   api.add(
-    { method: 'post', path: '/applications/:id/matters/:code/escalate', tag: 'supervision', summary: 'Escalate a matter', roles: ['supervisor'], params: matterParams, body: escalateSchema.omit({ actor: true, matter: true }), success: { status: 202, description: 'the escalation was recorded; the answer is the matter' } },
+    { method: 'post', path: '/applications/:id/matters/:code/escalate', tag: 'supervision', summary: 'Escalate a matter', roles: ['supervisor'], params: matterParams, body: escalateSchema.omit({ actor: true, matter: true }), success: { status: 202, description: 'the escalation was recorded; the answer is the matter' }, response: matterAnswerSchema },
     async ({ principal, params, body }) => update(params.id, escalateUpdate, { ...(await supervisor(principal, params)), ...body }),
   );
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { code } from '../../contracts/fields';
+import { calendarsSchema, departmentsSchema, dueDateSchema, processMattersSchema, providersOnSchema, publishedProcessesSchema, zonesSchema } from '../../contracts/responses';
 import { isoDate } from '../../catalogue/schema';
 import { fieldProblem, HttpProblem } from '../problem';
 import { buildCalendar, describeGap, dueDate, reckon } from '../../domain/calendar';
@@ -19,7 +20,7 @@ export const dueQuerySchema = z.object({
 /** Public lists (流程清单, 前置条件清单, 材料清单, 收费清单) served from definitions/, and the due-date calculator. */
 export function registerCatalogue(api: OperationRegistry, catalogue: CatalogueHolder, clock: () => number = Date.now): void {
   api.add(
-    { method: 'get', path: '/calendar/due', tag: 'catalogue', summary: 'Compute a legal due date', roles: 'public', query: dueQuerySchema },
+    { method: 'get', path: '/calendar/due', tag: 'catalogue', summary: 'Compute a legal due date', roles: 'public', query: dueQuerySchema, response: dueDateSchema },
     ({ query }) => {
       const due = reckon(() => dueDate(buildCalendar(catalogue.current.calendars), query.acceptedOn, query.workingDays));
       if (!due.ok) throw new HttpProblem(422, 'Outside the calendar', describeGap(due.gap), { code: 'OUTSIDE_CALENDAR' });
@@ -27,7 +28,7 @@ export function registerCatalogue(api: OperationRegistry, catalogue: CatalogueHo
     },
   );
 
-  api.add({ method: 'get', path: '/catalogue/processes', tag: 'catalogue', summary: 'List processes and stages (流程清单)', roles: 'public' }, () => {
+  api.add({ method: 'get', path: '/catalogue/processes', tag: 'catalogue', summary: 'List processes and stages (流程清单)', roles: 'public', response: publishedProcessesSchema }, () => {
     const c = catalogue.current;
     return {
       definitionHash: c.hash,
@@ -52,6 +53,7 @@ export function registerCatalogue(api: OperationRegistry, catalogue: CatalogueHo
       summary: 'List matters with materials, prerequisites, limits and fees (材料清单, 前置条件清单, 收费清单)',
       roles: 'public',
       params: z.object({ code: code('process', 'GOV_INVESTMENT') }),
+      response: processMattersSchema,
     },
     ({ params }) => {
       const p = catalogue.current.processes.find((x) => x.code === params.code);
@@ -60,7 +62,7 @@ export function registerCatalogue(api: OperationRegistry, catalogue: CatalogueHo
     },
   );
 
-  api.add({ method: 'get', path: '/catalogue/departments', tag: 'catalogue', summary: 'List departments', roles: 'public' }, () => ({ departments: catalogue.current.departments }));
+  api.add({ method: 'get', path: '/catalogue/departments', tag: 'catalogue', summary: 'List departments', roles: 'public', response: departmentsSchema }, () => ({ departments: catalogue.current.departments }));
 
   api.add(
     {
@@ -70,6 +72,7 @@ export function registerCatalogue(api: OperationRegistry, catalogue: CatalogueHo
       summary: 'List intermediary providers (中介服务超市)',
       roles: 'public',
       query: z.object({ serviceType: code('service type', 'EIA_REPORT').optional(), on: isoDate.optional() }),
+      response: providersOnSchema,
     },
     ({ query }) => {
       if (query.serviceType && !catalogue.current.serviceTypes.some((t) => t.code === query.serviceType)) {
@@ -87,7 +90,7 @@ export function registerCatalogue(api: OperationRegistry, catalogue: CatalogueHo
     },
   );
 
-  api.add({ method: 'get', path: '/catalogue/zones', tag: 'catalogue', summary: 'List zones with regional assessments (区域评估)', roles: 'public' }, () => ({ zones: catalogue.current.zones }));
+  api.add({ method: 'get', path: '/catalogue/zones', tag: 'catalogue', summary: 'List zones with regional assessments (区域评估)', roles: 'public', response: zonesSchema }, () => ({ zones: catalogue.current.zones }));
 
-  api.add({ method: 'get', path: '/catalogue/calendars', tag: 'catalogue', summary: 'List working-day calendars', roles: 'public' }, () => ({ calendars: catalogue.current.calendars }));
+  api.add({ method: 'get', path: '/catalogue/calendars', tag: 'catalogue', summary: 'List working-day calendars', roles: 'public', response: calendarsSchema }, () => ({ calendars: catalogue.current.calendars }));
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { createSubscription, deleteSubscription, EVENT_TYPE_RULE, hasAuthority, InvalidSubscriptionError, listSubscriptions, MAX_EVENT_TYPES, URL_AUTHORITY_RULE, type SubscriptionPolicy } from '../../readmodel/webhooks';
 import { NO_ALLOWLIST } from '../../readmodel/destinations';
 import { httpUrl, list } from '../../contracts/fields';
+import { createdSubscriptionSchema, deletedSubscriptionSchema, subscriptionsSchema } from '../../contracts/responses';
 import { EVENT_KINDS } from '../../domain/events';
 import type { OperationRegistry } from '../operation';
 import { HttpProblem } from '../problem';
@@ -24,7 +25,7 @@ const subscriptionParams = z.object({ sid: z.guid({ error: 'must be a subscripti
  */
 export function registerIntegrators(api: OperationRegistry, pool: Pool, policy: SubscriptionPolicy = { allowlist: NO_ALLOWLIST }): void {
   api.add(
-    { method: 'post', path: '/webhooks/subscriptions', tag: 'integrators', summary: 'Subscribe to events', roles: ['integrator', 'admin'], body: subscriptionSchema, success: { status: 201, description: 'created; the signing secret is shown once' } },
+    { method: 'post', path: '/webhooks/subscriptions', tag: 'integrators', summary: 'Subscribe to events', roles: ['integrator', 'admin'], body: subscriptionSchema, success: { status: 201, description: 'created; the signing secret is shown once' }, response: createdSubscriptionSchema },
     async ({ principal, body }) => {
       try {
         return await createSubscription(
@@ -39,11 +40,11 @@ export function registerIntegrators(api: OperationRegistry, pool: Pool, policy: 
       }
     },
   );
-  api.add({ method: 'get', path: '/webhooks/subscriptions', tag: 'integrators', summary: 'List own subscriptions', roles: ['integrator', 'admin'] }, async ({ principal }) => ({
+  api.add({ method: 'get', path: '/webhooks/subscriptions', tag: 'integrators', summary: 'List own subscriptions', roles: ['integrator', 'admin'], response: subscriptionsSchema }, async ({ principal }) => ({
     subscriptions: await listSubscriptions(pool, principal.role === 'admin' ? undefined : principal.id),
   }));
   api.add(
-    { method: 'delete', path: '/webhooks/subscriptions/:sid', tag: 'integrators', summary: 'Delete a subscription', roles: ['integrator', 'admin'], params: subscriptionParams },
+    { method: 'delete', path: '/webhooks/subscriptions/:sid', tag: 'integrators', summary: 'Delete a subscription', roles: ['integrator', 'admin'], params: subscriptionParams, response: deletedSubscriptionSchema },
     async ({ principal, params }) => {
       const deleted = await deleteSubscription(pool, params.sid, principal.role === 'admin' ? undefined : principal.id);
       if (!deleted) throw new HttpProblem(404, 'Not found', `no subscription ${params.sid} of ${principal.id}`);

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { z } from 'zod';
 import { code as codeOf, identifier } from '../../contracts/fields';
 import { isoDate } from '../../catalogue/schema';
+import { alertsPageSchema, alertsSummarySchema, applicationSummarySchema, auditTrailSchema, csvSchema, inboxPageSchema, pageOf, providerStatsListSchema, scorecardsSchema } from '../../contracts/responses';
 import { providerStats } from '../../readmodel/provider-stats';
 import { ALERT_LEVELS, alerts, alertsSummary, applicationsOf, auditTrail, inbox, projectedParties, scorecards, scorecardsCsv, type AlertItem, type Page } from '../../readmodel/queries';
 import { buildCalendar, knownOrNull, workingDaysAfter } from '../../domain/calendar';
@@ -68,6 +69,7 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
       summary: "List own department's open matters by due time",
       roles: ['officer'],
       query: page,
+      response: inboxPageSchema,
     },
     async ({ principal, query }) => {
       if (!principal.department) throw new HttpProblem(403, 'Forbidden', `officer ${principal.id} belongs to no department`);
@@ -94,6 +96,7 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
         from: isoDate.optional(),
         to: isoDate.optional(),
       }),
+      response: alertsPageSchema,
     },
     async ({ query }): Promise<AlertsPage> => {
       known(query, 'department');
@@ -119,6 +122,7 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
         from: isoDate.optional(),
         to: isoDate.optional(),
       }),
+      response: alertsSummarySchema,
     },
     async ({ query }) => {
       known(query, 'department');
@@ -129,7 +133,7 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
   );
 
   api.add(
-    { method: 'get', path: '/supervision/scorecards', tag: 'supervision', summary: 'Department scorecards for a period', roles: ['supervisor', 'admin'], query: period.and(z.object({ department: codeOf('department', 'EEB').optional() })) },
+    { method: 'get', path: '/supervision/scorecards', tag: 'supervision', summary: 'Department scorecards for a period', roles: ['supervisor', 'admin'], query: period.and(z.object({ department: codeOf('department', 'EEB').optional() })), response: scorecardsSchema },
     async ({ query }) => {
       known(query, 'department');
       return { from: query.from, to: query.to, departments: await scorecards(pool, query) };
@@ -145,6 +149,7 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
       roles: ['supervisor', 'admin'],
       query: period.and(z.object({ department: codeOf('department', 'EEB').optional() })),
       success: { status: 200, description: 'CSV with a header row', contentType: 'text/csv' },
+      response: csvSchema,
     },
     async ({ query, res }) => {
       known(query, 'department');
@@ -154,7 +159,7 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
   );
 
   api.add(
-    { method: 'get', path: '/supervision/providers', tag: 'supervision', summary: 'Intermediary provider statistics', roles: ['supervisor', 'admin', 'applicant', 'agent'], query: z.object({ from: isoDate.optional(), to: isoDate.optional(), provider: codeOf('provider', 'P_GREEN_ENV').optional() }) },
+    { method: 'get', path: '/supervision/providers', tag: 'supervision', summary: 'Intermediary provider statistics', roles: ['supervisor', 'admin', 'applicant', 'agent'], query: z.object({ from: isoDate.optional(), to: isoDate.optional(), provider: codeOf('provider', 'P_GREEN_ENV').optional() }), response: providerStatsListSchema },
     async ({ query }) => {
       known(query, 'provider');
       return { providers: await providerStats(pool, query) };
@@ -162,7 +167,7 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
   );
 
   api.add(
-    { method: 'get', path: '/applications', tag: 'applicants', summary: 'List own applications', roles: ['applicant', 'agent'], query: page.extend({ applicantId: identifier('applicant id').optional() }) },
+    { method: 'get', path: '/applications', tag: 'applicants', summary: 'List own applications', roles: ['applicant', 'agent'], query: page.extend({ applicantId: identifier('applicant id').optional() }), response: pageOf(applicationSummarySchema) },
     async ({ principal, query }) => {
       const applicantId = principal.role === 'applicant' ? principal.id : query.applicantId;
       if (!applicantId) throw fieldProblem('query.applicantId', 'an agent names the applicant whose applications to list');
@@ -177,7 +182,7 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
   );
 
   api.add(
-    { method: 'get', path: '/applications/:id/audit', tag: 'applicants', summary: 'Read the audit trail', roles: ['applicant', 'agent', 'officer', 'supervisor', 'integrator', 'admin'], params: idParams },
+    { method: 'get', path: '/applications/:id/audit', tag: 'applicants', summary: 'Read the audit trail', roles: ['applicant', 'agent', 'officer', 'supervisor', 'integrator', 'admin'], params: idParams, response: auditTrailSchema },
     async ({ principal, params }) => {
       const parties = (await projectedParties(pool, [params.id])).get(params.id);
       if (!parties) throw new HttpProblem(404, 'Not found', `no application ${params.id} in the read model`);

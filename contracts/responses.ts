@@ -1,0 +1,271 @@
+import { z } from 'zod';
+import { calendarYearSchema, departmentSchema, escalationRungSchema, matterSchema, providerSchema, serviceTypeSchema, warningRuleSchema, zoneSchema } from '../catalogue/schema';
+import { roleSchema } from './roles';
+import { applicationViewSchema, date, departmentViewSchema, instant, providerViewSchema } from './views';
+
+/**
+ * What every operation answers, as zod schemas: api/operation.ts carries each into /openapi.json
+ * and, in tests, checks real answers against it (test/e2e/contract.test.ts). The shapes come from
+ * the code that builds them (readmodel/queries.ts, api/routes/*); test/unit/contracts.test.ts keeps
+ * the TypeScript types of both in step.
+ */
+
+const count = z.number().int().nonnegative();
+const rate = z.number().nullable();
+
+/** An error answer (RFC 9457 application/problem+json): `code` names the rule, `errors` the fields at fault. */
+export const problemSchema = z.looseObject({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  code: z.string(),
+  errors: z.array(z.strictObject({ field: z.string(), message: z.string() })).optional(),
+  /** How many field issues were left out of `errors`. */
+  moreErrors: z.number().int().optional(),
+});
+
+/** A page of a keyset-paginated list: pass `next` as `after` for the following page (null on the last). */
+export const pageOf = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item), next: z.string().nullable() });
+
+// ---- applications ----
+
+/** POST /applications: the application started (or, with a repeated Idempotency-Key, the one started before). */
+export const startedApplicationSchema = z.strictObject({
+  applicationId: z.string(),
+  processCode: z.string(),
+  definitionHash: z.string(),
+  applicant: z.strictObject({ id: z.string(), name: z.string() }),
+});
+
+/** Where a view came from and how fresh it is. */
+export const freshnessSchema = z.strictObject({
+  source: z.enum(['readModel', 'workflow']),
+  seq: count,
+  projectedAt: instant.nullable(),
+});
+
+/** GET /applications/:id: the application as the caller may see it, with its freshness. */
+export const applicationReadSchema = z.union([
+  applicationViewSchema.extend({ projection: freshnessSchema }),
+  departmentViewSchema.extend({ projection: freshnessSchema }),
+  providerViewSchema.extend({ projection: freshnessSchema }),
+]);
+
+/** Urge and escalate, when they were signals: the matter the supervision office acted on. */
+export const supervisionSentSchema = z.strictObject({ accepted: z.literal(true), matter: z.string() });
+
+/** GET /applications: one row per application (the read model's summary). */
+export const applicationSummarySchema = z.strictObject({
+  applicationId: z.string(),
+  seq: count,
+  processCode: z.string(),
+  projectName: z.string(),
+  applicantId: z.string(),
+  applicantName: z.string(),
+  status: z.string(),
+  currentStage: z.string().nullable(),
+  startedAt: instant,
+  endedAt: instant.nullable(),
+  outcomeReason: z.string().nullable(),
+  governmentWorkingDays: z.number(),
+  applicantDays: z.number(),
+  specialProcedureDays: z.number(),
+  calendarDays: z.number(),
+  targetTotalDays: z.number(),
+});
+
+/** One stored audit event (the read model's `events` row). */
+export const eventRowSchema = z.strictObject({
+  applicationId: z.string(),
+  seq: count,
+  at: instant,
+  kind: z.string(),
+  actor: z.string(),
+  matter: z.string().nullable(),
+  stage: z.string().nullable(),
+  reason: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()).nullable(),
+});
+
+/** GET /applications/:id/audit */
+export const auditTrailSchema = z.strictObject({ applicationId: z.string(), events: z.array(eventRowSchema) });
+
+// ---- officers and supervision ----
+
+const alertLevel = z.enum(['warning', 'overdue', 'departmentHead', 'supervisionOffice', 'leadership']);
+const listedMatter = {
+  applicationId: z.string(),
+  code: z.string(),
+  name: z.string(),
+  stage: z.string().nullable(),
+  status: z.string(),
+  dueOn: date.nullable(),
+  dueAt: instant.nullable(),
+  urgeCount: count,
+  projectName: z.string(),
+  processCode: z.string(),
+};
+
+/** GET /officers/inbox: a department's open matters, with the working days left on the official calendar. */
+export const inboxRowSchema = z.strictObject({
+  ...listedMatter,
+  level: z.string(),
+  acceptedAt: instant.nullable(),
+  supplementCount: count,
+  warning: z.boolean(),
+  overdue: z.boolean(),
+  workingDaysLeft: z.number().int().nullable(),
+});
+export const inboxPageSchema = pageOf(inboxRowSchema);
+
+/** GET /supervision/alerts: a matter at warning or above, with the working days it has run over as of `asOf`. */
+export const alertRowSchema = z.strictObject({
+  ...listedMatter,
+  department: z.string(),
+  overdueSince: instant.nullable(),
+  level: alertLevel,
+  workingDaysOver: z.number().int().nullable(),
+});
+export const alertsPageSchema = pageOf(alertRowSchema).extend({ asOf: date });
+
+/** GET /supervision/alerts/summary: open matters counted by department, stage and level. */
+export const alertsSummarySchema = z.strictObject({
+  counts: z.array(z.strictObject({ department: z.string(), stage: z.string().nullable(), level: alertLevel, count })),
+});
+
+/** One department's figures for a period (formulas: readmodel/queries.ts `ScorecardRow`). */
+export const scorecardRowSchema = z.strictObject({
+  department: z.string(),
+  decided: count,
+  decidedWithDue: count,
+  onTime: count,
+  early: count,
+  onTimeRate: rate,
+  earlyRate: rate,
+  overdue: count,
+  avgWorkingDaysUsed: z.number().nullable(),
+  avgUsedRatio: z.number().nullable(),
+  withSupplement: count,
+  supplementRate: rate,
+  urges: count,
+});
+export const scorecardsSchema = z.strictObject({ from: date, to: date, departments: z.array(scorecardRowSchema) });
+/** GET /supervision/scorecards.csv: a header row, then one row per department. */
+export const csvSchema = z.string().describe('text/csv');
+
+/** One provider's record for one service type (readmodel/provider-stats.ts). */
+export const providerStatsSchema = z.strictObject({
+  provider: z.string(),
+  serviceType: z.string(),
+  contracts: count,
+  delivered: count,
+  onTime: count,
+  onTimeRate: rate,
+  terminated: count,
+  avgCalendarDays: z.number().nullable(),
+  avgCommittedDays: z.number().nullable(),
+  dayKind: z.string().nullable(),
+  reworks: count,
+});
+export const providerStatsListSchema = z.strictObject({ providers: z.array(providerStatsSchema) });
+
+// ---- catalogue ----
+
+export const dueDateSchema = z.strictObject({ acceptedOn: date, workingDays: z.number().int(), dueOn: date });
+
+/** GET /catalogue/processes: each process with its stages and the codes of its matters. */
+export const publishedProcessesSchema = z.strictObject({
+  definitionHash: z.string(),
+  processes: z.array(
+    z.strictObject({
+      code: z.string(),
+      name: z.string(),
+      nameEn: z.string(),
+      targetTotalDays: z.number(),
+      warning: warningRuleSchema,
+      escalation: z.array(escalationRungSchema),
+      stages: z.array(
+        z.strictObject({
+          code: z.string(),
+          name: z.string(),
+          nameEn: z.string(),
+          leadDepartment: z.string(),
+          timeLimitDays: z.number(),
+          completion: z.enum(['all', 'any']),
+          matters: z.array(z.string()),
+        }),
+      ),
+      alongside: z.array(z.string()),
+    }),
+  ),
+});
+
+/** A matter as a process places it: the catalogue matter with its stage (null beside the stages) and whether it is a milestone. */
+export const resolvedMatterSchema = z.intersection(matterSchema, z.object({ stage: z.string().nullable(), milestone: z.boolean() }));
+export const processMattersSchema = z.strictObject({ process: z.string(), definitionHash: z.string(), matters: z.array(resolvedMatterSchema) });
+export const departmentsSchema = z.strictObject({ departments: z.array(departmentSchema) });
+export const providersOnSchema = z.strictObject({
+  on: date,
+  serviceTypes: z.array(serviceTypeSchema),
+  providers: z.array(
+    providerSchema.extend({
+      qualifications: z.array(z.object({ serviceType: z.string(), validUntil: date, committedDays: z.number(), dayKind: z.enum(['working', 'calendar']), valid: z.boolean() })),
+    }),
+  ),
+});
+export const zonesSchema = z.strictObject({ zones: z.array(zoneSchema) });
+export const calendarsSchema = z.strictObject({ calendars: z.array(calendarYearSchema) });
+
+// ---- integrators ----
+
+export const subscriptionSchema = z.strictObject({
+  id: z.string(),
+  clientId: z.string(),
+  url: z.string(),
+  eventTypes: z.array(z.string()),
+  scopeAll: z.boolean(),
+  applicants: z.array(z.string()),
+  active: z.boolean(),
+  createdAt: instant,
+});
+/** POST /webhooks/subscriptions: the only answer that shows the signing secret. */
+export const createdSubscriptionSchema = subscriptionSchema.extend({ secret: z.string() });
+export const subscriptionsSchema = z.strictObject({ subscriptions: z.array(subscriptionSchema) });
+export const deletedSubscriptionSchema = z.strictObject({ deleted: z.string() });
+
+// ---- admin ----
+
+export const definitionsPublishedSchema = z.strictObject({
+  definitionHash: z.string(),
+  changed: z.boolean(),
+  versions: z.array(z.strictObject({ hash: z.string(), loadedAt: z.string() })),
+});
+/** POST /admin/calendars: the calendar is written; a broadcast takes it to the running applications. */
+export const calendarPublishedSchema = z.strictObject({ year: z.number().int(), notice: z.string(), broadcastId: z.string() });
+/** GET /admin/calendars/broadcasts/:id: how far a broadcast has got. */
+export const calendarBroadcastSchema = z.strictObject({
+  broadcastId: z.string(),
+  status: z.enum(['running', 'completed', 'failed']),
+  year: z.number().int(),
+  signalled: count,
+  done: z.boolean(),
+});
+
+// ---- system ----
+
+export const healthSchema = z.strictObject({ status: z.enum(['up', 'down']) });
+const dependency = z.enum(['up', 'down']);
+export const readinessSchema = z.strictObject({ status: z.enum(['ready', 'unavailable']), temporal: dependency, database: dependency, worker: dependency });
+export const meSchema = z.strictObject({
+  id: z.string(),
+  name: z.string().nullable(),
+  role: roleSchema,
+  department: z.string().nullable(),
+  applicants: z.array(z.string()),
+});
+export const demoPrincipalsSchema = z.strictObject({ principals: z.array(meSchema.extend({ token: z.string() })) });
+/** GET /openapi.json: an OpenAPI 3.1 document. */
+export const openApiDocumentSchema = z.looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({ title: z.string() }), paths: z.record(z.string(), z.unknown()) });
+export const htmlSchema = z.string().describe('text/html');
+export const eventStreamSchema = z.string().describe('text/event-stream');

@@ -1,0 +1,255 @@
+import { z } from 'zod';
+import { actorRoleSchema } from './roles';
+
+/**
+ * What the API answers about one application: the view domain/view.ts computes, and the shares
+ * api/authz.ts cuts from it for a utility's officer and for a provider. Declared here so the
+ * OpenAPI document shows it and the contract test checks real answers against it; the domain
+ * builds plain objects and never runs these schemas (test/unit/contracts.test.ts keeps the
+ * TypeScript types of both in step). Objects are strict: a field the view adds without
+ * declaring it here is a contract failure, not a silent extra.
+ */
+
+/** An instant as ISO-8601 with its offset (+08:00). */
+export const instant = z.string().describe('ISO-8601 instant with offset, e.g. 2026-03-02T09:00:00+08:00');
+/** A calendar date in Asia/Shanghai. */
+export const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('YYYY-MM-DD, Asia/Shanghai');
+const count = z.number().int().nonnegative();
+const days = z.number();
+
+export const clockLevelSchema = z.enum(['normal', 'warning', 'overdue', 'departmentHead', 'supervisionOffice', 'leadership']);
+export const serviceLevelSchema = z.enum(['normal', 'warning', 'overdue', 'regulator', 'supervisionOffice']);
+export const matterStatusSchema = z.enum(['pending', 'intake', 'waitingPrerequisites', 'inProgress', 'suspended', 'approved', 'rejected', 'terminated', 'cancelled']);
+export const applicationStatusSchema = z.enum(['running', 'completed', 'rejected', 'withdrawn']);
+const specialProcedure = z.enum(['siteInspection', 'expertReview', 'hearing', 'publicNotice']);
+const result = z.strictObject({ matter: z.string(), title: z.string(), number: z.string() });
+
+const stopView = z.strictObject({
+  kind: z.enum(['supplement', 'specialProcedure']),
+  procedure: specialProcedure.nullable(),
+  from: instant,
+  to: instant.nullable(),
+  reason: z.string(),
+  by: z.string(),
+  items: z.array(z.string()),
+  expectedWorkingDays: z.number().nullable(),
+  workingDays: z.number().nullable(),
+  calendarDays: days,
+});
+
+export const matterViewSchema = z.strictObject({
+  code: z.string(),
+  name: z.string(),
+  nameEn: z.string(),
+  stage: z.string().nullable(),
+  department: z.string(),
+  departmentName: z.string(),
+  milestone: z.boolean(),
+  status: matterStatusSchema,
+  prerequisites: z.array(z.string()),
+  receivedAt: instant.nullable(),
+  acceptedAt: instant.nullable(),
+  acceptance: z.enum(['unconditional', 'afterNotice', 'officer', 'deemed']).nullable(),
+  timeLimitDays: z.number(),
+  clockRunning: z.boolean(),
+  dueOn: date.nullable(),
+  dueAt: instant.nullable(),
+  calendarGap: z.string().nullable(),
+  workingDaysUsed: z.number().nullable(),
+  workingDaysLeft: z.number().nullable(),
+  level: clockLevelSchema,
+  overdueSince: instant.nullable(),
+  stops: z.array(stopView),
+  owedForSupplement: z.array(z.string()),
+  missing: z.array(z.strictObject({ matter: z.string(), material: z.string(), name: z.string() })),
+  waitingFor: z.strictObject({ matters: z.array(z.string()), services: z.array(z.string()) }).nullable(),
+  intermediaryServices: z.array(z.string()),
+  deferred: z.array(z.strictObject({ material: z.string(), name: z.string(), dueOn: date.nullable(), suppliedAt: instant.nullable() })),
+  extension: z.strictObject({ days: z.number(), approvedBy: z.string(), reason: z.string(), at: instant.nullable() }).nullable(),
+  urges: z.array(z.strictObject({ at: instant.nullable(), by: z.string(), note: z.string() })),
+  decision: z
+    .strictObject({
+      kind: z.enum(['approved', 'rejected', 'terminated', 'cancelled']),
+      at: instant.nullable(),
+      by: z.string(),
+      reason: z.string(),
+      result: z.strictObject({ title: z.string(), number: z.string() }).optional(),
+      dueOn: date.nullable().optional(),
+      onTime: z.boolean().optional(),
+    })
+    .nullable(),
+  resultIssuedAt: instant.nullable(),
+});
+
+const contractView = z.strictObject({
+  contractId: z.string(),
+  provider: z.string(),
+  providerName: z.string(),
+  regulator: z.string(),
+  selection: z.strictObject({
+    method: z.enum(['direct', 'randomDraw', 'bidding']),
+    candidates: z.array(z.string()).optional(),
+    seed: z.string().optional(),
+    drawn: z.number().optional(),
+    bids: z.array(z.strictObject({ provider: z.string(), quoteYuan: z.number() })).optional(),
+  }),
+  status: z.enum(['open', 'delivered', 'accepted', 'terminated', 'cancelled']),
+  level: serviceLevelSchema,
+  contractedAt: instant,
+  committedDays: z.number(),
+  dayKind: z.enum(['working', 'calendar']),
+  committedDueOn: date.nullable(),
+  dueOn: date.nullable(),
+  deliveries: z.array(z.strictObject({ at: instant, by: z.string(), note: z.string() })),
+  returns: z.array(z.strictObject({ at: instant, by: z.string(), reasons: z.array(z.string()), reworkDays: z.number() })),
+  closedAt: instant.nullable(),
+  closeReason: z.string().nullable(),
+  calendarDays: days,
+  deliveredOnTime: z.boolean().nullable(),
+});
+
+const serviceStatus = z.enum(['needed', 'inHand', 'waived', 'contracted', 'delivered', 'returned', 'accepted', 'cancelled']);
+const commissionedBy = z.enum(['government', 'owner']);
+
+export const serviceViewSchema = z.strictObject({
+  serviceType: z.string(),
+  name: z.string(),
+  deliverable: z.string(),
+  matters: z.array(z.string()),
+  commissionedBy,
+  status: serviceStatus,
+  waiver: z.strictObject({ zone: z.string(), zoneName: z.string(), completedOn: date, validUntil: date }).nullable(),
+  acceptedAt: instant.nullable(),
+  contracts: z.array(contractView),
+  reworkCount: count,
+  calendarDays: z.number().nullable(),
+  workingDays: z.number().nullable(),
+});
+
+const spans = z.strictObject({ calendarDays: days, workingDays: z.number().nullable() });
+const forecastFigures = {
+  completionOn: date,
+  projectedTotalDays: z.number(),
+  targetTotalDays: z.number(),
+  exceedsTarget: z.boolean(),
+  overTargetDays: z.number(),
+  approximate: z.boolean(),
+};
+
+/** The time accounting of DESIGN §4.8 and the completion forecast. */
+export const accountingSchema = z.strictObject({
+  governmentWorkingDays: z.number(),
+  stages: z.array(z.strictObject({ stage: z.string(), governmentWorkingDays: z.number(), timeLimitDays: z.number() })),
+  intermediary: z.strictObject({
+    all: spans,
+    governmentCommissioned: spans,
+    ownerCommissioned: spans,
+    services: z.array(
+      z.strictObject({ serviceType: z.string(), commissionedBy, status: serviceStatus, calendarDays: z.number().nullable(), workingDays: z.number().nullable(), contracts: count, reworkCount: count }),
+    ),
+  }),
+  applicant: spans,
+  specialProcedures: spans,
+  calendarDays: z.number(),
+  targetTotalDays: z.number(),
+  forecast: z.discriminatedUnion('basis', [
+    z.strictObject({ basis: z.literal('actual'), ...forecastFigures, stages: z.array(z.never()) }),
+    z.strictObject({ basis: z.literal('limits'), ...forecastFigures, stages: z.array(z.strictObject({ stage: z.string(), projectedEndOn: date })) }),
+  ]),
+});
+
+/** One audit event as the view lists it (`kind`: one of domain/events.ts EVENT_KINDS). */
+export const viewEventSchema = z.strictObject({
+  seq: count,
+  at: instant,
+  kind: z.string(),
+  actor: z.string(),
+  matter: z.string().optional(),
+  stage: z.string().optional(),
+  reason: z.string().optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+
+const stageIntake = z.strictObject({
+  receivedAt: instant.nullable(),
+  noticeDueOn: date.nullable(),
+  notice: z
+    .strictObject({ issuedAt: instant.nullable(), by: z.string(), items: z.array(z.strictObject({ matter: z.string(), material: z.string(), name: z.string() })), note: z.string() })
+    .nullable(),
+  deemedAcceptedAt: instant.nullable(),
+});
+
+const stageFields = {
+  code: z.string(),
+  name: z.string(),
+  nameEn: z.string(),
+  leadDepartment: z.string(),
+  timeLimitDays: z.number(),
+  status: z.enum(['pending', 'inProgress', 'completed', 'cancelled']),
+  startedAt: instant.nullable(),
+  completedAt: instant.nullable(),
+  outputs: z.array(result),
+  matters: z.array(matterViewSchema),
+};
+
+const header = {
+  applicationId: z.string(),
+  projectName: z.string(),
+  applicant: z.strictObject({ id: z.string(), name: z.string() }),
+  process: z.strictObject({ code: z.string(), name: z.string(), definitionHash: z.string() }),
+  status: applicationStatusSchema,
+};
+const startedBy = z.strictObject({ id: z.string(), role: actorRoleSchema }).nullable();
+
+/** The whole application (domain/view.ts `viewApplication`): what the applicant, the supervision office and a government department see. */
+export const applicationViewSchema = z.strictObject({
+  ...header,
+  startedBy,
+  asOf: instant,
+  /** The application's event count: how far this view has got. */
+  seq: count,
+  startedAt: instant,
+  outcome: z
+    .strictObject({
+      status: z.enum(['completed', 'rejected', 'withdrawn']),
+      at: instant.nullable(),
+      reason: z.string(),
+      matter: z.string().optional(),
+      by: z.string().optional(),
+      results: z.array(result),
+    })
+    .nullable(),
+  currentStage: z.string().nullable(),
+  materials: z.array(z.string()),
+  stages: z.array(z.strictObject({ ...stageFields, intake: stageIntake.optional() })),
+  alongside: z.array(matterViewSchema),
+  /** The development zone's code, when the project lies in one. */
+  zone: z.string().nullable(),
+  services: z.array(serviceViewSchema),
+  accounting: accountingSchema,
+  calendarYears: z.array(z.number().int()),
+  events: z.array(viewEventSchema),
+});
+
+/** A utility's officer's share (api/authz.ts): the header and its own department's matters, outputs, services and events. */
+export const departmentViewSchema = z.strictObject({
+  ...header,
+  startedBy,
+  asOf: instant,
+  startedAt: instant,
+  currentStage: z.string().nullable(),
+  zone: z.string().nullable(),
+  stages: z.array(z.strictObject(stageFields)),
+  alongside: z.array(matterViewSchema),
+  services: z.array(serviceViewSchema),
+  events: z.array(viewEventSchema),
+});
+
+/** A provider's share (api/authz.ts): the project header and its own contracts. */
+export const providerViewSchema = z.strictObject({ ...header, services: z.array(serviceViewSchema) });
+
+/** The application as the caller may see it: whole, a utility department's share, or a provider's. */
+export const visibleApplicationSchema = z.union([applicationViewSchema, departmentViewSchema, providerViewSchema]);
+
+/** What an officer's action on a matter answers: the matter's view and the application's event count after it (read your writes with `minSeq`). */
+export const matterAnswerSchema = matterViewSchema.extend({ applicationSeq: count });

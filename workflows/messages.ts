@@ -1,25 +1,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type {
-  AcceptInput,
-  ApproveInput,
-  ChooseProviderInput,
-  DeliverInput,
-  ReplaceProviderInput,
-  ReviewDeliverableInput,
-  EndSpecialProcedureInput,
-  EscalateInput,
-  ExtendInput,
-  MissingNoticeInput,
-  PublishCalendarInput,
-  RejectInput,
-  StartSpecialProcedureInput,
-  SupplementInput,
-  SupplyInput,
-  UrgeInput,
-  WithdrawInput,
-} from '../contracts/actions';
-import type { CommandAnswer, CommandInput, CommandName, MatterAnswer } from '../domain/application/commands';
+import type { EscalateInput, PublishCalendarInput, UrgeInput } from '../contracts/actions';
+import type { CommandAnswer, CommandInput, CommandName } from '../domain/application/commands';
 import type { ProjectionBatch } from '../domain/projection';
 import type { ApplicationView } from '../domain/view';
 
@@ -36,29 +18,32 @@ export const statusQuery = defineQuery<ApplicationView, [{ asOf?: number }?]>('s
 /** Everything the read model holds of this application, to rebuild the projection from the workflow. */
 export const projectionQuery = defineQuery<ProjectionBatch>('projection');
 
-// Every action is an Update whose validator refuses a wrong action with a typed code (domain/application/commands.ts).
-export const acceptUpdate = defineUpdate<MatterAnswer, [AcceptInput]>('accept');
-export const issueMissingNoticeUpdate = defineUpdate<ApplicationView, [MissingNoticeInput]>('issueMissingNotice');
-export const approveUpdate = defineUpdate<MatterAnswer, [ApproveInput]>('approve');
-export const rejectUpdate = defineUpdate<MatterAnswer, [RejectInput]>('reject');
-export const requestSupplementUpdate = defineUpdate<MatterAnswer, [SupplementInput]>('requestSupplement');
-export const startSpecialProcedureUpdate = defineUpdate<MatterAnswer, [StartSpecialProcedureInput]>('startSpecialProcedure');
-export const endSpecialProcedureUpdate = defineUpdate<MatterAnswer, [EndSpecialProcedureInput]>('endSpecialProcedure');
-export const extendUpdate = defineUpdate<MatterAnswer, [ExtendInput]>('extend');
+/** A command's Update (domain/application/commands.ts): its wire name is the command's name. */
+const commandUpdate = <K extends CommandName>(name: K) => defineUpdate<CommandAnswer<K>, [CommandInput<K>]>(name);
+
+// Every action is an Update whose validator refuses a wrong action with a typed code.
+export const acceptUpdate = commandUpdate('accept');
+export const issueMissingNoticeUpdate = commandUpdate('issueMissingNotice');
+export const approveUpdate = commandUpdate('approve');
+export const rejectUpdate = commandUpdate('reject');
+export const requestSupplementUpdate = commandUpdate('requestSupplement');
+export const startSpecialProcedureUpdate = commandUpdate('startSpecialProcedure');
+export const endSpecialProcedureUpdate = commandUpdate('endSpecialProcedure');
+export const extendUpdate = commandUpdate('extend');
 
 // Applicant actions.
-export const supplyMaterialsUpdate = defineUpdate<ApplicationView, [SupplyInput]>('supplyMaterials');
-export const withdrawUpdate = defineUpdate<ApplicationView, [WithdrawInput]>('withdraw');
+export const supplyMaterialsUpdate = commandUpdate('supplyMaterials');
+export const withdrawUpdate = commandUpdate('withdraw');
 
 // Intermediary services: the applicant contracts and replaces, the provider delivers, the officer reviews.
-export const chooseProviderUpdate = defineUpdate<ApplicationView, [ChooseProviderInput]>('chooseProvider');
-export const replaceProviderUpdate = defineUpdate<ApplicationView, [ReplaceProviderInput]>('replaceProvider');
-export const deliverUpdate = defineUpdate<ApplicationView, [DeliverInput]>('deliver');
-export const reviewDeliverableUpdate = defineUpdate<ApplicationView, [ReviewDeliverableInput]>('reviewDeliverable');
+export const chooseProviderUpdate = commandUpdate('chooseProvider');
+export const replaceProviderUpdate = commandUpdate('replaceProvider');
+export const deliverUpdate = commandUpdate('deliver');
+export const reviewDeliverableUpdate = commandUpdate('reviewDeliverable');
 
 // Supervision: Updates, refused like every other action.
-export const urgeUpdate = defineUpdate<MatterAnswer, [UrgeInput]>('urge');
-export const escalateUpdate = defineUpdate<MatterAnswer, [EscalateInput]>('escalate');
+export const urgeUpdate = commandUpdate('urge');
+export const escalateUpdate = commandUpdate('escalate');
 
 /** Each command's Update, for the workflow to register in one loop. */
 export const commandUpdates: { [K in CommandName]: UpdateDefinition<CommandAnswer<K>, [CommandInput<K>]> } = {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { timeSkippingSuite } from '../helpers/suite';
 import { recordHistory } from '../helpers/history';
-import { approveUpdate, escalateSignal, requestSupplementUpdate, supplyMaterialsUpdate, urgeSignal } from '../../workflows/messages';
+import { approveUpdate, escalateUpdate, requestSupplementUpdate, supplyMaterialsUpdate, urgeUpdate } from '../../workflows/messages';
 import { applicant, officer, supervisor } from '../helpers/temporal';
-import { matter, sleepUntil, status } from '../helpers/drive';
+import { matter, refusal, sleepUntil, status } from '../helpers/drive';
 
 const TASK_QUEUE = 'escalation';
 
@@ -24,8 +24,15 @@ describe('an untouched matter warns, turns overdue and climbs the escalation lad
     expect(await levelAt('2026-05-17T23:59:00+08:00')).toBe('normal');
     expect(await levelAt('2026-05-18T00:01:00+08:00')).toBe('warning');
 
-    await h.signal(urgeSignal, { actor: supervisor, matter: 'LY01', note: '请加快办理项目建议书审批' });
+    const urged = await h.executeUpdate(urgeUpdate, { args: [{ actor: supervisor, matter: 'LY01', note: '请加快办理项目建议书审批' }] });
+    expect(urged).toMatchObject({ code: 'LY01', level: 'warning' });
+    // A refused urge is a typed refusal, like every other action, and records nothing.
+    expect(await refusal(h.executeUpdate(urgeUpdate, { args: [{ actor: officer('DRC'), matter: 'LY01', note: '催' }] }))).toEqual({
+      code: 'NOT_PERMITTED',
+      message: 'only the supervision office may urge or escalate',
+    });
     v = await status(h, suite.env);
+    expect(v.events.some((e) => e.kind === 'urgeRefused')).toBe(false);
     expect(matter(v, 'LY01').urges).toEqual([
       { at: expect.stringMatching(/^2026-05-18T00:01/), by: 'supervisor sup-01 (SUP)', note: '请加快办理项目建议书审批' },
     ]);
@@ -33,7 +40,7 @@ describe('an untouched matter warns, turns overdue and climbs the escalation lad
     // The supervision office escalates LY04 (due 25 May, not even yellow yet) straight past red.
     await sleepUntil(suite.env, '2026-05-19T10:00:00+08:00');
     expect(matter(await status(h, suite.env), 'LY04')).toMatchObject({ dueOn: '2026-05-25', level: 'normal' });
-    await h.signal(escalateSignal, { actor: supervisor, matter: 'LY04', reason: '群众投诉办理缓慢' });
+    await h.executeUpdate(escalateUpdate, { args: [{ actor: supervisor, matter: 'LY04', reason: '群众投诉办理缓慢' }] });
     v = await status(h, suite.env);
     expect(matter(v, 'LY04').level).toBe('departmentHead');
     expect(v.events.filter((e) => e.kind === 'escalated').map((e) => [e.matter, e.data!.to, e.reason])).toEqual([

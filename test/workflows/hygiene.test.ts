@@ -4,7 +4,7 @@ import { recordHistory } from '../helpers/history';
 import { timeSkippingSuite } from '../helpers/suite';
 import { applicant, officer } from '../helpers/temporal';
 import { matter, sleepUntil, status } from '../helpers/drive';
-import { chooseProviderUpdate, requestSupplementUpdate, supplyMaterialsUpdate, urgeSignal, withdrawUpdate } from '../../workflows/messages';
+import { chooseProviderUpdate, requestSupplementUpdate, supplyMaterialsUpdate, urgeUpdate, withdrawUpdate } from '../../workflows/messages';
 import { isWellFormed, TEXT_LIMITS } from '../../domain/text';
 
 const TASK_QUEUE = 'hygiene';
@@ -28,7 +28,7 @@ describe('text entering an application is bounded and well-formed (time-skipping
     expect(Array.from(reason)).toHaveLength(TEXT_LIMITS.text);
 
     // A urge note with a bidi override and an over-long list of materials are cut down too.
-    await h.signal(urgeSignal, { actor: { id: 'sup-01', role: 'supervisor', department: 'SUP' }, matter: 'LY07', note: '请\u202E尽快办理' });
+    await h.executeUpdate(urgeUpdate, { args: [{ actor: { id: 'sup-01', role: 'supervisor', department: 'SUP' }, matter: 'LY07', note: '请\u202E尽快办理' }] });
     const refused = await h
       .executeUpdate(supplyMaterialsUpdate, { args: [{ actor: applicant, items: Array.from({ length: 5000 }, (_, i) => `M_UNKNOWN_${i}\ud800`) }] })
       .catch((e: unknown) => e);

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { isValidDate, weekdayOf } from '../domain/time';
 import { CODE_PATTERN, isoDate, list, name } from '../contracts/fields';
 
 /**
@@ -201,7 +200,9 @@ export const calendarYearSchema = z
     });
     cal.makeupWorkingDays.forEach((m, i) => {
       if (!inYear(m.date)) ctx.addIssue({ code: 'custom', path: ['makeupWorkingDays', i], message: `${m.date} lies outside ${cal.year}` });
-      const wd = isValidDate(m.date) ? weekdayOf(m.date) : 0;
+      // The catalogue is data the domain reads, so it does not import the domain's time functions.
+      const day = new Date(`${m.date}T00:00:00Z`);
+      const wd = !Number.isNaN(day.getTime()) && day.toISOString().startsWith(m.date) ? day.getUTCDay() : 0;
       if (wd !== 0 && wd !== 6) {
         ctx.addIssue({ code: 'custom', path: ['makeupWorkingDays', i], message: `make-up working day ${m.date} is not a Saturday or Sunday` });
       }

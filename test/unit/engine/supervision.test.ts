@@ -53,14 +53,15 @@ describe('supervision (督办): urges and escalations by the supervision office'
     expect(decided.decision).toMatchObject({ kind: 'approved', dueOn: '2026-05-20', onTime: false });
   });
 
-  it('refuses an urge or escalation by anyone but the supervision office, on a decided or unknown matter, or on an ended application, and records nothing', () => {
+  it('refuses an urge or escalation by anyone but the supervision office, on a decided or unknown matter, or on an ended application, with its code, and records nothing', () => {
     const run = start(MAY);
-    expect(run.refusal('urge', { actor: officer('DRC'), matter: 'LY01', note: '催' }).message).toBe('only the supervision office may urge or escalate');
-    expect(run.refusal('escalate', { actor: supervisor, matter: 'ZZ99', reason: 'x' }).message).toBe('matter ZZ99 is not part of this application');
+    expect(run.refusal('urge', { actor: officer('DRC'), matter: 'LY01', note: '催' })).toEqual({ code: 'NOT_PERMITTED', message: 'only the supervision office may urge or escalate' });
+    expect(run.refusal('escalate', { actor: supervisor, matter: 'ZZ99', reason: 'x' })).toEqual({ code: 'UNKNOWN_MATTER', message: 'matter ZZ99 is not part of this application' });
     run.approve('LY01');
-    expect(run.refusal('urge', { actor: supervisor, matter: 'LY01', note: '催' }).message).toBe('matter LY01 is already approved');
+    expect(run.refusal('urge', { actor: supervisor, matter: 'LY01', note: '催' })).toEqual({ code: 'ALREADY_DECIDED', message: 'matter LY01 is already approved' });
     run.perform('withdraw', { actor: applicant, reason: '项目终止' });
-    expect(run.refusal('escalate', { actor: supervisor, matter: 'LY04', reason: 'x' }).message).toBe('the application is withdrawn');
-    expect(run.events('urged', 'escalated')).toEqual([]);
+    expect(run.refusal('escalate', { actor: supervisor, matter: 'LY04', reason: 'x' })).toEqual({ code: 'APPLICATION_CLOSED', message: 'the application is withdrawn' });
+    // One refusal path: nothing is recorded, no urgeRefused or escalationRefused.
+    expect(run.events('urged', 'escalated', 'urgeRefused', 'escalationRefused')).toEqual([]);
   });
 });

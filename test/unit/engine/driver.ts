@@ -5,7 +5,7 @@
  * read the view at an instant. The only file of test/unit/engine that knows the engine's API: when
  * the engine changes shape, this file changes and the rule tests do not.
  */
-import { COMMAND_NAMES, type CommandInput, type CommandName } from '../../../domain/application/commands';
+import { COMMAND_NAMES, type CommandAnswer, type CommandInput, type CommandName } from '../../../domain/application/commands';
 import { CURRENT_RULES, Application, type EngineRules } from '../../../domain/application/core';
 import { publishCalendar } from '../../../domain/application/supervision';
 import { ActionRefused } from '../../../domain/errors';
@@ -29,27 +29,36 @@ export const iso = (t: Instant): string => toShanghaiIso(ms(t));
 export type Actions = { [K in CommandName]: CommandInput<K> } & { publishCalendar: PublishCalendarInput };
 export type ActionName = keyof Actions;
 
-/** What a matter action answers (the matter); every other action answers with the application. */
-const MATTER_ACTIONS = new Set<ActionName>(['accept', 'approve', 'reject', 'requestSupplement', 'startSpecialProcedure', 'endSpecialProcedure', 'extend', 'urge', 'escalate']);
+/** What an action answers: a command the engine's own answer (a matter action the matter), the calendar the application. */
+export type Answer<N extends ActionName> = N extends CommandName ? CommandAnswer<N> : ApplicationView;
 
 export interface Refusal {
   /** The refusal code (domain/errors.ts). */
   code: string;
   message: string;
 }
-export type Outcome = { refused: Refusal } | { answer: MatterView | ApplicationView };
+export type Outcome<N extends ActionName> = { refused: Refusal } | { answer: Answer<N> };
 
 interface Command {
   check(a: never, now: number): void;
   apply(a: never, now: number): void;
+  answer(a: never, now: number): unknown;
 }
 
 /** The engine's check and apply of each action, as the workflow registers them: the command table, and the calendar signal. */
 function commands(app: Application): Record<ActionName, Command> {
   const table = Object.fromEntries(
-    COMMAND_NAMES.map((name) => [name, { check: (a: never, now: number) => app.check(name, a, now), apply: (a: never, now: number) => app.act(name, a, now) }]),
+    COMMAND_NAMES.map((name) => [
+      name,
+      { check: (a: never, now: number) => app.check(name, a, now), apply: (a: never, now: number) => app.act(name, a, now), answer: (a: never, now: number) => app.answer(name, a, now) },
+    ]),
   ) as Record<CommandName, Command>;
-  return { ...table, publishCalendar: { check: () => undefined, apply: (a: PublishCalendarInput, now) => publishCalendar(app, a.calendar, a.actor, now) } };
+  const calendar: Command = {
+    check: () => undefined,
+    apply: (a: PublishCalendarInput, now) => publishCalendar(app, a.calendar, a.actor, now),
+    answer: (_a, now) => viewApplication(app, now),
+  };
+  return { ...table, publishCalendar: calendar };
 }
 
 function refusalOf(e: unknown): Refusal | null {
@@ -133,7 +142,7 @@ export class Run {
   }
 
   /** Performs an action at an instant (now by default): check, then apply and answer, or the refusal. */
-  act<N extends ActionName>(name: N, input: Actions[N], at?: Instant): Outcome {
+  act<N extends ActionName>(name: N, input: Actions[N], at?: Instant): Outcome<N> {
     if (at !== undefined) this.passUntil(at);
     const a = sanitizeInput(input);
     const command = this.table[name];
@@ -145,16 +154,17 @@ export class Run {
       throw e;
     }
     command.apply(a as never, this.now);
-    const answer = MATTER_ACTIONS.has(name) ? this.matter((a as { matter: string }).matter) : this.view();
+    const answer = command.answer(a as never, this.now) as Answer<N>;
+    // The workflow's loop wakes after every message and advances: so does the driver.
     if (!this.app.ended) this.app.advance(this.now);
     return { answer };
   }
 
   /** An action that must be accepted: its answer. */
-  perform<N extends ActionName>(name: N, input: Actions[N], at?: Instant): N extends 'accept' | 'approve' | 'reject' | 'requestSupplement' | 'startSpecialProcedure' | 'endSpecialProcedure' | 'extend' | 'urge' | 'escalate' ? MatterView : ApplicationView {
+  perform<N extends ActionName>(name: N, input: Actions[N], at?: Instant): Answer<N> {
     const r = this.act(name, input, at);
     if ('refused' in r) throw new Error(`${name} was refused: ${r.refused.code} ${r.refused.message}`);
-    return r.answer as never;
+    return r.answer;
   }
 
   /** An action that must be refused: its code and message; the state is left as it was. */

@@ -47,17 +47,18 @@ export function createBroadcastActivities(client: Client): BroadcastActivities {
         nextPageToken: pageToken ? Buffer.from(pageToken, 'base64') : undefined,
       });
       const ids = (page.executions ?? []).map((e) => e.execution?.workflowId).filter((id): id is string => !!id);
-      // A retry of this page skips the applications its heartbeats say were signalled already.
-      const done: number = activityInfo().heartbeatDetails ?? 0;
-      let signalled = done;
-      for (const id of ids.slice(done)) {
+      // A retry of this page skips the applications its heartbeats name as signalled already.
+      const signalled: string[] = activityInfo().heartbeatDetails ?? [];
+      const done = new Set(signalled);
+      for (const id of ids) {
+        if (done.has(id)) continue;
         try {
           await client.workflow.getHandle(id).signal(publishCalendarSignal, { actor, calendar });
         } catch (err) {
           // It ended between the listing and the signal: nothing left to recompute.
           if (!(err instanceof WorkflowNotFoundError)) throw err;
         }
-        signalled += 1;
+        signalled.push(id);
         heartbeat(signalled);
       }
       const next = page.nextPageToken?.length ? Buffer.from(page.nextPageToken).toString('base64') : null;

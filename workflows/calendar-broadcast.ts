@@ -10,6 +10,9 @@ export interface CalendarBroadcastInput {
   pageToken?: string | null;
   /** Applications reached by earlier runs of this broadcast. */
   signalled?: number;
+  /** BROADCAST_PAGE_SIZE and BROADCAST_PAGES_PER_RUN unless a test makes them small. */
+  pageSize?: number;
+  pagesPerRun?: number;
 }
 
 export interface CalendarBroadcastProgress {
@@ -41,8 +44,8 @@ export async function calendarBroadcastWorkflow(input: CalendarBroadcastInput): 
   const progress: CalendarBroadcastProgress = { year: input.calendar.year, signalled: input.signalled ?? 0, done: false };
   setHandler(calendarBroadcastProgressQuery, () => progress);
   let pageToken = input.pageToken ?? null;
-  for (let pages = 0; pages < BROADCAST_PAGES_PER_RUN; pages++) {
-    const page = await publishCalendarToPage({ calendar: input.calendar, actor: input.actor, pageToken, pageSize: BROADCAST_PAGE_SIZE });
+  for (let pages = 0; pages < (input.pagesPerRun ?? BROADCAST_PAGES_PER_RUN); pages++) {
+    const page = await publishCalendarToPage({ calendar: input.calendar, actor: input.actor, pageToken, pageSize: input.pageSize ?? BROADCAST_PAGE_SIZE });
     progress.signalled += page.signalled;
     pageToken = page.nextPageToken;
     if (pageToken === null) {

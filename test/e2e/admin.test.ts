@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TOKENS, type HttpResult } from '../helpers/api';
 import { apiSuite } from '../helpers/suite';
 import { allMaterials } from '../helpers/temporal';
+import { RUNNING_APPLICATIONS } from '../../worker/activities';
+import { calendarBroadcastWorkflow } from '../../workflows/calendar-broadcast';
 
 /** A 2027 calendar for the test only: the official 2027 notice is not part of this repository. */
 const fixture2027 = {
@@ -75,5 +78,36 @@ describe('administration: publishing definitions and calendars without stopping 
     expect(view.calendarYears).toEqual([2025, 2026, 2027]);
     expect(view.events.at(-1)).toMatchObject({ kind: 'calendarPublished', data: { year: 2027 } });
     expect((await suite.call('GET', '/calendar/due?acceptedOn=2026-12-30&workingDays=3')).body.dueOn).toBe('2027-01-05');
+  });
+
+  it('broadcasts page by page and continues as new past its page count, reaching every running application once', async () => {
+    const started = [await start(), await start(), await start()];
+    const running = async () => {
+      const ids: string[] = [];
+      for await (const wf of suite.env.client.workflow.list({ query: RUNNING_APPLICATIONS })) ids.push(wf.workflowId);
+      return ids;
+    };
+    // Visibility is eventually consistent: wait until it lists the new runs.
+    for (let i = 0; i < 50; i++) {
+      const ids = await running();
+      if (started.every((a) => ids.includes(a.applicationId))) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const expected = (await running()).length;
+    expect(expected).toBeGreaterThanOrEqual(3);
+    const calendar = { ...fixture2027, timeZone: 'Asia/Shanghai' as const, source: { ...fixture2027.source, number: 'fixture-2027-b' } };
+    const handle = await suite.env.client.workflow.start(calendarBroadcastWorkflow, {
+      taskQueue: 'admin',
+      workflowId: `calendar-2027-${randomUUID()}`,
+      args: [{ calendar, actor: { id: 'admin', role: 'admin' }, pageSize: 1, pagesPerRun: 2 }],
+    });
+    expect(await handle.result()).toEqual({ year: 2027, signalled: expected, done: true });
+    const runs: string[] = [];
+    for await (const wf of suite.env.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` })) runs.push(wf.runId);
+    expect(new Set(runs).size).toBeGreaterThan(1);
+    for (const a of started) {
+      const view = (await suite.call('GET', `/applications/${a.applicationId}?consistency=strong`, TOKENS.applicant)).body;
+      expect(view.events.filter((e: any) => e.kind === 'calendarPublished' && e.data?.notice === 'fixture-2027-b')).toHaveLength(1);
+    }
   });
 });

@@ -218,6 +218,12 @@ export class Run {
     return kinds.length ? all.filter((e) => kinds.includes(e.kind)) : all;
   }
 
+  /** The instant the workflow's one timer is set for (ISO), or null when only a message can change anything. */
+  nextWake(): string | null {
+    const next = this.app.nextWakeAt(this.now);
+    return next === null ? null : iso(next);
+  }
+
   get ended(): boolean {
     return this.app.ended;
   }

@@ -65,4 +65,15 @@ describe('levels: warning → overdue → departmentHead → supervisionOffice �
       ['LY07', '2026-03-19T00:00:00.000+08:00'],
     ]);
   });
+
+  it('sets the one timer for the next instant time alone changes something: LY01’s warning at the start of 9 Mar, then each next rung; none once the application has ended', () => {
+    const run = start('2026-03-02T09:00:00+08:00');
+    // 7 working days from Monday 2 Mar: due 11 Mar; 2 days left from the start of 9 Mar.
+    expect(run.nextWake()).toBe('2026-03-09T00:00:00.000+08:00');
+    run.passUntil('2026-03-09T00:00:00.000+08:00');
+    expect(run.matter('LY01').level).toBe('warning');
+    expect(run.nextWake()).toBe('2026-03-12T00:00:00.000+08:00'); // LY01 overdue, LY04's warning on the same day
+    run.perform('withdraw', { actor: applicant, reason: '项目终止' });
+    expect(run.nextWake()).toBeNull();
+  });
 });

@@ -101,9 +101,6 @@ export function levelReachedAt<L extends string>(milestones: readonly { level: L
   return level;
 }
 
-/** @deprecated transitional name for domain/application.ts until it imports levelReachedAt. */
-export const clockLevelAt: (milestones: readonly { level: ClockLevel; at: number }[], now: number) => ClockLevel = levelReachedAt;
-
 /**
  * The level events that take a clock from `from` to `to` by `now`, each at its rule's instant: one
  * per rung crossed after `since` (when the levels were last brought up to date, or the clock's run

@@ -1,6 +1,5 @@
 import type { IntermediaryPolicy, Provider } from '../catalogue/schema';
 import { addWorkingDays, isWorkingDay, type WorkingCalendar } from './calendar';
-import { levelReachedAt } from './clock';
 import { dateOfDayNumber, dayNumber, endOfDay, startOfDay } from './time';
 import type { ContractState, ServiceLevel, ServiceState } from './types';
 
@@ -77,9 +76,6 @@ export function contractMilestones(cal: WorkingCalendar, c: ContractState, polic
     ...policy.escalation.map((r) => ({ level: r.level, at: endOfDay(addDays(cal, dueOn, r.afterOverdueDays, c.dayKind)) })),
   ];
 }
-
-/** @deprecated transitional name for domain/application.ts until it imports levelReachedAt (domain/clock.ts). */
-export const contractLevelAt: (milestones: readonly { level: ServiceLevel; at: number }[], now: number) => ServiceLevel = levelReachedAt;
 
 /**
  * When a contract's time stops counting: its close, else its last delivery, else the end of the

@@ -149,7 +149,8 @@ export function inboxQuery(q: InboxQuery): SqlQuery {
   };
 }
 
-interface InboxDbRow {
+/** The columns of ListedMatter as both lists select them. */
+interface ListedMatterDbRow {
   application_id: string;
   project_name: string;
   process_code: string;
@@ -157,18 +158,13 @@ interface InboxDbRow {
   name: string;
   stage: string | null;
   status: string;
-  level: string;
   due_on: string | null;
   due_at: Date | null;
-  accepted_at: Date | null;
-  supplement_count: number;
   urge_count: number;
-  due_key: string;
 }
 
-export async function inbox(pool: Pool, q: InboxQuery): Promise<Page<InboxItem>> {
-  const { rows } = await pool.query<InboxDbRow>(inboxQuery(q));
-  return page(rows, q.limit, (r) => [r.due_key, r.application_id, r.code], (r) => ({
+function listedMatter(r: ListedMatterDbRow): ListedMatter {
+  return {
     applicationId: r.application_id,
     projectName: r.project_name,
     processCode: r.process_code,
@@ -176,12 +172,26 @@ export async function inbox(pool: Pool, q: InboxQuery): Promise<Page<InboxItem>>
     name: r.name,
     stage: r.stage,
     status: r.status,
-    level: r.level,
     dueOn: r.due_on,
     dueAt: iso(r.due_at),
+    urgeCount: r.urge_count,
+  };
+}
+
+interface InboxDbRow extends ListedMatterDbRow {
+  level: string;
+  accepted_at: Date | null;
+  supplement_count: number;
+  due_key: string;
+}
+
+export async function inbox(pool: Pool, q: InboxQuery): Promise<Page<InboxItem>> {
+  const { rows } = await pool.query<InboxDbRow>(inboxQuery(q));
+  return page(rows, q.limit, (r) => [r.due_key, r.application_id, r.code], (r) => ({
+    ...listedMatter(r),
+    level: r.level,
     acceptedAt: iso(r.accepted_at),
     supplementCount: r.supplement_count,
-    urgeCount: r.urge_count,
   }));
 }
 
@@ -258,20 +268,10 @@ export function alertsQuery(q: AlertsQuery): SqlQuery {
   };
 }
 
-interface AlertDbRow {
-  application_id: string;
-  project_name: string;
-  process_code: string;
-  code: string;
-  name: string;
-  stage: string | null;
+interface AlertDbRow extends ListedMatterDbRow {
   department: string;
-  status: string;
   level: AlertLevel;
-  due_on: string | null;
-  due_at: Date | null;
   overdue_since: Date | null;
-  urge_count: number;
   severity: number;
   alert_key: string;
 }
@@ -279,19 +279,10 @@ interface AlertDbRow {
 export async function alerts(pool: Pool, q: AlertsQuery): Promise<Page<AlertItem>> {
   const { rows } = await pool.query<AlertDbRow>(alertsQuery(q));
   return page(rows, q.limit, (r) => [r.severity, r.alert_key, r.application_id, r.code], (r) => ({
-    applicationId: r.application_id,
-    projectName: r.project_name,
-    processCode: r.process_code,
-    code: r.code,
-    name: r.name,
-    stage: r.stage,
+    ...listedMatter(r),
     department: r.department,
-    status: r.status,
     level: r.level,
-    dueOn: r.due_on,
-    dueAt: iso(r.due_at),
     overdueSince: iso(r.overdue_since),
-    urgeCount: r.urge_count,
   }));
 }
 

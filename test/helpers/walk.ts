@@ -1,12 +1,12 @@
 import { Application } from '../../domain/application/core';
 import { ActionRefused } from '../../domain/errors';
-import type { Actor, ApplicationInput } from '../../domain/types';
+import { WORKING_STATUSES, type Actor, type ApplicationInput, type MatterStatus } from '../../domain/types';
 import { prng } from '../../scripts/prng';
 import { allMaterials, applicant, catalogue, officer, supervisor } from './temporal';
 import { escalateSignalled, publishCalendar, urgeSignalled } from '../../domain/application/supervision';
 
 export const DAY = 86_400_000;
-const ACTIVE = new Set(['intake', 'waitingPrerequisites', 'inProgress', 'suspended']);
+const ACTIVE: ReadonlySet<MatterStatus> = new Set(WORKING_STATUSES);
 const admin: Actor = { id: 'admin', role: 'admin' };
 const provider = (id: string): Actor => ({ id, role: 'provider' });
 

@@ -8,7 +8,7 @@ import { dependencyStates, workerPolling } from './health';
 import { LiveHub, registerLive } from './live';
 import { logger as defaultLogger, type Logger } from './log';
 import { docsContentSecurityPolicy, docsPage, openApiDocument } from './openapi';
-import { OperationRegistry, type ResponseMismatch } from './operation';
+import { OperationRegistry, type ResponseCheck } from './operation';
 import { healthSchema, htmlSchema, openApiDocumentSchema, readinessSchema } from '../contracts/responses';
 import { errorHandler, sendProblem } from './problem';
 import { boundedText } from '../domain/text';
@@ -48,8 +48,8 @@ export interface ApiDeps {
    * machine's clock; tests on the time-skipping server pass that server's.
    */
   clock?: () => number;
-  /** Checks every JSON answer against its operation's declared schema and reports each mismatch (tests). */
-  onResponseMismatch?: (m: ResponseMismatch) => void;
+  /** Checks every JSON answer against its operation's declared schema and reports the result (tests). */
+  onResponseChecked?: (c: ResponseCheck) => void;
 }
 
 /** The HTTP API: stateless, one Temporal client and one pool; every rule lives in the workflows. */
@@ -67,7 +67,7 @@ export function createApi(deps: ApiDeps): express.Express & { operations: Operat
   // The largest legitimate body (a year's calendar) is a few KB; every field is bounded besides.
   app.use(express.json({ limit: '100kb' }));
   const router = express.Router();
-  const api = new OperationRegistry(router, deps.principals, deps.onResponseMismatch);
+  const api = new OperationRegistry(router, deps.principals, deps.onResponseChecked);
 
   // One check per dependency; the public answers say only up or down (the reason goes to the log).
   const temporal = () => deps.client.connection.workflowService.getSystemInfo({});

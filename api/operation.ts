@@ -52,11 +52,30 @@ function hasBody(req: Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
-/** A JSON answer that does not match its operation's declared schema (found only when checking is on). */
-export interface ResponseMismatch {
+/** One JSON answer checked against its operation's declared schema (only when checking is on); `issues` is empty when it matches. */
+export interface ResponseCheck {
   operation: string;
   status: number;
   issues: string[];
+}
+
+/**
+ * What is wrong with an answer, as `path: message` lines (none when it matches). Of a union, the
+ * alternative that came closest: zod reports only one, often one the answer was never meant to be.
+ */
+export function answerIssues(schema: z.ZodType, body: unknown): string[] {
+  const r = schema.safeParse(body);
+  if (r.success) return [];
+  if (schema instanceof z.ZodUnion) {
+    // An alternative missing a dozen fields is further off than one with a field of the wrong type.
+    const distance = (s: z.ZodType) => {
+      const e = s.safeParse(body).error?.issues ?? [];
+      return e.reduce((n, x) => n + (x.code === 'unrecognized_keys' ? x.keys.length : 1), 0);
+    };
+    const closest = (schema.options as z.ZodType[]).reduce((a, b) => (distance(b) < distance(a) ? b : a));
+    return answerIssues(closest, body);
+  }
+  return r.error.issues.slice(0, 5).map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`);
 }
 
 /** Every answer fails this: an operation that does not declare its response. */
@@ -74,31 +93,24 @@ export class OperationRegistry {
   private readonly auth: ReturnType<typeof authenticate>;
 
   /**
-   * `onMismatch`, when given, checks every JSON answer of every operation against its declared
-   * schema and reports each that does not match (tests turn it on; production does not pay for it).
+   * `onChecked`, when given, checks every JSON answer of every operation against its declared
+   * schema and reports the result (tests turn it on; production does not pay for it).
    */
   constructor(
     private readonly router: Router,
     principals: PrincipalRegistry,
-    private readonly onMismatch?: (m: ResponseMismatch) => void,
+    private readonly onChecked?: (c: ResponseCheck) => void,
   ) {
     this.auth = authenticate(principals);
   }
 
   /** Wraps `res.json` of one request so its answer is checked against the operation's schema. */
   private checking(op: Operation) {
-    const report = this.onMismatch!;
+    const report = this.onChecked!;
     return (_req: Request, res: Response, next: NextFunction) => {
       const json = res.json.bind(res);
       res.json = (body: unknown) => {
-        const r = answerSchema(op, res.statusCode).safeParse(body);
-        if (!r.success) {
-          report({
-            operation: `${op.method} ${op.path}`,
-            status: res.statusCode,
-            issues: r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
-          });
-        }
+        report({ operation: `${op.method} ${op.path}`, status: res.statusCode, issues: answerIssues(answerSchema(op, res.statusCode), body) });
         return json(body);
       };
       next();
@@ -125,7 +137,7 @@ export class OperationRegistry {
       const result = await handler({ req, res, principal, params, query, body });
       if (!res.headersSent) res.status(op.success?.status ?? 200).json(result ?? null);
     };
-    const middleware = [...(this.onMismatch ? [this.checking(op as Operation)] : []), ...(op.roles === 'public' ? [] : [this.auth])];
+    const middleware = [...(this.onChecked ? [this.checking(op as Operation)] : []), ...(op.roles === 'public' ? [] : [this.auth])];
     this.router[op.method](op.path, ...middleware, (req: Request, res: Response, next: NextFunction) => {
       run(req, res).catch(next);
     });

@@ -8,6 +8,7 @@ import type { RateLimits } from '../../api/rate-limit';
 import { listen } from '../../api/server';
 import type { Pool } from 'pg';
 import type { CatalogueHolder } from '../../api/catalogue-holder';
+import type { ResponseCheck } from '../../api/operation';
 import { catalogue } from './temporal';
 import type { DemoPrincipal } from '../../api/web';
 
@@ -43,6 +44,12 @@ export const principals = principalRegistry([
   ...catalogue.departments.map((d) => ({ token: officerToken(d.code), id: `officer-${d.code.toLowerCase()}`, role: 'officer' as const, department: d.code })),
 ]);
 
+/**
+ * Every JSON answer the test APIs of this file gave, checked against its operation's declared
+ * schema: test/e2e/contract.test.ts asserts that each operation answered and none mismatched.
+ */
+export const responseChecks: ResponseCheck[] = [];
+
 export interface RunningApi {
   url: string;
   close(): Promise<void>;
@@ -58,7 +65,7 @@ export async function startApi(
   options: { rateLimits?: RateLimits; logger?: Logger } = {},
 ): Promise<RunningApi> {
   // Test receivers listen on loopback, which webhooks may otherwise never reach.
-  const app = createApi({ client: env.client, taskQueue, principals, webDir: process.env.WEB_DIST_DIR, ...deps, rateLimits: options.rateLimits ?? GENEROUS_RATE_LIMITS, logger: options.logger, webhookAllowlist: parseAllowlist('127.0.0.1/32') });
+  const app = createApi({ client: env.client, taskQueue, principals, webDir: process.env.WEB_DIST_DIR, ...deps, rateLimits: options.rateLimits ?? GENEROUS_RATE_LIMITS, logger: options.logger, webhookAllowlist: parseAllowlist('127.0.0.1/32'), onResponseChecked: (c) => responseChecks.push(c) });
   const server = await listen(app, 0, '127.0.0.1', options.logger);
   const { port } = server.address() as AddressInfo;
   return {

@@ -1,4 +1,9 @@
 import type { Pool } from 'pg';
+import type { ContractState } from '../domain/types';
+import { sqlLiterals } from './queries';
+
+const TERMINATED = sqlLiterals(['terminated'] satisfies ContractState['status'][]);
+const ACCEPTED = sqlLiterals(['accepted'] satisfies ContractState['status'][]);
 
 /** One provider's record for one service type (中介服务评价): what supervision and applicants choose by. */
 export interface ProviderStats {
@@ -43,9 +48,9 @@ export async function providerStats(pool: Pool, q: { from?: string; to?: string;
        count(*)::int AS contracts,
        count(*) FILTER (WHERE on_time IS NOT NULL)::int AS delivered,
        count(*) FILTER (WHERE on_time)::int AS on_time,
-       count(*) FILTER (WHERE status = 'terminated')::int AS terminated,
-       avg(calendar_days) FILTER (WHERE status = 'accepted')::float8 AS avg_days,
-       avg(committed_days) FILTER (WHERE status = 'accepted')::float8 AS avg_committed,
+       count(*) FILTER (WHERE status = ${TERMINATED})::int AS terminated,
+       avg(calendar_days) FILTER (WHERE status = ${ACCEPTED})::float8 AS avg_days,
+       avg(committed_days) FILTER (WHERE status = ${ACCEPTED})::float8 AS avg_committed,
        min(day_kind) AS day_kind,
        coalesce(sum(rework_count), 0)::int AS reworks
      FROM services WHERE ${where.join(' AND ')}

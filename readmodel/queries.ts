@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import type { ApplicationRow, EventRow, MatterRow, StoredApplication } from '../domain/projection';
-import { WORKING_STATUSES, type MatterState } from '../domain/types';
+import { WORKING_STATUSES, type MatterDecision, type MatterState } from '../domain/types';
 import type { EventKind } from '../domain/events';
 import { endOfDay, isValidDate, startOfDay, toShanghaiIso } from '../domain/time';
 
@@ -51,7 +51,7 @@ export const ALERT_SQL = `m.level IN (${sqlLiterals(ALERT_LEVELS)})`;
 export const URGED_SQL = `kind = ${sqlLiterals(['urged' satisfies EventKind])}`;
 
 /** Decisions a department makes itself (办结 / 不予许可); termination and cancellation are not its performance. */
-const DEPARTMENT_DECISIONS_SQL = `decision IN ('approved', 'rejected')`;
+const DEPARTMENT_DECISIONS_SQL = `decision IN (${sqlLiterals(['approved', 'rejected'] satisfies MatterDecision['kind'][])})`;
 
 export interface SqlQuery {
   text: string;

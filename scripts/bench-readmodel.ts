@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
 import { migrate } from '../readmodel/db/migrate';
 import { createProjectionActivities } from '../worker/activities';
-import { alerts, alertsQuery, type AlertsQuery, inbox, inboxQuery, type InboxQuery, scorecards, type SqlQuery } from '../readmodel/queries';
+import { ALERT_SQL, alerts, alertsQuery, type AlertsQuery, inbox, inboxQuery, type InboxQuery, OPEN_SQL, scorecards, type SqlQuery } from '../readmodel/queries';
 import type { EventRow, MatterRow, ProjectionBatch } from '../domain/projection';
 import { DAY_MS, toShanghaiIso } from '../domain/time';
 import { benchDatabase } from './bench-db';
@@ -264,11 +264,10 @@ async function main(): Promise<void> {
     const seeded = await seed(pool);
     await pool.query('VACUUM ANALYZE');
     const counts = await pool.query<{ open: number; alerts: number; departments: string[] }>(
-      `SELECT count(*) FILTER (WHERE status IN ('inProgress', 'suspended', 'intake', 'waitingPrerequisites'))::int AS open,
-              count(*) FILTER (WHERE status IN ('inProgress', 'suspended', 'intake', 'waitingPrerequisites')
-                AND level IN ('warning', 'overdue', 'departmentHead', 'supervisionOffice', 'leadership'))::int AS alerts,
+      `SELECT count(*) FILTER (WHERE ${OPEN_SQL})::int AS open,
+              count(*) FILTER (WHERE ${OPEN_SQL} AND ${ALERT_SQL})::int AS alerts,
               array_agg(DISTINCT department) AS departments
-       FROM matters`,
+       FROM matters m`,
     );
     const { open, alerts: alertCount, departments } = counts.rows[0]!;
     console.log(

@@ -1,14 +1,41 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { problemSchema } from '../contracts/responses';
+import { NAMED_ANSWERS } from '../contracts/responses';
 import type { Operation } from './operation';
 
 /** A request schema as JSON Schema: what the caller may send (defaults optional, before transforms). */
 const schemaOf = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
-/** A response schema as JSON Schema: what the server answers (after defaults and transforms). */
-const answerOf = (s: z.ZodType) => z.toJSONSchema(s, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+const problem = ref('Problem');
 
-const problem = { $ref: '#/components/schemas/Problem' };
+/**
+ * Every answer schema as one component each (named in contracts/, or after its operation), with
+ * the views they share referenced, not repeated: what the server answers, after defaults and transforms.
+ */
+function answerComponents(operations: readonly Operation[], operationId: (op: Operation) => string) {
+  const registry = z.registry<{ id: string }>();
+  const idOf = new Map<z.ZodType, string>();
+  const name = (schema: z.ZodType, id: string) => {
+    if (idOf.has(schema)) return idOf.get(schema)!;
+    registry.add(schema, { id });
+    idOf.set(schema, id);
+    return id;
+  };
+  for (const [id, schema] of Object.entries(NAMED_ANSWERS)) name(schema, id);
+  for (const op of operations) {
+    name(op.response, `${operationId(op)}Answer`);
+    for (const a of op.otherAnswers ?? []) name(a.schema, `${operationId(op)}Answer${a.status}`);
+  }
+  const { schemas } = z.toJSONSchema(registry, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12', uri: (id) => ref(id).$ref });
+  // A component is named by where it sits; `$id` (a bare fragment) and `$schema` would only repeat that.
+  for (const s of Object.values(schemas) as { $schema?: string; $id?: string }[]) {
+    delete s.$schema;
+    delete s.$id;
+  }
+  return { schemas, idOf };
+}
+
+const operationIdOf = (op: Operation) => `${op.method}${openApiPath(op.path).replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''))}`;
 
 /** Express `:id` → OpenAPI `{id}`. */
 export const openApiPath = (p: string) => p.replace(/:([A-Za-z]+)/g, '{$1}');
@@ -16,6 +43,8 @@ export const openApiPath = (p: string) => p.replace(/:([A-Za-z]+)/g, '{$1}');
 /** The OpenAPI 3.1 document, generated from the same operation declarations (and zod schemas) the API runs on. */
 export function openApiDocument(operations: readonly Operation[]) {
   const paths: Record<string, Record<string, unknown>> = {};
+  const answers = answerComponents(operations, operationIdOf);
+  const answer = (s: z.ZodType) => ref(answers.idOf.get(s)!);
   for (const op of operations) {
     const parameters: unknown[] = [];
     for (const [where, schema] of [['path', op.params], ['query', op.query]] as const) {
@@ -28,7 +57,7 @@ export function openApiDocument(operations: readonly Operation[]) {
     for (const h of op.headers ?? []) parameters.push({ name: h.name, in: 'header', required: false, description: h.description, schema: { type: 'string' } });
     const success = op.success ?? { status: 200, description: 'OK' };
     const responses: Record<string, unknown> = {
-      [success.status]: { description: success.description, content: { [success.contentType ?? 'application/json']: { schema: op.response ? answerOf(op.response) : {} } } },
+      [success.status]: { description: success.description, content: { [success.contentType ?? 'application/json']: { schema: answer(op.response) } } },
       400: { description: 'invalid input: the failing field and rule', content: { 'application/problem+json': { schema: problem } } },
       429: { description: 'rate limited (code RATE_LIMITED): see Retry-After and RateLimit', content: { 'application/problem+json': { schema: problem } } },
     };
@@ -38,11 +67,11 @@ export function openApiDocument(operations: readonly Operation[]) {
     }
     if (op.path.includes(':')) responses[404] = { description: 'not found', content: { 'application/problem+json': { schema: problem } } };
     if (op.method === 'post') responses[409] = { description: 'refused in the current state, with the reason', content: { 'application/problem+json': { schema: problem } } };
-    for (const a of op.otherAnswers ?? []) responses[a.status] = { description: a.description, content: { 'application/json': { schema: answerOf(a.schema) } } };
+    for (const a of op.otherAnswers ?? []) responses[a.status] = { description: a.description, content: { 'application/json': { schema: answer(a.schema) } } };
     (paths[openApiPath(op.path)] ??= {})[op.method] = {
       tags: [op.tag],
       summary: op.summary,
-      operationId: `${op.method}${openApiPath(op.path).replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+      operationId: operationIdOf(op),
       'x-roles': op.roles,
       ...(op.roles === 'public' ? { security: [] } : {}),
       parameters,
@@ -58,7 +87,7 @@ export function openApiDocument(operations: readonly Operation[]) {
       description: 'Applicants, approval officers, the supervision office and integrators. Errors are application/problem+json naming the failing field or rule.',
     },
     servers: [{ url: '/' }],
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } }, schemas: { Problem: answerOf(problemSchema) } },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } }, schemas: answers.schemas },
     security: [{ bearer: [] }],
     paths,
   };
@@ -76,11 +105,15 @@ const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCode
 /** A human-readable page of the operations, rendered on the server from the OpenAPI document: no script, no external assets. */
 export function docsPage(operations: readonly Operation[]): string {
   const byTag = new Map<string, string[]>();
-  for (const [p, methods] of Object.entries(openApiDocument(operations).paths)) {
-    for (const [m, op] of Object.entries(methods) as [string, { tags: string[]; summary: string; 'x-roles': string[] | string; requestBody?: { content: Record<string, { schema: unknown }> } }][]) {
+  const doc = openApiDocument(operations);
+  for (const [p, methods] of Object.entries(doc.paths)) {
+    for (const [m, op] of Object.entries(methods) as [string, { tags: string[]; summary: string; 'x-roles': string[] | string; requestBody?: { content: Record<string, { schema: unknown }> }; responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> }][]) {
       const body = op.requestBody ? `<details><summary>body</summary><pre>${esc(JSON.stringify(op.requestBody.content['application/json']?.schema, null, 2))}</pre></details>` : '';
       const roles = ([] as string[]).concat(op['x-roles']).join(', ');
-      const line = `<div class="op ${esc(m)}"><span class="m">${esc(m)}</span><code>${esc(p)}</code> — ${esc(op.summary)} <small>(${esc(roles)})</small>${body}</div>`;
+      const [status, success] = Object.entries(op.responses)[0]!;
+      const id = Object.values(success.content ?? {})[0]?.schema.$ref?.split('/').pop();
+      const answer = id ? `<details><summary>answer ${esc(status)}: ${esc(id)}</summary><pre>${esc(JSON.stringify(doc.components.schemas[id], null, 2))}</pre></details>` : '';
+      const line = `<div class="op ${esc(m)}"><span class="m">${esc(m)}</span><code>${esc(p)}</code> — ${esc(op.summary)} <small>(${esc(roles)})</small>${body}${answer}</div>`;
       byTag.set(op.tags[0]!, [...(byTag.get(op.tags[0]!) ?? []), line]);
     }
   }

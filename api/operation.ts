@@ -31,7 +31,7 @@ export interface Operation<P = unknown, Q = unknown, B = unknown> {
    * The schema of a successful answer (contracts/responses.ts): a JSON body, or the text of a
    * CSV, HTML or event-stream answer. Errors are problem+json (`problemSchema`) and need none.
    */
-  response?: z.ZodType;
+  response: z.ZodType;
   /** Answers other than the success and the problems, by status: /ready's 503 saying which dependency is down. */
   otherAnswers?: { status: number; description: string; schema: z.ZodType }[];
   headers?: { name: string; description: string }[];
@@ -78,14 +78,11 @@ export function answerIssues(schema: z.ZodType, body: unknown): string[] {
   return r.error.issues.slice(0, 5).map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`);
 }
 
-/** Every answer fails this: an operation that does not declare its response. */
-const missingResponse = z.never({ error: 'the operation declares no response schema' });
-
 /** The schema an answer of this status must match: the declared one, or a problem for an error. */
 export function answerSchema(op: Operation, status: number): z.ZodType {
   const other = op.otherAnswers?.find((a) => a.status === status);
   if (other) return other.schema;
-  return status >= 400 ? problemSchema : (op.response ?? missingResponse);
+  return status >= 400 ? problemSchema : op.response;
 }
 
 export class OperationRegistry {

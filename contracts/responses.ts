@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { calendarYearSchema, departmentSchema, escalationRungSchema, matterSchema, providerSchema, serviceTypeSchema, warningRuleSchema, zoneSchema } from '../catalogue/schema';
 import { roleSchema } from './roles';
-import { applicationViewSchema, date, departmentViewSchema, instant, providerViewSchema } from './views';
+import { applicationViewSchema, date, departmentViewSchema, instant, matterAnswerSchema, matterViewSchema, providerViewSchema, serviceViewSchema, visibleApplicationSchema } from './views';
 
 /**
  * What every operation answers, as zod schemas: api/operation.ts carries each into /openapi.json
@@ -269,3 +269,16 @@ export const demoPrincipalsSchema = z.strictObject({ principals: z.array(meSchem
 export const openApiDocumentSchema = z.looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({ title: z.string() }), paths: z.record(z.string(), z.unknown()) });
 export const htmlSchema = z.string().describe('text/html');
 export const eventStreamSchema = z.string().describe('text/event-stream');
+
+/** The answers /openapi.json names as components, so the operations that share them refer to one definition. */
+export const NAMED_ANSWERS: Record<string, z.ZodType> = {
+  Problem: problemSchema,
+  ApplicationView: applicationViewSchema,
+  DepartmentView: departmentViewSchema,
+  ProviderView: providerViewSchema,
+  VisibleApplication: visibleApplicationSchema,
+  MatterView: matterViewSchema,
+  MatterAnswer: matterAnswerSchema,
+  ServiceView: serviceViewSchema,
+  ApplicationRead: applicationReadSchema,
+};

@@ -1,11 +1,12 @@
 import type { CalendarYear, SpecialProcedureKind, Zone } from '../catalogue/schema';
 import type { ProcessSnapshot } from '../catalogue/snapshot';
 import type { ClockLevel, MatterClock } from './clock';
+import type { ActorRole } from '../contracts/roles';
 
 /** Who did something. The API derives it from the caller's token; workflows check it again. */
 export interface Actor {
   id: string;
-  role: 'applicant' | 'agent' | 'officer' | 'supervisor' | 'integrator' | 'admin' | 'provider' | 'system';
+  role: ActorRole;
   department?: string;
   /** For an agent (帮代办): the applicant it acts for. */
   onBehalfOf?: string;

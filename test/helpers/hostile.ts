@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { z } from 'zod';
+import { CODE_PATTERN } from '../../contracts/fields';
 import type { Operation } from '../../api/operation';
 import type { RawRequest } from './raw-http';
 
@@ -474,7 +475,7 @@ function hostileValue(g: Gen, current: unknown, key: string, b: BuildContext): {
         { value: new RawJson('{"a":'.repeat(n) + '1' + '}'.repeat(n)), kind: `deep-nesting-${n}` },
       ]);
     }],
-    [2, () => ({ value: g(fc.stringMatching, /^[A-Z][A-Z0-9_]{1,31}$/), kind: 'unknown-code' })],
+    [2, () => ({ value: g(fc.stringMatching, CODE_PATTERN), kind: 'unknown-code' })],
     [1, () => ({ value: pick(g, ['ZZ99', 'NOPE', 'LY99', 'S9', 'M_NOPE', 'P_NOPE']), kind: 'unknown-code' })],
     [2, () => ({ value: pick(g, allCodes(b.vocab)), kind: 'catalogue-code' })],
     [1, () => ({ value: pick(g, DATES), kind: 'bad-date' })],
@@ -484,7 +485,7 @@ function hostileValue(g: Gen, current: unknown, key: string, b: BuildContext): {
   if (key === 'after') families.push([20, () => ({ value: bogusCursor(g, b.nonce), kind: 'bogus-cursor' })]);
   if (typeof current === 'number') families.push([8, () => hostileNumber(g)], [3, () => ({ value: pick(g, NUMERIC_STRINGS), kind: 'string-for-number' })]);
   if (typeof current === 'string' && /^[A-Z][A-Z0-9_]+$/.test(current)) {
-    families.push([6, () => ({ value: pick(g, allCodes(b.vocab)), kind: 'catalogue-code' })], [4, () => ({ value: g(fc.stringMatching, /^[A-Z][A-Z0-9_]{1,31}$/), kind: 'unknown-code' })]);
+    families.push([6, () => ({ value: pick(g, allCodes(b.vocab)), kind: 'catalogue-code' })], [4, () => ({ value: g(fc.stringMatching, CODE_PATTERN), kind: 'unknown-code' })]);
   }
   if (Array.isArray(current)) families.push([4, () => ({ value: [], kind: 'empty-array' })], [3, () => ({ value: Array.from({ length: 5000 }, (_, i) => current[i % Math.max(1, current.length)] ?? 'x'), kind: 'array-5000' })]);
   return weighted(g, families)();

@@ -12,7 +12,9 @@ import * as responses from '../../contracts/responses';
 import { applicationViewSchema, departmentViewSchema, matterAnswerSchema, providerViewSchema } from '../../contracts/views';
 import type { MatterAnswer } from '../../domain/application/commands';
 import type { EventRow } from '../../domain/projection';
+import type { Actor } from '../../domain/types';
 import type { ApplicationView } from '../../domain/view';
+import type { actorSchema } from '../../contracts/roles';
 import type { ProviderStats } from '../../readmodel/provider-stats';
 import type { AlertCount, ApplicationSummary, InboxItem, Page, ScorecardRow } from '../../readmodel/queries';
 import type { CreatedSubscription, Subscription } from '../../readmodel/webhooks';
@@ -36,6 +38,8 @@ describe('response schemas match the types the server builds', () => {
     expect(fits<NoZone<ApplicationView>, NoZone<Out<typeof applicationViewSchema>>>(true)).toBe(true);
     expect(fits<NoZone<ReturnType<typeof viewFor>>, NoZone<Out<typeof applicationViewSchema | typeof departmentViewSchema | typeof providerViewSchema>>>(true)).toBe(true);
     expect(fits<MatterAnswer, Out<typeof matterAnswerSchema>>(true)).toBe(true);
+    // The actor an action carries is the domain's, both ways.
+    expect(fits<Actor, Out<typeof actorSchema>>(true) && fits<Out<typeof actorSchema>, Actor>(true)).toBe(true);
   });
 
   it('the read model lists, scorecards and provider statistics', () => {

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { decisionBodySchema, startApplicationSchema } from '../../../api/routes/applications';
-import type { Principal } from '../../../api/auth';
+import type { demoPrincipalsSchema, inboxRowSchema, meSchema, providersOnSchema, publishedProcessesSchema } from '../../../contracts/responses';
 import type { AlertItem, ApplicationSummary, InboxItem, Page, ScorecardRow } from '../../../readmodel/queries';
 import type { ProviderStats } from '../../../readmodel/provider-stats';
 import type { CalendarYear, Department, Matter, Process, Provider, ServiceType, Zone } from '../../../catalogue/schema';
@@ -30,18 +30,15 @@ export type { AlertItem, ApplicationSummary, ApplicationView, CalendarYear, Depa
 export type AlertLevel = AlertItem['level'];
 
 /** GET /me */
-export type Me = Pick<Principal, 'id' | 'role' | 'applicants'> & { name: string | null; department: string | null };
+export type Me = z.output<typeof meSchema>;
 /** GET /demo/principals (embedded run only) */
-export type DemoPrincipal = Me & { token: string };
+export type DemoPrincipal = z.output<typeof demoPrincipalsSchema>['principals'][number];
 
 /** GET /officers/inbox adds the working days left on the official calendar. */
-export type InboxRow = InboxItem & { warning: boolean; overdue: boolean; workingDaysLeft: number | null };
+export type InboxRow = z.output<typeof inboxRowSchema>;
 
 /** GET /catalogue/processes */
-export interface PublishedProcess extends Pick<Process, 'code' | 'name' | 'nameEn' | 'targetTotalDays' | 'warning' | 'escalation'> {
-  stages: (Pick<Process['stages'][number], 'code' | 'name' | 'nameEn' | 'leadDepartment' | 'timeLimitDays' | 'completion'> & { matters: string[] })[];
-  alongside: string[];
-}
+export type PublishedProcess = z.output<typeof publishedProcessesSchema>['processes'][number];
 /** GET /catalogue/processes/:code/matters: the process's matters, resolved (stage, materials, fees, limits). */
 export type ProcessMatter = ResolvedMatter;
 
@@ -103,4 +100,4 @@ export type CommissionedBy = Service['commissionedBy'];
 export type Procedure = NonNullable<MatterView['stops'][number]['procedure']> | 'other';
 
 /** A provider as GET /catalogue/providers lists it: each qualification marked valid on the asked date. */
-export type QualifiedProvider = Omit<Provider, 'qualifications'> & { qualifications: (Provider['qualifications'][number] & { valid: boolean })[] };
+export type QualifiedProvider = z.output<typeof providersOnSchema>['providers'][number];

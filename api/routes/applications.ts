@@ -53,7 +53,7 @@ import {
 import { actorOf, type Principal } from '../auth';
 import { accessTo, coversDepartment, notVisible, partiesOfView, startForbidden, viewFor, type Access } from '../authz';
 import type { CatalogueHolder } from '../catalogue-holder';
-import type { OperationRegistry } from '../operation';
+import { ROLES, type OperationRegistry } from '../operation';
 import { fieldProblem, HttpProblem, isDatabaseDown } from '../problem';
 
 export const startApplicationSchema = z.object({
@@ -277,7 +277,7 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
   );
 
   api.add(
-    { method: 'get', path: '/applications/:id', tag: 'applicants', summary: 'Read an application', roles: ['applicant', 'agent', 'officer', 'supervisor', 'integrator', 'admin', 'provider'], params: idParams, query: readQuery, response: applicationReadSchema },
+    { method: 'get', path: '/applications/:id', tag: 'applicants', summary: 'Read an application', roles: ROLES, params: idParams, query: readQuery, response: applicationReadSchema },
     async ({ principal, params, query }) => {
       const { view, access, freshness } = await authorized(principal, params.id, query);
       return { ...viewFor(view, access), projection: freshness };

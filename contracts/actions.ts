@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { code, freeText, list, name, wholeNumber } from './fields';
+import { code, freeText, identifier, list, name, wholeNumber } from './fields';
 import { actorSchema } from './roles';
 import { calendarYearSchema, specialProcedureKind } from '../catalogue/schema';
 
@@ -11,6 +11,17 @@ import { calendarYearSchema, specialProcedureKind } from '../catalogue/schema';
 export { actorSchema };
 
 const matter = code('matter', 'LY01');
+
+/** What an applicant (or an agent, integrator or admin for one) sends to start an application. */
+export const startApplicationSchema = z.object({
+  processCode: code('process', 'GOV_INVESTMENT'),
+  projectName: name('name the project'),
+  /** For agents, integrators and admins: the applicant they act for. */
+  applicant: z.object({ id: identifier('applicant id'), name: name('name the applicant') }).optional(),
+  materials: list(code('material', 'M_APPLICATION_FORM'), 200).default([]),
+  /** Development zone code, when the project lies in one with regional assessments (区域评估). */
+  zone: code('zone', 'LYEDZ').optional(),
+});
 const reason = freeText('a reason is required');
 const note = freeText().default('');
 const materialCodes = list(code('material', 'M_APPLICATION_FORM'), 100, 1, 'list at least one material code');
@@ -24,6 +35,11 @@ export const approveSchema = z.object({
   reason: note,
 });
 export const rejectSchema = z.object({ actor: actorSchema, matter, reason });
+/** What an officer sends to decide a matter: the approval or the rejection, without who and which matter. */
+export const decisionBodySchema = z.discriminatedUnion('decision', [
+  approveSchema.omit({ actor: true, matter: true }).extend({ decision: z.literal('approve') }),
+  rejectSchema.omit({ actor: true, matter: true }).extend({ decision: z.literal('reject') }),
+]);
 export const supplementSchema = z.object({ actor: actorSchema, matter, items: materialCodes, reason });
 export const startSpecialProcedureSchema = z.object({
   actor: actorSchema,

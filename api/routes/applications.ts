@@ -3,7 +3,7 @@ import { QueryNotRegisteredError, type Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
-import { code, identifier, list, name } from '../../contracts/fields';
+import { code } from '../../contracts/fields';
 import { applicationReadSchema, startedApplicationSchema } from '../../contracts/responses';
 import { matterAnswerSchema, visibleApplicationSchema } from '../../contracts/views';
 import { snapshotFor } from '../../catalogue/loader';
@@ -11,16 +11,16 @@ import { allMatters } from '../../catalogue/snapshot';
 import { applicationWorkflow } from '../../workflows';
 import {
   acceptSchema,
-  approveSchema,
   chooseProviderSchema,
+  decisionBodySchema,
   deliverSchema,
   endSpecialProcedureSchema,
   escalateSchema,
   extendSchema,
   missingNoticeSchema,
-  rejectSchema,
   replaceProviderSchema,
   reviewBodySchema,
+  startApplicationSchema,
   startSpecialProcedureSchema,
   supplementSchema,
   supplySchema,
@@ -56,16 +56,6 @@ import type { CatalogueHolder } from '../catalogue-holder';
 import { ROLES, type OperationRegistry } from '../operation';
 import { fieldProblem, HttpProblem, isDatabaseDown } from '../problem';
 
-export const startApplicationSchema = z.object({
-  processCode: code('process', 'GOV_INVESTMENT'),
-  projectName: name('name the project'),
-  /** For agents, integrators and admins: the applicant they act for. */
-  applicant: z.object({ id: identifier('applicant id'), name: name('name the applicant') }).optional(),
-  materials: list(code('material', 'M_APPLICATION_FORM'), 200).default([]),
-  /** Development zone code, when the project lies in one with regional assessments (区域评估). */
-  zone: code('zone', 'LYEDZ').optional(),
-});
-
 export const idParams = z.object({ id: z.string().max(40, 'must be an application id such as app-…').regex(/^app-[0-9a-f-]{36}$/, 'must be an application id such as app-…') });
 const matterParams = idParams.extend({ code: code('matter', 'LY01') });
 const stageParams = idParams.extend({ stage: code('stage', 'S1') });
@@ -76,11 +66,6 @@ const idempotencyKey = z
   .min(8, 'Idempotency-Key must be 8–200 characters')
   .max(200, 'Idempotency-Key must be 8–200 characters')
   .regex(/^[\x21-\x7E]+$/, 'Idempotency-Key must be printable ASCII without spaces');
-
-export const decisionBodySchema = z.discriminatedUnion('decision', [
-  approveSchema.omit({ actor: true, matter: true }).extend({ decision: z.literal('approve') }),
-  rejectSchema.omit({ actor: true, matter: true }).extend({ decision: z.literal('reject') }),
-]);
 
 export interface ApplicationsDeps {
   client: Client;

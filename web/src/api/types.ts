@@ -4,7 +4,6 @@
  * model's list rows, the catalogue's schemas and the bodies the routes validate.
  */
 import type { z } from 'zod';
-import type { decisionBodySchema, startApplicationSchema } from '../../../api/routes/applications';
 import type { demoPrincipalsSchema, inboxRowSchema, meSchema, providersOnSchema, publishedProcessesSchema } from '../../../contracts/responses';
 import type { AlertItem, ApplicationSummary, InboxItem, Page, ScorecardRow } from '../../../readmodel/queries';
 import type { ProviderStats } from '../../../readmodel/provider-stats';
@@ -12,11 +11,13 @@ import type { CalendarYear, Department, Matter, Process, Provider, ServiceType, 
 import type { ResolvedMatter } from '../../../catalogue/snapshot';
 import type {
   acceptSchema,
+  decisionBodySchema,
   endSpecialProcedureSchema,
   extendSchema,
   missingNoticeSchema,
   reviewBodySchema,
   selectionSchema,
+  startApplicationSchema,
   startSpecialProcedureSchema,
   supplementSchema,
   supplySchema,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { calendarYearSchema, departmentSchema, escalationRungSchema, matterSchema, providerSchema, serviceTypeSchema, warningRuleSchema, zoneSchema } from '../catalogue/schema';
 import { roleSchema } from './roles';
-import { applicationViewSchema, date, departmentViewSchema, instant, matterAnswerSchema, matterViewSchema, providerViewSchema, serviceViewSchema, visibleApplicationSchema } from './views';
+import { applicationViewSchema, date, departmentViewSchema, eventKindSchema, instant, matterAnswerSchema, matterViewSchema, providerViewSchema, serviceViewSchema, visibleApplicationSchema } from './views';
 
 /**
  * What every operation answers, as zod schemas: api/operation.ts carries each into /openapi.json
@@ -80,7 +80,7 @@ export const eventRowSchema = z.strictObject({
   applicationId: z.string(),
   seq: count,
   at: instant,
-  kind: z.string(),
+  kind: eventKindSchema,
   actor: z.string(),
   matter: z.string().nullable(),
   stage: z.string().nullable(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVENT_KINDS, isEventKind } from '../domain/events';
 import { actorRoleSchema } from './roles';
 
 /**
@@ -158,11 +159,20 @@ export const accountingSchema = z.strictObject({
   ]),
 });
 
-/** One audit event as the view lists it (`kind`: one of domain/events.ts EVENT_KINDS). */
+/**
+ * An audit event's kind: one of domain/events.ts EVENT_KINDS, checked and listed in the OpenAPI
+ * document. Its TypeScript type stays `string`, as AppEvent.kind and EventRow.kind are.
+ */
+export const eventKindSchema = z
+  .string()
+  .refine((kind): boolean => isEventKind(kind), { message: 'must be an event kind of domain/events.ts' })
+  .meta({ enum: [...EVENT_KINDS] });
+
+/** One audit event as the view lists it. */
 export const viewEventSchema = z.strictObject({
   seq: count,
   at: instant,
-  kind: z.string(),
+  kind: eventKindSchema,
   actor: z.string(),
   matter: z.string().optional(),
   stage: z.string().optional(),

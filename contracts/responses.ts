@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { calendarYearSchema, departmentSchema, escalationRungSchema, matterSchema, providerSchema, serviceTypeSchema, warningRuleSchema, zoneSchema } from '../catalogue/schema';
 import { roleSchema } from './roles';
-import { applicationViewSchema, date, departmentViewSchema, eventKindSchema, instant, matterAnswerSchema, matterViewSchema, providerViewSchema, serviceViewSchema, visibleApplicationSchema } from './views';
+import { alertLevelSchema, applicationViewSchema, date, departmentViewSchema, eventKindSchema, instant, matterAnswerSchema, matterViewSchema, providerViewSchema, serviceViewSchema, visibleApplicationSchema } from './views';
 
 /**
  * What every operation answers, as zod schemas: api/operation.ts carries each into /openapi.json
@@ -93,7 +93,6 @@ export const auditTrailSchema = z.strictObject({ applicationId: z.string(), even
 
 // ---- officers and supervision ----
 
-const alertLevel = z.enum(['warning', 'overdue', 'departmentHead', 'supervisionOffice', 'leadership']);
 const listedMatter = {
   applicationId: z.string(),
   code: z.string(),
@@ -124,14 +123,14 @@ export const alertRowSchema = z.strictObject({
   ...listedMatter,
   department: z.string(),
   overdueSince: instant.nullable(),
-  level: alertLevel,
+  level: alertLevelSchema,
   workingDaysOver: z.number().int().nullable(),
 });
 export const alertsPageSchema = pageOf(alertRowSchema).extend({ asOf: date });
 
 /** GET /supervision/alerts/summary: open matters counted by department, stage and level. */
 export const alertsSummarySchema = z.strictObject({
-  counts: z.array(z.strictObject({ department: z.string(), stage: z.string().nullable(), level: alertLevel, count })),
+  counts: z.array(z.strictObject({ department: z.string(), stage: z.string().nullable(), level: alertLevelSchema, count })),
 });
 
 /** One department's figures for a period (formulas: readmodel/queries.ts `ScorecardRow`). */

@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { specialProcedureKind } from '../catalogue/schema';
+import { CLOCK_LEVELS } from '../domain/clock';
 import { EVENT_KINDS, isEventKind } from '../domain/events';
+import { SERVICE_LEVELS } from '../domain/types';
 import { actorRoleSchema } from './roles';
 
 /**
@@ -18,16 +21,17 @@ export const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('YYYY-MM-DD
 const count = z.number().int().nonnegative();
 const days = z.number();
 
-export const clockLevelSchema = z.enum(['normal', 'warning', 'overdue', 'departmentHead', 'supervisionOffice', 'leadership']);
-export const serviceLevelSchema = z.enum(['normal', 'warning', 'overdue', 'regulator', 'supervisionOffice']);
+export const clockLevelSchema = z.enum(CLOCK_LEVELS);
+/** The levels the supervision office watches: every clock level above normal. */
+export const alertLevelSchema = clockLevelSchema.exclude(['normal']);
+export const serviceLevelSchema = z.enum(SERVICE_LEVELS);
 export const matterStatusSchema = z.enum(['pending', 'intake', 'waitingPrerequisites', 'inProgress', 'suspended', 'approved', 'rejected', 'terminated', 'cancelled']);
 export const applicationStatusSchema = z.enum(['running', 'completed', 'rejected', 'withdrawn']);
-const specialProcedure = z.enum(['siteInspection', 'expertReview', 'hearing', 'publicNotice']);
 const result = z.strictObject({ matter: z.string(), title: z.string(), number: z.string() });
 
 const stopView = z.strictObject({
   kind: z.enum(['supplement', 'specialProcedure']),
-  procedure: specialProcedure.nullable(),
+  procedure: specialProcedureKind.nullable(),
   from: instant,
   to: instant.nullable(),
   reason: z.string(),

@@ -34,7 +34,7 @@ function expressRoutes(app: ReturnType<typeof createApi>): string[] {
   return out;
 }
 
-describe('API contract: OpenAPI document, authorization matrix, idempotent starts', () => {
+describe('API contract: OpenAPI document, authorization matrix, idempotent starts, declared answers', () => {
   const suite = apiSuite('contract', { demoPrincipals: [{ token: TOKENS.applicant, id: 'ent-001', name: '浏阳市教育投资有限公司', role: 'applicant' }] });
   const app = createApi({ client: {} as never, pool: {} as never, catalogue: new CatalogueHolder(catalogue), taskQueue: 'x', principals });
 

@@ -1,4 +1,4 @@
-import { CalendarRangeError } from '../calendar';
+import { knownOrNull } from '../calendar';
 import { nextMilestone } from '../clock';
 import { contractMilestones } from '../intermediary';
 import { endOfDay } from '../time';
@@ -106,12 +106,8 @@ export function nextWakeAt(app: Application, now: number): number | null {
   for (const service of Object.values(app.state.services)) {
     const c = currentContract(service);
     if (!c || c.status !== 'open') continue;
-    try {
-      const next = contractMilestones(app.cal, c, app.snapshot.intermediary).find((x) => x.at > now);
-      if (next) candidates.push(next.at);
-    } catch (e) {
-      if (!(e instanceof CalendarRangeError)) throw e;
-    }
+    const next = knownOrNull(() => contractMilestones(app.cal, c, app.snapshot.intermediary).find((x) => x.at > now));
+    if (next) candidates.push(next.at);
   }
   const future = candidates.filter((c) => c > now);
   return future.length ? Math.min(...future) : null;

@@ -1,9 +1,9 @@
 import { ActionRefused } from '../errors';
-import type { Actor, MatterState } from '../types';
+import { OPEN_STATUSES, type Actor, type MatterState } from '../types';
 import type { Application } from './core';
 
 /** A matter still under way: its clock or its intake can move. */
-export const OPEN: ReadonlySet<MatterState['status']> = new Set(['pending', 'intake', 'waitingPrerequisites', 'inProgress', 'suspended']);
+export const OPEN: ReadonlySet<MatterState['status']> = new Set(OPEN_STATUSES);
 /** A matter with its outcome: nothing changes it any more. */
 export const DECIDED: ReadonlySet<MatterState['status']> = new Set(['approved', 'rejected', 'terminated', 'cancelled']);
 

@@ -1,5 +1,5 @@
 import { allMatters, type ProcessSnapshot, type ResolvedMatter } from '../../catalogue/snapshot';
-import { buildCalendar, CalendarRangeError, type WorkingCalendar } from '../calendar';
+import { buildCalendar, knownOrNull, type WorkingCalendar } from '../calendar';
 import type { ClockLevel } from '../clock';
 import type { EventKind } from '../events';
 import { SYSTEM, type Actor, type AppEvent, type ApplicationInput, type ApplicationState, type ContractState, type MatterState, type MissingItem, type ServiceState, type SERVICE_LEVELS } from '../types';
@@ -96,12 +96,7 @@ export class Application {
 
   /** A date the calendar gives, or null while it lies in a year not yet published. */
   tryDate(f: () => string | null): string | null {
-    try {
-      return f();
-    } catch (e) {
-      if (e instanceof CalendarRangeError) return null;
-      throw e;
-    }
+    return knownOrNull(f);
   }
 
   /** After what instant a rung counts as crossed by time alone: the last `advance`, or `runStart` if later. */

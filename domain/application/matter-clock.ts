@@ -1,4 +1,4 @@
-import { CalendarRangeError } from '../calendar';
+import { knownOrNull, reckon } from '../calendar';
 import { CLOCK_LEVELS, clockDueOn, clockMilestones, higherLevel, levelChanges, levelRank, levelReachedAt, pastDeadline, restartClock, stopClock, type ClockLevel } from '../clock';
 import { endOfDay } from '../time';
 import { SYSTEM, type Actor, type MatterDecision, type MatterState } from '../types';
@@ -47,13 +47,9 @@ export function decide(app: Application, m: MatterState, now: number, decision: 
 
 /** Whether the matter's deadline has passed; never while it lies in an unpublished year. */
 export function isPastDeadline(app: Application, m: MatterState, now: number): boolean {
-  if (!m.clock) return false;
-  try {
-    return pastDeadline(app.cal, m.clock, now);
-  } catch (e) {
-    if (e instanceof CalendarRangeError) return false;
-    throw e;
-  }
+  const clock = m.clock;
+  if (!clock) return false;
+  return knownOrNull(() => pastDeadline(app.cal, clock, now)) ?? false;
 }
 
 /** The level the clock alone gives; a stopped clock keeps the level it had when it stopped. */
@@ -66,23 +62,17 @@ export function clockLevel(app: Application, m: MatterState, now: number): Clock
 
 /** The instants of the matter's ladder (warning, due, each escalation rung). */
 export function milestones(app: Application, m: MatterState) {
-  if (!m.clock) return null;
-  try {
-    return clockMilestones(app.cal, m.clock, app.snapshot.warning, app.snapshot.escalation);
-  } catch (e) {
-    if (e instanceof CalendarRangeError) return partialMilestones(app, m);
-    throw e;
-  }
+  const clock = m.clock;
+  if (!clock) return null;
+  const full = reckon(() => clockMilestones(app.cal, clock, app.snapshot.warning, app.snapshot.escalation));
+  return full.ok ? full.value : partialMilestones(app, m);
 }
 
 /** Near a year end, the known part of the ladder while next year's calendar is unpublished. */
 function partialMilestones(app: Application, m: MatterState): { level: ClockLevel; at: number }[] {
   for (let n = app.snapshot.escalation.length; n >= 0; n--) {
-    try {
-      return clockMilestones(app.cal, m.clock!, app.snapshot.warning, app.snapshot.escalation.slice(0, n));
-    } catch (e) {
-      if (!(e instanceof CalendarRangeError)) throw e;
-    }
+    const known = reckon(() => clockMilestones(app.cal, m.clock!, app.snapshot.warning, app.snapshot.escalation.slice(0, n)));
+    if (known.ok) return known.value;
   }
   return [];
 }

@@ -1,6 +1,6 @@
 import type { ChooseProviderInput, DeliverInput, ReplaceProviderInput, ReviewDeliverableInput, Selection } from '../../contracts/actions';
 import { allMatters } from '../../catalogue/snapshot';
-import { CalendarRangeError } from '../calendar';
+import { knownOrNull } from '../calendar';
 import { levelChanges, levelReachedAt } from '../clock';
 import { ActionRefused } from '../errors';
 import { contractDueOn, contractMilestones, disqualification, draw, qualifiedProviders } from '../intermediary';
@@ -240,12 +240,7 @@ export function reviewDeliverable(app: Application, a: ReviewDeliverableInput, n
  */
 export function contractLevel(app: Application, c: ContractState, now: number): (typeof SERVICE_LEVELS)[number] {
   if (c.status !== 'open' || app.ended) return c.level;
-  try {
-    return levelReachedAt(contractMilestones(app.cal, c, app.snapshot.intermediary), now);
-  } catch (e) {
-    if (e instanceof CalendarRangeError) return c.level;
-    throw e;
-  }
+  return knownOrNull(() => levelReachedAt(contractMilestones(app.cal, c, app.snapshot.intermediary), now)) ?? c.level;
 }
 
 export function updateServiceLevel(app: Application, service: ServiceState, now: number) {

@@ -203,11 +203,11 @@ export class ChaosSystem {
    */
   private snapshotBuild(): string {
     const app = path.join(this.options.dataDir, 'app');
-    mkdirSync(path.join(app, 'activities', 'db'), { recursive: true });
+    mkdirSync(path.join(app, 'readmodel', 'db'), { recursive: true });
     mkdirSync(path.join(app, 'definitions'), { recursive: true });
     cpSync(path.join(ROOT, 'dist'), path.join(app, 'dist'), { recursive: true });
     cpSync(path.join(ROOT, 'definitions', 'data'), path.join(app, 'definitions', 'data'), { recursive: true });
-    cpSync(path.join(ROOT, 'activities', 'db', 'migrations'), path.join(app, 'activities', 'db', 'migrations'), { recursive: true });
+    cpSync(path.join(ROOT, 'readmodel', 'db', 'migrations'), path.join(app, 'readmodel', 'db', 'migrations'), { recursive: true });
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(app, 'node_modules'));
     return app;
   }

@@ -75,6 +75,9 @@ export async function startApi(
       // Open live streams would hold the server open: the hub ends them and releases its LISTEN connection.
       await app.live.close();
       await closed;
+      // Every suite over a test API holds its answers to their declared schemas, not only the contract test.
+      const wrong = responseChecks.filter((c) => c.issues.length > 0);
+      if (wrong.length) throw new Error(`answers that do not match their declared schema:\n${wrong.slice(0, 5).map((c) => `${c.operation} ${c.status}: ${c.issues.join('; ')}`).join('\n')}`);
     },
   };
 }

@@ -7,15 +7,7 @@ import { apiSuite } from '../helpers/suite';
 import { allMaterials } from '../helpers/temporal';
 import { RUNNING_APPLICATIONS } from '../../worker/activities';
 import { calendarBroadcastWorkflow } from '../../workflows/calendar-broadcast';
-
-/** A 2027 calendar for the test only: the official 2027 notice is not part of this repository. */
-const fixture2027 = {
-  year: 2027,
-  timeZone: 'Asia/Shanghai',
-  source: { title: 'TEST FIXTURE — not an official notice', number: 'fixture-2027', publishedOn: '2026-11-01' },
-  holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-01' }],
-  makeupWorkingDays: [],
-};
+import { FIXTURE_2027 as fixture2027 } from '../unit/engine/figures';
 
 describe('administration: publishing definitions and calendars without stopping running applications', () => {
   const suite = apiSuite('admin');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { timeSkippingSuite } from '../helpers/suite';
 import type { CalendarYear } from '../../catalogue/schema';
+import { FIXTURE_2027 as fixture2027 } from '../unit/engine/figures';
 import { recordHistory } from '../helpers/history';
 import { issueMissingNoticeUpdate, publishCalendarSignal } from '../../workflows/messages';
 import { allMaterials, catalogue, officer } from '../helpers/temporal';
@@ -8,15 +9,6 @@ import { matter, sleepUntil, status } from '../helpers/drive';
 
 const TASK_QUEUE = 'calendar-changes';
 const admin = { id: 'admin', role: 'admin' as const };
-
-/** A 2027 calendar for the test only: the official 2027 notice is not part of this repository. */
-const fixture2027: CalendarYear = {
-  year: 2027,
-  timeZone: 'Asia/Shanghai',
-  source: { title: 'TEST FIXTURE — not an official notice', number: 'fixture-2027', publishedOn: '2026-11-01' },
-  holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-01' }],
-  makeupWorkingDays: [],
-};
 
 describe('National Day and calendar publication (time-skipping, from 28 Sep 2026)', () => {
   const suite = timeSkippingSuite('2026-09-28T09:00:00+08:00', TASK_QUEUE);

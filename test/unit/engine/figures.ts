@@ -1,6 +1,7 @@
 /**
  * Figures more than one layer of tests expects from the official 2026 calendar, written once: the
- * engine's unit tests here, and the same rules through Temporal in test/workflows.
+ * engine's unit tests here, the same rules through Temporal in test/workflows, and over HTTP in
+ * test/e2e.
  */
 import type { CalendarYear } from '../../../catalogue/schema';
 

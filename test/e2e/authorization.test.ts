@@ -6,21 +6,12 @@ import { allMatters } from '../../catalogue/snapshot';
 import { officerToken, TOKENS } from '../helpers/api';
 import { apiSuite } from '../helpers/suite';
 import { catalogue } from '../helpers/temporal';
+import { until } from '../helpers/until';
 
 /**
  * The authorization matrix on the real stack (README "Who may see what"): reads of the status
  * view and the audit trail, and actions, for every kind of caller, party or not.
  */
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /**
  * Government investment cut to its first stage and the water connection (UT01, started at once):

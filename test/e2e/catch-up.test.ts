@@ -13,6 +13,7 @@ import { rebuildProjection } from '../../readmodel/rebuild';
 import { applicationWorkflow } from '../../workflows';
 import { applicationInput, devServerEnv, officer, testWorker } from '../helpers/temporal';
 import { approve, status } from '../helpers/drive';
+import { until } from '../helpers/until';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TASK_QUEUE = 'catch-up';
@@ -31,15 +32,8 @@ function ownServer() {
   };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+/** PostgreSQL restarts mid-scenario here: a longer wait, polled less often, than the shared default. */
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>) => until(what, probe, { timeoutMs: 120_000, everyMs: 500 });
 
 describe('the read model catches up after PostgreSQL was down, and can be rebuilt from the workflows', () => {
   const server = ownServer();
@@ -75,7 +69,7 @@ describe('the read model catches up after PostgreSQL was down, and can be rebuil
     const input = applicationInput('GOV_INVESTMENT');
     const h = await env.client.workflow.start(applicationWorkflow, { taskQueue: TASK_QUEUE, workflowId: input.applicationId, args: [input] });
     await approve(h, 'LY01', 'DRC');
-    await until('LY01 in the read model', async () => ((await matterStatus(input.applicationId, 'LY01')) === 'approved' ? true : undefined));
+    await waitFor('LY01 in the read model', async () => ((await matterStatus(input.applicationId, 'LY01')) === 'approved' ? true : undefined));
 
     server.stop();
     // Officers go on working: the workflow does not wait for the read model.
@@ -87,7 +81,7 @@ describe('the read model catches up after PostgreSQL was down, and can be rebuil
     await expect(pool.query('SELECT 1')).rejects.toThrow();
 
     server.start();
-    const caughtUp = await until('the projection to catch up', async () => {
+    const caughtUp = await waitFor('the projection to catch up', async () => {
       const row = await stored(input.applicationId);
       return row && row.seq === v.events.length ? row : undefined;
     });

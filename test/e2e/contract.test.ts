@@ -8,6 +8,7 @@ import { shanghaiDate } from '../../domain/time';
 import { officerToken, principals, responseChecks, TOKENS } from '../helpers/api';
 import { apiSuite } from '../helpers/suite';
 import { allMaterials, catalogue } from '../helpers/temporal';
+import { until } from '../helpers/until';
 
 const TOKEN_OF: Record<Role, string> = {
   applicant: TOKENS.applicant,
@@ -103,13 +104,6 @@ describe('API contract: OpenAPI document, authorization matrix, idempotent start
       expect({ path, status: r.status, body: r.status < 300 ? undefined : r.body }).toEqual({ path, status: expect.any(Number), body: undefined });
       return r;
     };
-    const until = async (what: string, probe: () => Promise<boolean>) => {
-      const deadline = Date.now() + 60_000;
-      while (!(await probe().catch(() => false))) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    };
     for (const p of ['/health', '/ready', '/openapi.json', '/demo/principals', '/calendar/due?acceptedOn=2026-03-02&workingDays=5', '/catalogue/processes', '/catalogue/processes/GOV_INVESTMENT/matters', '/catalogue/departments', '/catalogue/providers', '/catalogue/providers?serviceType=EIA_REPORT', '/catalogue/zones', '/catalogue/calendars']) {
       expect((await call('GET', p)).status).toBeLessThan(503);
     }
@@ -138,7 +132,7 @@ describe('API contract: OpenAPI document, authorization matrix, idempotent start
     await ok('GET', `/applications/${id}`, officerToken('WSC'));
     await ok('GET', `/applications/${id}`, TOKENS.providerGreen);
 
-    await until('the decision in the read model', async () => (await call('GET', at('audit'), TOKENS.supervisor)).body.events?.some((e: { kind: string }) => e.kind === 'approved'));
+    await until('the decision in the read model', async () => ((await call('GET', at('audit'), TOKENS.supervisor)).body.events?.some((e: { kind: string }) => e.kind === 'approved') ? true : undefined));
     await ok('GET', at('audit'), TOKENS.applicant);
     await ok('GET', '/applications', TOKENS.applicant);
     await ok('GET', '/officers/inbox', officerToken('DRC'));

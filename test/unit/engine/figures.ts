@@ -4,6 +4,7 @@
  * test/e2e.
  */
 import type { CalendarYear } from '../../../catalogue/schema';
+import type { ApplicationView } from '../../../domain/view';
 
 /**
  * Accepted Monday 30 Mar 2026; the Qingming holiday (4–6 Apr) is not counted. LY01 (7 working
@@ -41,3 +42,29 @@ export const FIXTURE_2027: CalendarYear = {
   holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-01' }],
   makeupWorkingDays: [],
 };
+
+type IntermediaryAccount = ApplicationView['accounting']['intermediary'];
+
+/**
+ * Intermediary time once both reports of the replace-and-rework scenario are accepted (17 Apr):
+ * the EIA report (owner-commissioned) 24 calendar days; soil and water (government-commissioned in
+ * this process, so approval time) 46 days including the replaced provider, over 2 contracts and 1
+ * rework. Per service: type, commissioned by, calendar days, contracts, reworks.
+ */
+export const REWORKED_INTERMEDIARY = {
+  services: [
+    ['EIA_REPORT', 'owner', 24, 1, 0],
+    ['SOIL_WATER_PLAN', 'government', 46, 2, 1],
+  ],
+  ownerCommissioned: 24,
+  governmentCommissioned: 46,
+  all: 46,
+};
+
+/** The figures of an intermediary account in the form of REWORKED_INTERMEDIARY (services with a contract only). */
+export const intermediaryFigures = (acc: IntermediaryAccount) => ({
+  services: acc.services.filter((s) => s.contracts > 0).map((s) => [s.serviceType, s.commissionedBy, s.calendarDays, s.contracts, s.reworkCount]),
+  ownerCommissioned: acc.ownerCommissioned.calendarDays,
+  governmentCommissioned: acc.governmentCommissioned.calendarDays,
+  all: acc.all.calendarDays,
+});

@@ -546,17 +546,8 @@ export async function applicationsOf(
   }));
 }
 
-interface EventDbRow {
-  application_id: string;
-  seq: number;
-  at: Date;
-  kind: string;
-  actor: string;
-  matter: string | null;
-  stage: string | null;
-  reason: string | null;
-  data: Record<string, unknown> | null;
-}
+/** An `events` row as pg returns it: EventRow's columns, with the application's id in snake case and the instant a Date. */
+type EventDbRow = Omit<EventRow, 'applicationId' | 'at'> & { application_id: string; at: Date };
 
 /** Every stored event of an application, in order (empty for an unknown application). */
 export async function auditTrail(pool: Pool, applicationId: string): Promise<EventRow[]> {
@@ -565,17 +556,7 @@ export async function auditTrail(pool: Pool, applicationId: string): Promise<Eve
      FROM events WHERE application_id = $1 ORDER BY seq`,
     [applicationId],
   );
-  return rows.map((r) => ({
-    applicationId: r.application_id,
-    seq: r.seq,
-    at: toShanghaiIso(r.at.getTime()),
-    kind: r.kind,
-    actor: r.actor,
-    matter: r.matter,
-    stage: r.stage,
-    reason: r.reason,
-    data: r.data,
-  }));
+  return rows.map(({ application_id, seq, at, ...rest }) => ({ applicationId: application_id, seq, at: toShanghaiIso(at.getTime()), ...rest }));
 }
 
 /** One application as the read model holds it, with how fresh that is. */

@@ -27,6 +27,15 @@ export type AlertRow = AlertItem & { workingDaysOver: number | null };
 /** GET /supervision/alerts: a page of alerts and the date (Asia/Shanghai) the working days over are counted to. */
 export type AlertsPage = Page<AlertRow> & { asOf: string };
 
+/** What the alert list and its summary filter by (readmodel/queries.ts `alertFilters`). */
+const alertFilter = z.object({
+  department: codeOf('department', 'EEB').optional(),
+  stage: codeOf('stage', 'S1').optional(),
+  processCode: codeOf('process', 'GOV_INVESTMENT').optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+});
+
 const period = z.object({ from: isoDate, to: isoDate }).refine((p) => p.from <= p.to, { message: 'the period ends before it starts', path: ['to'] });
 
 /** Lists across applications, served by the PostgreSQL read model. */
@@ -60,6 +69,11 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
             : [...new Set(c.processes.flatMap((p) => p.stages.map((s) => s.code)))];
     if (!codes.includes(value)) throw fieldProblem(`query.${field}`, `is not a published ${field === 'processCode' ? 'process' : field} code; published: ${codes.slice(0, 30).join(', ')}`);
   };
+  const knownAlertFilter = (query: z.infer<typeof alertFilter>): void => {
+    known(query, 'department');
+    known(query, 'stage');
+    known(query, 'processCode');
+  };
 
   api.add(
     {
@@ -88,20 +102,11 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
       tag: 'supervision',
       summary: 'List warnings and overdue matters',
       roles: ['supervisor', 'admin'],
-      query: page.extend({
-        department: codeOf('department', 'EEB').optional(),
-        stage: codeOf('stage', 'S1').optional(),
-        level: z.enum(ALERT_LEVELS).optional(),
-        processCode: codeOf('process', 'GOV_INVESTMENT').optional(),
-        from: isoDate.optional(),
-        to: isoDate.optional(),
-      }),
+      query: page.extend({ ...alertFilter.shape, level: z.enum(ALERT_LEVELS).optional() }),
       response: alertsPageSchema,
     },
     async ({ query }): Promise<AlertsPage> => {
-      known(query, 'department');
-      known(query, 'stage');
-      known(query, 'processCode');
+      knownAlertFilter(query);
       const asOf = shanghaiDate(clock());
       const page = await alerts(pool, query);
       return { ...page, asOf, items: page.items.map((m) => ({ ...m, workingDaysOver: workingDaysOver(m, asOf) })) };
@@ -115,19 +120,11 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
       tag: 'supervision',
       summary: 'Count open warnings and overdue matters by department, stage and level',
       roles: ['supervisor', 'admin'],
-      query: z.object({
-        department: codeOf('department', 'EEB').optional(),
-        stage: codeOf('stage', 'S1').optional(),
-        processCode: codeOf('process', 'GOV_INVESTMENT').optional(),
-        from: isoDate.optional(),
-        to: isoDate.optional(),
-      }),
+      query: alertFilter,
       response: alertsSummarySchema,
     },
     async ({ query }) => {
-      known(query, 'department');
-      known(query, 'stage');
-      known(query, 'processCode');
+      knownAlertFilter(query);
       return { counts: await alertsSummary(pool, query) };
     },
   );

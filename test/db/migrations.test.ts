@@ -17,6 +17,19 @@ afterAll(async () => {
   for (const db of databases) await db.drop();
 });
 
+/** A fresh database migrated from a temporary copy of the migrations, for a test that edits or adds files; the copy is removed afterwards. */
+async function withMigratedCopy(work: (db: TestDatabase, dir: string) => Promise<void>): Promise<void> {
+  const db = await database();
+  const dir = await mkdtemp(join(tmpdir(), 'migrations-'));
+  try {
+    await cp(defaultMigrationsDir(), dir, { recursive: true });
+    await migrate(db.pool, { dir });
+    await work(db, dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 describe('migrations', () => {
   it('applies every migration once, in order, and records its checksum', async () => {
     const db = await database();
@@ -45,34 +58,20 @@ describe('migrations', () => {
     ]);
   });
 
-  it('refuses to go on when an applied migration file was edited, naming the file', async () => {
-    const db = await database();
-    const dir = await mkdtemp(join(tmpdir(), 'migrations-'));
-    try {
-      await cp(defaultMigrationsDir(), dir, { recursive: true });
-      await migrate(db.pool, { dir });
+  it('refuses to go on when an applied migration file was edited, naming the file', () =>
+    withMigratedCopy(async (db, dir) => {
       await appendFile(join(dir, '001_read_model.sql'), '\n-- edited in place\n');
 
       const attempt = migrate(db.pool, { dir });
       await expect(attempt).rejects.toBeInstanceOf(MigrationChecksumError);
       await expect(migrate(db.pool, { dir })).rejects.toThrow(/001_read_model\.sql/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('applies a new migration added after the others without touching them', async () => {
-    const db = await database();
-    const dir = await mkdtemp(join(tmpdir(), 'migrations-'));
-    try {
-      await cp(defaultMigrationsDir(), dir, { recursive: true });
-      await migrate(db.pool, { dir });
+  it('applies a new migration added after the others without touching them', () =>
+    withMigratedCopy(async (db, dir) => {
       await appendFile(join(dir, '900_extra.sql'), 'CREATE TABLE extra (id int);\n');
       expect(await migrate(db.pool, { dir })).toEqual({ applied: ['900_extra.sql'] });
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
   it('lets two processes migrate at once and applies each migration exactly once', async () => {
     const db = await database();

@@ -1,4 +1,5 @@
 import { loadCatalogue, type Catalogue } from '../catalogue/loader';
+import { buildCalendar, type WorkingCalendar } from '../domain/calendar';
 
 /**
  * The catalogue version new applications start on. An admin publishes a new version by
@@ -21,6 +22,13 @@ export class CatalogueHolder {
     this.current = next;
     return next;
   }
+
+  /** The working-day calendar of the current version, built once per version (not per row of a list). */
+  get calendar(): WorkingCalendar {
+    if (this.built?.of !== this.current) this.built = { of: this.current, calendar: buildCalendar(this.current.calendars) };
+    return this.built.calendar;
+  }
+  private built?: { of: Catalogue; calendar: WorkingCalendar };
 
   history() {
     return [...this.versions];

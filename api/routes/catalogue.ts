@@ -3,7 +3,7 @@ import { code } from '../../contracts/fields';
 import { calendarsSchema, departmentsSchema, dueDateSchema, processMattersSchema, providersOnSchema, publishedProcessesSchema, zonesSchema } from '../../contracts/responses';
 import { isoDate } from '../../catalogue/schema';
 import { fieldProblem, HttpProblem } from '../problem';
-import { buildCalendar, describeGap, dueDate, reckon } from '../../domain/calendar';
+import { describeGap, dueDate, reckon } from '../../domain/calendar';
 import { shanghaiDate } from '../../domain/time';
 import type { CatalogueHolder } from '../catalogue-holder';
 import type { OperationRegistry } from '../operation';
@@ -22,7 +22,7 @@ export function registerCatalogue(api: OperationRegistry, catalogue: CatalogueHo
   api.add(
     { method: 'get', path: '/calendar/due', tag: 'catalogue', summary: 'Compute a legal due date', roles: 'public', query: dueQuerySchema, response: dueDateSchema },
     ({ query }) => {
-      const due = reckon(() => dueDate(buildCalendar(catalogue.current.calendars), query.acceptedOn, query.workingDays));
+      const due = reckon(() => dueDate(catalogue.calendar, query.acceptedOn, query.workingDays));
       if (!due.ok) throw new HttpProblem(422, 'Outside the calendar', describeGap(due.gap), { code: 'OUTSIDE_CALENDAR' });
       return { acceptedOn: query.acceptedOn, workingDays: query.workingDays, dueOn: due.value };
     },

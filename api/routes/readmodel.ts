@@ -5,7 +5,7 @@ import { isoDate } from '../../catalogue/schema';
 import { alertsPageSchema, alertsSummarySchema, applicationSummarySchema, auditTrailSchema, csvSchema, inboxPageSchema, pageOf, providerStatsListSchema, scorecardsSchema } from '../../contracts/responses';
 import { providerStats } from '../../readmodel/provider-stats';
 import { ALERT_LEVELS, alerts, alertsSummary, applicationsOf, auditTrail, inbox, projectedParties, scorecards, scorecardsCsv, type AlertItem, type Page } from '../../readmodel/queries';
-import { buildCalendar, knownOrNull, workingDaysAfter } from '../../domain/calendar';
+import { knownOrNull, workingDaysAfter } from '../../domain/calendar';
 import { shanghaiDate } from '../../domain/time';
 import { accessTo, auditFor, notVisible } from '../authz';
 import type { CatalogueHolder } from '../catalogue-holder';
@@ -43,7 +43,7 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
   /** Working days left to a due date, counted on the official calendar as of today. */
   const workingDaysLeft = (dueOn: string | null, today = shanghaiDate(clock())): number | null => {
     if (!dueOn) return null;
-    const cal = buildCalendar(catalogue.current.calendars);
+    const cal = catalogue.calendar;
     return knownOrNull(() => (dueOn >= today ? workingDaysAfter(cal, today, dueOn) : -workingDaysAfter(cal, dueOn, today)));
   };
 

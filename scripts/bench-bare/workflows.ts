@@ -13,12 +13,13 @@ import { condition, defineQuery, defineUpdate, proxyActivities, setHandler } fro
  * burst of changes (to a no-op sink in the bench).
  *
  * None of the rules: no intake, no working-day calendar, no levels or warnings, no refusals
- * beyond "not in progress"; the Update answers only the decided matter and the seq, and the start
- * carries only the matters (code, department, prerequisites), not the catalogue snapshot.
+ * beyond "not in progress"; the Update answers only the decided matter and the seq. The start
+ * input is the application workflow's own (with its catalogue snapshot), so both histories
+ * begin with the same payload.
  *
  * Kept as the reference: change it only to keep the shape equal to the application workflow's.
  */
-export interface BareMatter {
+interface BareMatter {
   code: string;
   department: string;
   /** Stage index; the alongside matters run with every stage (index -1). */
@@ -26,10 +27,16 @@ export interface BareMatter {
   prerequisites: string[];
 }
 
+type SnapshotMatter = { code: string; department: string; prerequisites: string[] };
+
+/**
+ * The application workflow's start input, as far as the bare one reads it: the bench hands both
+ * the same object (project, applicant, materials and the catalogue snapshot), so both histories
+ * start with the same payload.
+ */
 export interface BareInput {
   applicationId: string;
-  stages: number;
-  matters: BareMatter[];
+  snapshot: { stages: { matters: SnapshotMatter[] }[]; alongside: SnapshotMatter[] };
 }
 
 export interface BareApproveInput {
@@ -68,7 +75,13 @@ const { projectApplication } = proxyActivities<{ projectApplication(batch: BareB
 /** The application workflow's far-off deadline, re-armed after every change. */
 const DEADLINE_MS = 10 * 24 * 3600 * 1000;
 
-export async function bareApplicationWorkflow(input: BareInput): Promise<{ status: 'completed'; approved: number }> {
+export async function bareApplicationWorkflow(start: BareInput): Promise<{ status: 'completed'; approved: number }> {
+  const pick = (stage: number) => (m: SnapshotMatter): BareMatter => ({ code: m.code, department: m.department, stage, prerequisites: m.prerequisites });
+  const input = {
+    applicationId: start.applicationId,
+    stages: start.snapshot.stages.length,
+    matters: [...start.snapshot.stages.flatMap((s, i) => s.matters.map(pick(i))), ...start.snapshot.alongside.map(pick(-1))],
+  };
   const approved = new Set<string>();
   const changes: string[] = [];
   let currentStage = 0;

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
+import { code, identifier, list, name } from '../contracts/fields';
 import { roleSchema } from '../contracts/roles';
 import type { Actor } from '../domain/types';
 import { HttpProblem, sendProblem } from './problem';
@@ -11,17 +12,23 @@ import { HttpProblem, sendProblem } from './problem';
  * memory only as sha256 digests, so a heap dump or log line never shows a usable token.
  */
 export const principalSchema = z.object({
-  token: z.string().min(16, 'tokens must be at least 16 characters'),
-  id: z.string().min(1),
-  name: z.string().min(1).optional(),
+  /** Printable ASCII without spaces, as a `Bearer` header carries it. */
+  token: z
+    .string()
+    .min(16, 'tokens must be at least 16 characters')
+    .max(512, 'tokens must be at most 512 characters')
+    .regex(/^[\x21-\x7E]+$/, 'tokens must be printable ASCII without spaces'),
+  /** Recorded as the actor of what the principal does, so an actor's identifier. */
+  id: identifier('principal id'),
+  name: name().optional(),
   role: roleSchema,
   /** Officers: their department code. */
-  department: z.string().min(1).optional(),
+  department: code('department', 'DRC').optional(),
   /**
    * Agents (帮代办): the applicant ids that delegated to them; integrators: the applicant ids that
    * authorised them. What each may see and do with it is decided in api/authz.ts.
    */
-  applicants: z.array(z.string().min(1)).default([]),
+  applicants: list(identifier('applicant id'), 10_000).default([]),
 });
 export const principalsFileSchema = z.array(principalSchema).min(1);
 

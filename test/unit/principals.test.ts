@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadPrincipals } from '../../api/auth';
+
+/**
+ * The principals file is read at start-up, and what it names is echoed by GET /me, the demo
+ * sign-in list and every actor an action records: each entry is held to the same building
+ * blocks as any input at the edge, and a bad one stops the start naming the file and field.
+ */
+describe('the principals file', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'principals-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const load = (entries: unknown[]) => {
+    const file = path.join(dir, `p-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, JSON.stringify(entries));
+    return () => loadPrincipals(file);
+  };
+  const good = { token: 'tok-applicant-ent-001-xxxx', id: 'ent-001', name: '浏阳市教育投资有限公司', role: 'applicant' };
+
+  it('accepts well-formed principals and finds each by its token', () => {
+    const registry = load([good, { token: 'tok-officer-drc-xxxxxxxx', id: 'officer-drc', role: 'officer', department: 'DRC' }])();
+    expect(registry.find(good.token)).toMatchObject({ id: 'ent-001', role: 'applicant', applicants: [] });
+    expect(registry.find('tok-officer-drc-xxxxxxxx')).toMatchObject({ department: 'DRC' });
+  });
+
+  it.each([
+    ['a name with a control character', { ...good, name: '企业\u0000' }, '[0.name]'],
+    ['a name with a lone surrogate', { ...good, name: '企业\uD800' }, '[0.name]'],
+    ['an id over 64 characters', { ...good, id: 'e'.repeat(65) }, '[0.id]'],
+    ['an id with a space', { ...good, id: 'ent 001' }, '[0.id]'],
+    ['a department that is no code', { ...good, department: 'drc\n' }, '[0.department]'],
+    ['a delegation that is no identifier', { ...good, role: 'agent', applicants: ['ent-001', 'x\u0007'] }, '[0.applicants.1]'],
+    ['a token with a space', { ...good, token: 'tok applicant ent 001 xx' }, '[0.token]'],
+    ['a token over 512 characters', { ...good, token: 't'.repeat(513) }, '[0.token]'],
+  ])('refuses %s, naming the file and the field', (_what, entry, field) => {
+    const start = load([entry]);
+    expect(start).toThrow(field);
+    expect(start).toThrow(/principals-.*\.json/);
+  });
+});

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
-import type { Principal } from './auth';
+import type { z } from 'zod';
+import type { principalSchema } from './auth';
 import { demoPrincipalsSchema, meSchema } from '../contracts/responses';
 import { ROLES, type OperationRegistry } from './operation';
 import { HttpProblem, sendProblem } from './problem';
@@ -19,15 +20,8 @@ export const WEB_BASE = '/ui/';
 const root = existsSync(path.resolve(__dirname, '..', 'package.json')) ? path.resolve(__dirname, '..') : path.resolve(__dirname, '..', '..');
 export const DEFAULT_WEB_DIR = path.join(root, 'web', 'dist');
 
-/** A demo principal the embedded run's sign-in page offers to pick (never outside it). */
-export interface DemoPrincipal {
-  token: string;
-  id: string;
-  name?: string;
-  role: Principal['role'];
-  department?: string;
-  applicants?: string[];
-}
+/** A demo principal the embedded run's sign-in page offers to pick (never outside it): an entry of the principals file. */
+export type DemoPrincipal = z.input<typeof principalSchema>;
 
 /**
  * The pages' policy: scripts, styles, fonts and images from this origin only; requests to

@@ -1,4 +1,3 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MultiBar, Presets } from 'cli-progress';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -9,6 +8,7 @@ import { loadCatalogue, snapshotFor } from '../catalogue/loader';
 import { allMatters } from '../catalogue/snapshot';
 import { applicationWorkflow } from '../workflows';
 import { approveUpdate, statusQuery } from '../workflows/messages';
+import { mergeBenchSummary } from './bench-summary';
 import { bareApplicationWorkflow, bareApproveUpdate, bareStatusQuery } from './bench-bare/workflows';
 
 /**
@@ -35,7 +35,6 @@ import { bareApplicationWorkflow, bareApproveUpdate, bareStatusQuery } from './b
 const N = Number(process.argv[2] ?? 30);
 const ROUNDS = Math.max(1, Number(process.argv[3] ?? 4));
 const ROOT = path.resolve(__dirname, '..', '..');
-const OUT = path.join(ROOT, '.data', 'bench', 'summary.json');
 
 type Kind = 'ours' | 'bare';
 
@@ -223,15 +222,7 @@ async function main() {
       `history bytes ${historyBytesRatio.toFixed(2)}× (goal ≤ 1.5), events ${historyEventsRatio.toFixed(2)}×, cpu ${cpuRatio.toFixed(2)}×`,
   );
 
-  mkdirSync(path.dirname(OUT), { recursive: true });
-  let previous: Record<string, unknown> = {};
-  try {
-    previous = JSON.parse(readFileSync(OUT, 'utf8')) as Record<string, unknown>;
-  } catch {
-    // No summary yet (or unreadable): start a new one.
-  }
-  const summary = {
-    ...previous,
+  mergeBenchSummary({
     ratioVsBare,
     historyBytesRatio,
     workflows: {
@@ -244,9 +235,7 @@ async function main() {
       medians,
       runs,
     },
-  };
-  writeFileSync(OUT, `${JSON.stringify(summary, null, 2)}\n`);
-  console.log(`wrote ${path.relative(ROOT, OUT)}`);
+  });
 }
 
 main().catch((err) => {

@@ -1,4 +1,3 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -13,6 +12,7 @@ import { createLogger } from '../api/log';
 import { loadCatalogue, snapshotFor } from '../catalogue/loader';
 import { allMatters } from '../catalogue/snapshot';
 import { benchDatabase } from './bench-db';
+import { mergeBenchSummary } from './bench-summary';
 
 /**
  * HTTP at a fixed arrival rate, open loop: status reads (`GET /applications/:id`) from the
@@ -92,20 +92,6 @@ async function load(scenario: string, call: (i: number) => string | Call, rate =
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-/** Adds the HTTP figures to .data/bench/summary.json, keeping what the workflow comparison wrote there. */
-function writeSummary(figures: Record<string, unknown>): void {
-  const out = path.join(ROOT, '.data', 'bench', 'summary.json');
-  mkdirSync(path.dirname(out), { recursive: true });
-  let previous: Record<string, unknown> = {};
-  try {
-    previous = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
-  } catch {
-    // No summary yet: start one.
-  }
-  writeFileSync(out, `${JSON.stringify({ ...previous, ...figures }, null, 2)}\n`);
-  console.log(`wrote ${path.relative(ROOT, out)}`);
-}
-
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const db = await benchDatabase(20);
@@ -181,7 +167,7 @@ async function main() {
     for (const r of runs) console.log(`| ${r.scenario} | ${r.sent} | ${r.ok} | ${r.failed} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} |`);
     console.log('(with the worker stopped a strongly consistent read is a 503 after its 5 s deadline, by design)');
     const p99Of = (prefix: string) => round1(runs.find((r) => r.scenario.startsWith(prefix))!.p99);
-    writeSummary({
+    mergeBenchSummary({
       statusP99Ms: p99Of('read model, worker up'),
       statusStrongP99Ms: p99Of('workflow query'),
       inboxP99Ms: p99Of('officer inbox'),

@@ -41,7 +41,7 @@ const period = z.object({ from: isoDate, to: isoDate }).refine((p) => p.from <= 
 /** Lists across applications, served by the PostgreSQL read model. */
 export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue: CatalogueHolder, clock: () => number = Date.now): void {
   /** Working days left to a due date, counted on the official calendar as of today. */
-  const workingDaysLeft = (dueOn: string | null, today = shanghaiDate(clock())): number | null => {
+  const workingDaysLeft = (dueOn: string | null, today: string): number | null => {
     if (!dueOn) return null;
     const cal = catalogue.calendar;
     return knownOrNull(() => (dueOn >= today ? workingDaysAfter(cal, today, dueOn) : -workingDaysAfter(cal, dueOn, today)));
@@ -88,9 +88,11 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
     async ({ principal, query }) => {
       if (!principal.department) throw new HttpProblem(403, 'Forbidden', `officer ${principal.id} belongs to no department`);
       const result = await inbox(pool, { department: principal.department, limit: query.limit, after: query.after });
+      // One "today" for the whole page, as the alerts' asOf.
+      const today = shanghaiDate(clock());
       return {
         ...result,
-        items: result.items.map((m) => ({ ...m, warning: m.level === 'warning', overdue: m.level !== 'normal' && m.level !== 'warning', workingDaysLeft: workingDaysLeft(m.dueOn) })),
+        items: result.items.map((m) => ({ ...m, warning: m.level === 'warning', overdue: m.level !== 'normal' && m.level !== 'warning', workingDaysLeft: workingDaysLeft(m.dueOn, today) })),
       };
     },
   );

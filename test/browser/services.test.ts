@@ -1,7 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { TOKENS } from '../helpers/api';
-import { sleepUntil } from '../helpers/drive';
 import { apiSuite } from '../helpers/suite';
 import { allMaterials } from '../helpers/temporal';
 import { browserSuite, signIn } from './harness';
@@ -59,7 +58,7 @@ describe('intermediary services on the application page: bidding, a draw, a late
     expect(await page.getByTestId('replace-form-SOIL_WATER_PLAN').count()).toBe(0);
 
     // Past its committed date (22 Mar) the provider is late; on 26 Mar the page offers the replacement.
-    await sleepUntil(suite.env, '2026-03-26T10:00:00+08:00');
+    await suite.sleepUntil('2026-03-26T10:00:00+08:00');
     await page.reload();
     const replaceForm = page.getByTestId('replace-form-SOIL_WATER_PLAN');
     await replaceForm.waitFor({ timeout: 15_000 });

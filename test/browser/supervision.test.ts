@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { officerToken, TOKENS } from '../helpers/api';
-import { sleepUntil } from '../helpers/drive';
 import { apiSuite } from '../helpers/suite';
 import { allMaterials } from '../helpers/temporal';
 import { accessibilityViolations, browserSuite, screenshot, signIn } from './harness';
@@ -46,7 +45,7 @@ describe('supervision pages: alerts board, department × stage, scorecards, prov
     // C waits for its environmental impact report: a contract the provider delivers on time.
     ids.c = await start('智能制造产业园', allMaterials('GOV_INVESTMENT').filter((m) => m !== 'M_EIA_DOCUMENT'));
     expect((await suite.call('POST', `/applications/${ids.c}/services/EIA_REPORT/contract`, TOKENS.applicant, { selection: { method: 'direct', provider: 'P_GREEN_ENV' } })).status).toBe(200);
-    await sleepUntil(suite.env, '2026-05-13T09:00:00+08:00');
+    await suite.sleepUntil('2026-05-13T09:00:00+08:00');
     ids.b = await start('城东污水处理厂');
     expect((await suite.call('POST', `/applications/${ids.c}/services/EIA_REPORT/delivery`, TOKENS.providerGreen, { note: '环境影响报告书' })).status).toBe(200);
     expect((await suite.call('POST', `/applications/${ids.c}/services/EIA_REPORT/review`, officerToken('EEB'), { decision: 'accept' })).status).toBe(200);
@@ -54,9 +53,9 @@ describe('supervision pages: alerts board, department × stage, scorecards, prov
       const r = await suite.call('POST', `/applications/${ids.a}/matters/${code}/decision`, officerToken('DRC'), { decision: 'approve', result: { number: `浏发改〔2026〕${code}号` } });
       expect(r.status).toBe(200);
     }
-    await sleepUntil(suite.env, '2026-05-26T10:00:00+08:00');
+    await suite.sleepUntil('2026-05-26T10:00:00+08:00');
     // B's LY01 (accepted 13 May, 7 working days): due 22 May, overdue from the 23rd, department head one working day later.
-    const all = await until(alertsOf, (x) => x.items.some((i: any) => i.applicationId === ids.b && i.code === 'LY01' && i.level === 'departmentHead'));
+    const all = await until(alertsOf, (x) => x.asOf === '2026-05-26' && x.items.some((i: any) => i.applicationId === ids.b && i.code === 'LY01' && i.level === 'departmentHead'));
     const target = all.items.find((i: any) => i.applicationId === ids.b && i.code === 'LY01');
     expect(target).toMatchObject({ department: 'DRC', level: 'departmentHead', urgeCount: 0 });
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { officerToken, TOKENS } from '../helpers/api';
-import { sleepUntil } from '../helpers/drive';
 import { apiSuite } from '../helpers/suite';
 import { allMaterials } from '../helpers/temporal';
 
@@ -11,14 +10,14 @@ describe('overdue listing and inbox after time passes (time-skipping server, Pos
     const start = async (name: string) =>
       (await suite.call('POST', '/applications', TOKENS.applicant, { processCode: 'GOV_INVESTMENT', projectName: name, materials: allMaterials('GOV_INVESTMENT') })).body.applicationId as string;
     const a = await start('一号项目');
-    await sleepUntil(suite.env, '2026-05-13T09:00:00+08:00');
+    await suite.sleepUntil('2026-05-13T09:00:00+08:00');
     const b = await start('二号项目');
     // The DRC decides its matters of A on time; everything else stays untouched.
     for (const code of ['LY01', 'LY06']) {
       const r = await suite.call('POST', `/applications/${a}/matters/${code}/decision`, officerToken('DRC'), { decision: 'approve', result: { number: `浏发改〔2026〕${code}` } });
       expect(r.status).toBe(200);
     }
-    await sleepUntil(suite.env, '2026-05-22T10:00:00+08:00');
+    await suite.sleepUntil('2026-05-22T10:00:00+08:00');
     // Give the worker a moment to write the projections of the timers that fired.
     const alertsOf = async (query: string) => (await suite.call('GET', `/supervision/alerts${query}`, TOKENS.supervisor)).body;
     let all = await alertsOf('?limit=500');
@@ -35,7 +34,7 @@ describe('overdue listing and inbox after time passes (time-skipping server, Pos
     const ranks = all.items.map((x: any) => severity.indexOf(x.level));
     expect(ranks).toEqual([...ranks].sort((x: number, y: number) => x - y));
 
-    await sleepUntil(suite.env, '2026-05-26T10:00:00+08:00');
+    await suite.sleepUntil('2026-05-26T10:00:00+08:00');
     for (let i = 0; i < 40 && levelOf(b, 'LY01') !== 'departmentHead'; i++) {
       await new Promise((r) => setTimeout(r, 250));
       all = await alertsOf('?limit=500');

@@ -12,6 +12,7 @@ import { applicationWorkflow } from '../../workflows';
 import type { ApplicationInput } from '../../domain/types';
 import { CatalogueHolder } from '../../api/catalogue-holder';
 import type { DemoPrincipal } from '../../api/web';
+import { sleepUntil } from './drive';
 import { http, startApi, type HttpResult, type RunningApi } from './api';
 import { createTestDatabase, type TestDatabase } from './postgres';
 import { applicationInput, devServerEnv, memoryProjection, testWorker, timeSkippingEnv } from './temporal';
@@ -80,6 +81,12 @@ export interface ApiSuite extends WorkflowSuite {
   readonly baseUrl: string;
   /** Stops the worker (as a crash or a deploy would); the API and the read model stay. */
   stopWorker(): Promise<void>;
+  /**
+   * Skips the time-skipping server to `isoInstant` and brings the API's "today" there before
+   * returning, so a read right after sees the new day (the API follows the server's clock only
+   * every 100 ms otherwise).
+   */
+  sleepUntil(isoInstant: string): Promise<void>;
   call(method: string, path: string, token?: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
 }
 
@@ -110,14 +117,13 @@ export function apiSuite(taskQueue: string, options: { initialTime?: string; dem
   // machine's (weeks apart once a test skips time): its offset is followed every 100 ms.
   let offset = 0;
   let follow: ReturnType<typeof setInterval> | undefined;
+  const sync = async () => {
+    offset = (await base.env.currentTimeMs()) - Date.now();
+  };
   beforeAll(async () => {
     const catalogue = new CatalogueHolder(loadCatalogue(definitionsDir), definitionsDir);
     let clock: (() => number) | undefined;
     if (options.initialTime) {
-      const env = base.env;
-      const sync = async () => {
-        offset = (await env.currentTimeMs()) - Date.now();
-      };
       await sync();
       follow = setInterval(() => void sync().catch(() => undefined), 100);
       clock = () => Date.now() + offset;
@@ -147,6 +153,11 @@ export function apiSuite(taskQueue: string, options: { initialTime?: string; dem
       const { worker, run } = base.parts();
       worker.shutdown();
       await run;
+    },
+    async sleepUntil(isoInstant: string) {
+      if (!options.initialTime) throw new Error('sleepUntil needs a suite on the time-skipping server (initialTime)');
+      await sleepUntil(base.env, isoInstant);
+      await sync();
     },
     call: (method: string, p: string, token?: string, body?: unknown, headers?: Record<string, string>) => http(api!.url, method, p, token, body, headers),
   };

@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MultiBar, Presets } from 'cli-progress';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -35,6 +36,7 @@ import { bareApplicationWorkflow, bareApproveUpdate, bareStatusQuery } from './b
 const N = Number(process.argv[2] ?? 30);
 const ROUNDS = Math.max(1, Number(process.argv[3] ?? 4));
 const ROOT = path.resolve(__dirname, '..', '..');
+const OUT_DIR = path.join(ROOT, '.data', 'bench');
 
 type Kind = 'ours' | 'bare';
 
@@ -72,6 +74,7 @@ interface DrivenView {
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
+  mkdirSync(OUT_DIR, { recursive: true });
   const snapshot = snapshotFor(loadCatalogue(), 'GOV_INVESTMENT')!;
   const materials = [...new Set(allMatters(snapshot).flatMap((m) => m.materials.map((x) => x.code)))];
 
@@ -145,7 +148,10 @@ async function main() {
         for (const h of handles) {
           const history = await h.fetchHistory();
           events += history.events?.length ?? 0;
-          bytes += temporal.api.history.v1.History.encode(history).finish().length;
+          const encoded = temporal.api.history.v1.History.encode(history).finish();
+          bytes += encoded.length;
+          // One history of each kind kept for a look at where the bytes go (scripts/history-bytes.ts).
+          if (h === handles[0]) writeFileSync(path.join(OUT_DIR, `${kind}.history`), encoded);
         }
         latencies.sort((a, b) => a - b);
         return {

@@ -1,3 +1,4 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -13,6 +14,7 @@ import { loadCatalogue, snapshotFor } from '../catalogue/loader';
 import { allMatters } from '../catalogue/snapshot';
 import { benchDatabase } from './bench-db';
 import { mergeBenchSummary } from './bench-summary';
+import { readSystemFile, type Principal } from './chaos/system';
 
 /**
  * HTTP at a fixed arrival rate, open loop: status reads (`GET /applications/:id`) from the
@@ -23,10 +25,23 @@ import { mergeBenchSummary } from './bench-summary';
  * .data/bench/summary.json (statusP99Ms, inboxP99Ms, alertsP99Ms, startP99Ms).
  *
  *   npm run bench:reads [-- RATE SECONDS APPLICATIONS]     (default 100 req/s, 15 s, 20)
+ *
+ * With `--external FILE` (the system file of `npm run topology -- up`) the same scenarios with
+ * the worker up run against that running system instead, its APIs in turn and its principals
+ * file's tokens; its workers are not stopped, and the figures go to `--out FILE` (JSON), not
+ * to summary.json.
  */
-const RATE = Number(process.argv[2] ?? 100);
-const SECONDS = Number(process.argv[3] ?? 15);
-const APPLICATIONS = Number(process.argv[4] ?? 20);
+const EXTERNAL_OPTIONS = ['--external', '--out'];
+const optionValue = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+const EXTERNAL = optionValue('--external');
+const OUT = optionValue('--out');
+const ARGS = process.argv.slice(2).filter((a, i, all) => !EXTERNAL_OPTIONS.includes(a) && !EXTERNAL_OPTIONS.includes(all[i - 1]!));
+const RATE = Number(ARGS[0] ?? 100);
+const SECONDS = Number(ARGS[1] ?? 15);
+const APPLICATIONS = Number(ARGS[2] ?? 20);
 const ROOT = path.resolve(__dirname, '..', '..');
 const TOKEN = 'bench-applicant-token-0001';
 const OFFICER = (d: string) => `bench-officer-${d.toLowerCase()}-token-01`;
@@ -92,6 +107,84 @@ async function load(scenario: string, call: (i: number) => string | Call, rate =
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
+/** Where the requests go and as whom: the APIs' base URL (the next one at each call), an applicant's, the DRC officer's and a supervisor's tokens. */
+interface Target {
+  base: () => string;
+  applicant: string;
+  officer: string;
+  supervisor: string;
+}
+
+/** APPLICATIONS running government-investment applications with LY01 approved, each projected; their ids. */
+async function seed(target: Target, materials: string[]): Promise<string[]> {
+  const post = async (p: string, token: string, body: unknown) => {
+    const res = await fetch(`${target.base()}${p}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const ids: string[] = [];
+  let seq = 0;
+  for (let i = 0; i < APPLICATIONS; i++) {
+    const started = await post('/applications', target.applicant, { processCode: 'GOV_INVESTMENT', projectName: `基准项目 ${i}`, materials });
+    const id = started.body.applicationId as string;
+    const approved = await post(`/applications/${id}/matters/LY01/decision`, target.officer, { decision: 'approve', result: { number: `浏发改〔2026〕${i}号` } });
+    seq = approved.body.applicationSeq;
+    ids.push(id);
+  }
+  // Every application projected before the clock starts.
+  for (const id of ids) await fetch(`${target.base()}/applications/${id}?minSeq=${seq}`, { headers: { authorization: `Bearer ${target.applicant}` } });
+  return ids;
+}
+
+/** The scenarios with the worker up: status from the read model and from the workflow, inbox, alerts, starts. */
+async function loadWorkerUp(target: Target, ids: string[], materials: string[]): Promise<Run[]> {
+  const pick = (i: number) => ids[i % ids.length]!;
+  const runs: Run[] = [];
+  runs.push(await load('read model, worker up', (i) => ({ url: `${target.base()}/applications/${pick(i)}`, token: target.applicant })));
+  runs.push(await load('workflow query (strong), worker up', (i) => ({ url: `${target.base()}/applications/${pick(i)}?consistency=strong`, token: target.applicant })));
+  runs.push(await load('officer inbox (DRC), worker up', () => ({ url: `${target.base()}/officers/inbox`, token: target.officer })));
+  runs.push(await load('supervision alerts, worker up', () => ({ url: `${target.base()}/supervision/alerts`, token: target.supervisor })));
+  runs.push(
+    await load(
+      `start an application at ${START_RATE} req/s, worker up`,
+      (i) => ({ url: `${target.base()}/applications`, token: target.applicant, body: { processCode: 'GOV_INVESTMENT', projectName: `基准启动 ${i}`, materials } }),
+      START_RATE,
+    ),
+  );
+  return runs;
+}
+
+function printRuns(runs: Run[], where: string): void {
+  console.log(`HTTP: ${RATE} req/s (starts ${START_RATE} req/s) for ${SECONDS} s a scenario over ${APPLICATIONS} running government-investment applications (open loop, one client process)${where}`);
+  console.log('| scenario | sent | 200 | failed | p50 ms | p99 ms |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of runs) console.log(`| ${r.scenario} | ${r.sent} | ${r.ok} | ${r.failed} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} |`);
+}
+
+/** `--external`: the running system's APIs in turn, as its principals file's applicant, DRC officer and supervisor. */
+async function mainExternal(file: string, out: string | undefined): Promise<void> {
+  const system = readSystemFile(file);
+  const principals = JSON.parse(readFileSync(system.principalsFile, 'utf8')) as Principal[];
+  const tokenOf = (what: string, p: Principal | undefined) => {
+    if (!p) throw new Error(`${system.principalsFile}: no ${what}`);
+    return p.token;
+  };
+  let turn = 0;
+  const target: Target = {
+    base: () => system.apiUrls[turn++ % system.apiUrls.length]!,
+    applicant: tokenOf('applicant', principals.find((p) => p.role === 'applicant')),
+    officer: tokenOf('DRC officer', principals.find((p) => p.role === 'officer' && p.department === 'DRC')),
+    supervisor: tokenOf('supervisor', principals.find((p) => p.role === 'supervisor')),
+  };
+  const materials = [...new Set(allMatters(snapshotFor(loadCatalogue(), 'GOV_INVESTMENT')!).flatMap((m) => m.materials.map((x) => x.code)))];
+  const runs = await loadWorkerUp(target, await seed(target, materials), materials);
+  printRuns(runs, `, against ${system.variant} (${system.apiUrls.join(', ')})`);
+  if (out) {
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify({ measuredAt: new Date().toISOString(), variant: system.variant, apiUrls: system.apiUrls, rate: RATE, startRate: START_RATE, seconds: SECONDS, applications: APPLICATIONS, runs }, null, 2)}\n`);
+    console.log(`wrote ${out}`);
+  }
+}
+
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const db = await benchDatabase(20);
@@ -126,45 +219,16 @@ async function main() {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const post = async (p: string, token: string, body: unknown) => {
-      const res = await fetch(`${base}${p}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      return { status: res.status, body: (await res.json()) as any };
-    };
-
+    const target: Target = { base: () => base, applicant: TOKEN, officer: OFFICER('DRC'), supervisor: SUPERVISOR };
     const materials = [...new Set(allMatters(snapshotFor(catalogue, 'GOV_INVESTMENT')!).flatMap((m) => m.materials.map((x) => x.code)))];
-    const ids: string[] = [];
-    let seq = 0;
-    for (let i = 0; i < APPLICATIONS; i++) {
-      const started = await post('/applications', TOKEN, { processCode: 'GOV_INVESTMENT', projectName: `基准项目 ${i}`, materials });
-      const id = started.body.applicationId as string;
-      const approved = await post(`/applications/${id}/matters/LY01/decision`, OFFICER('DRC'), { decision: 'approve', result: { number: `浏发改〔2026〕${i}号` } });
-      seq = approved.body.applicationSeq;
-      ids.push(id);
-    }
-    // Every application projected before the clock starts.
-    for (const id of ids) await fetch(`${base}/applications/${id}?minSeq=${seq}`, { headers: { authorization: `Bearer ${TOKEN}` } });
-
+    const ids = await seed(target, materials);
     const pick = (i: number) => ids[i % ids.length]!;
-    const runs: Run[] = [];
-    runs.push(await load('read model, worker up', (i) => `${base}/applications/${pick(i)}`));
-    runs.push(await load('workflow query (strong), worker up', (i) => `${base}/applications/${pick(i)}?consistency=strong`));
-    runs.push(await load('officer inbox (DRC), worker up', () => ({ url: `${base}/officers/inbox`, token: OFFICER('DRC') })));
-    runs.push(await load('supervision alerts, worker up', () => ({ url: `${base}/supervision/alerts`, token: SUPERVISOR })));
-    runs.push(
-      await load(
-        `start an application at ${START_RATE} req/s, worker up`,
-        (i) => ({ url: `${base}/applications`, body: { processCode: 'GOV_INVESTMENT', projectName: `基准启动 ${i}`, materials } }),
-        START_RATE,
-      ),
-    );
+    const runs = await loadWorkerUp(target, ids, materials);
     worker.shutdown();
     await running;
     runs.push(await load('read model, worker stopped', (i) => `${base}/applications/${pick(i)}`));
 
-    console.log(`HTTP: ${RATE} req/s (starts ${START_RATE} req/s) for ${SECONDS} s a scenario over ${APPLICATIONS} running government-investment applications (open loop, one client process)`);
-    console.log('| scenario | sent | 200 | failed | p50 ms | p99 ms |');
-    console.log('|---|---|---|---|---|---|');
-    for (const r of runs) console.log(`| ${r.scenario} | ${r.sent} | ${r.ok} | ${r.failed} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} |`);
+    printRuns(runs, '');
     console.log('(with the worker stopped a strongly consistent read is a 503 after its 5 s deadline, by design)');
     const p99Of = (prefix: string) => round1(runs.find((r) => r.scenario.startsWith(prefix))!.p99);
     mergeBenchSummary({
@@ -182,7 +246,7 @@ async function main() {
   }
 }
 
-main().catch((err) => {
+(EXTERNAL ? mainExternal(path.resolve(EXTERNAL), OUT && path.resolve(OUT)) : main()).catch((err) => {
   console.error(err);
   process.exit(1);
 });

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
-import { ChaosClient } from './chaos/client';
+import { ChaosClient, type Answer, type CallOptions } from './chaos/client';
 import { driveApplication, materialsOf, plans, type AppRecord } from './chaos/drive';
 import { FAULT_KINDS, faultRunner, Probe, type FaultRecord, type FaultSchedule } from './chaos/faults';
 import { WebhookReceiver } from './chaos/receiver';
-import { ChaosSystem, ROOT } from './chaos/system';
+import { ChaosSystem, ExternalSystem, ROOT } from './chaos/system';
 import { verify, type Started, type Verdict } from './chaos/verify';
 
 const USAGE = `npm run chaos [-- options]
@@ -32,6 +32,13 @@ the webhook receiver got every event. Exit code 1 if any of these fails.
                             (default 120); an event still queued then fails the run (undelivered)
   --report FILE             JSON report (default .data/chaos/report-<timestamp>.json)
   --keep                    keep the data dir (logs, SQLite, PostgreSQL) even when the run passes
+  --external FILE           drive an already running system instead (the system file of
+                            npm run topology -- up): its APIs in turn, its Temporal and PostgreSQL
+                            left alone; the only fault is a kill -9 of one worker (the first
+                            running), --worker-kills defaults to 1, and the Temporal, PostgreSQL and
+                            API faults are off
+  --worker-down-for S       with --external: the killed worker is started again S seconds after
+                            the kill (default 30)
 `;
 
 interface Options {
@@ -43,6 +50,8 @@ interface Options {
   webhookSettleS: number;
   report: string;
   keep: boolean;
+  external?: string;
+  workerDownForS: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -62,6 +71,8 @@ function parseOptions(argv: string[]): Options {
       'webhook-settle': { type: 'string', default: '120' },
       report: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      external: { type: 'string' },
+      'worker-down-for': { type: 'string', default: '30' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -76,6 +87,15 @@ function parseOptions(argv: string[]): Options {
   };
   const at = (name: string, v: string): number | null => (v === 'off' ? null : num(name, v));
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  if (values.external !== undefined) {
+    const refused = ['temporal-restart-at', 'postgres-stop-at', 'api-kill-at'].filter((name) => {
+      const v = values[name as 'temporal-restart-at'];
+      return argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`)) && v !== 'off';
+    });
+    if (refused.length) throw new Error(`with --external only worker kills are injected: ${refused.map((n) => `--${n}`).join(', ')} must be off`);
+    values['temporal-restart-at'] = values['postgres-stop-at'] = values['api-kill-at'] = 'off';
+    values['worker-kills'] ??= '1';
+  }
   return {
     applications: num('applications', values.applications, 1),
     concurrency: num('concurrency', values.concurrency, 1),
@@ -92,7 +112,23 @@ function parseOptions(argv: string[]): Options {
     webhookSettleS: num('webhook-settle', values['webhook-settle']),
     report: path.resolve(values.report ?? path.join(ROOT, '.data', 'chaos', `report-${stamp}.json`)),
     keep: values.keep!,
+    external: values.external === undefined ? undefined : path.resolve(values.external),
+    workerDownForS: num('worker-down-for', values['worker-down-for']),
   };
+}
+
+/** Sends each request to the next of an external system's APIs in turn, as a proxy in front of them would. */
+class AlternatingClient extends ChaosClient {
+  private turn = 0;
+
+  constructor(private readonly apiUrls: string[]) {
+    super('');
+  }
+
+  override call<T = any>(method: string, path: string, token: string | undefined, body?: unknown, options?: CallOptions): Promise<Answer<T>> {
+    const base = this.apiUrls[this.turn++ % this.apiUrls.length]!;
+    return super.call<T>(method, `${base}${path}`, token, body, options);
+  }
 }
 
 const median = (xs: number[]) => {
@@ -137,7 +173,7 @@ async function main() {
   const supervisorRestarts: Record<string, number> = {};
   /** Exits the run did not cause (anything but its kill -9), from the supervisor's lines. */
   const unplannedExits: { program: string; code: number | null; signal: string | null; upMs: number; at: string }[] = [];
-  const system = new ChaosSystem({
+  const systemOptions: ConstructorParameters<typeof ChaosSystem>[0] = {
     dataDir,
     applicants: 5,
     onSupervisedLine: (line) => {
@@ -152,7 +188,8 @@ async function main() {
         // Not JSON: not the supervisor's.
       }
     },
-  });
+  };
+  const system = options.external ? new ExternalSystem({ ...systemOptions, systemFile: options.external, workerDownForS: options.workerDownForS }) : new ChaosSystem(systemOptions);
   const receiver = new WebhookReceiver();
   let aborted = false;
   let stopped = false;
@@ -192,7 +229,7 @@ async function main() {
     const receiverUrl = await receiver.start();
     await system.start('127.0.0.1/32');
     say(`Temporal ${system.temporalAddress}, PostgreSQL 127.0.0.1:${system.pgPort}, API ${system.apiUrl}, webhooks ${receiverUrl}`);
-    client = new ChaosClient(system.apiUrl);
+    client = system instanceof ExternalSystem ? new AlternatingClient(system.apiUrls) : new ChaosClient(system.apiUrl);
     const ready = new Probe(system.apiUrl, '', '');
     if ((await ready.until(() => ready.ready(), Date.now())) === null) throw new Error('the system did not become ready');
     const subscription = await client.call('POST', '/webhooks/subscriptions', system.principals.admin.token, { url: receiverUrl, eventTypes: ['*'] });
@@ -256,8 +293,16 @@ async function main() {
     failure = (err as Error).stack ?? String(err);
     console.error(`chaos: ${failure}`);
   } finally {
+    if (system instanceof ExternalSystem && client && subscriptionId) {
+      // The system goes on without this run's receiver: its subscription must not keep the dispatcher retrying.
+      await client.call('DELETE', `/webhooks/subscriptions/${subscriptionId}`, system.principals.admin.token, undefined, { deadlineMs: 30_000 }).catch(() => undefined);
+    }
     say('stopping the system');
     await cleanup();
+    if (system instanceof ExternalSystem) {
+      for (const [program, n] of Object.entries(system.restarts)) supervisorRestarts[program] = (supervisorRestarts[program] ?? 0) + n;
+      for (const program of system.notRunning) unplannedExits.push({ program, code: null, signal: null, upMs: 0, at: new Date().toISOString() });
+    }
   }
 
   const summary = faultSummary(faults);
@@ -280,7 +325,7 @@ async function main() {
     durationMs: Date.now() - t0,
     driveMs,
     options: { ...options, schedule: { ...options.schedule, workerKills: Number.isFinite(options.schedule.workerKills) ? options.schedule.workerKills : null } },
-    system: { dataDir, kept: options.keep || !passed, temporalPort: system.temporalPort, apiPort: system.apiPort, pgPort: system.pgPort },
+    system: { dataDir, kept: options.keep || !passed, temporalPort: system.temporalPort, apiPort: system.apiPort, pgPort: system.pgPort, ...(system instanceof ExternalSystem ? { external: options.external, apiUrls: system.apiUrls } : {}) },
     applications: {
       planned: records.length,
       byPlan: countBy(records, (r) => `${r.plan.processCode} ${r.plan.outcome}${r.plan.viaProvider ? ' via provider' : ''}${r.plan.supplement ? ' with supplement' : ''}`),

@@ -1,6 +1,6 @@
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync, type WriteStream } from 'node:fs';
+import { chmodSync, closeSync, cpSync, createWriteStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync, type WriteStream } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -157,6 +157,17 @@ export function childPids(parentPid: number, needle: string): number[] {
   return found;
 }
 
+/** A copy of dist/ with the catalogue and the migrations, and node_modules linked, in `app` (see ChaosSystem.snapshotBuild). */
+export function snapshotBuild(app: string): string {
+  mkdirSync(path.join(app, 'readmodel', 'db'), { recursive: true });
+  mkdirSync(path.join(app, 'definitions'), { recursive: true });
+  cpSync(path.join(ROOT, 'dist'), path.join(app, 'dist'), { recursive: true });
+  cpSync(path.join(ROOT, 'definitions', 'data'), path.join(app, 'definitions', 'data'), { recursive: true });
+  cpSync(path.join(ROOT, 'readmodel', 'db', 'migrations'), path.join(app, 'readmodel', 'db', 'migrations'), { recursive: true });
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(app, 'node_modules'));
+  return app;
+}
+
 export interface SystemOptions {
   dataDir: string;
   applicants: number;
@@ -202,14 +213,7 @@ export class ChaosSystem {
    * migrations where the compiled code looks for them.
    */
   private snapshotBuild(): string {
-    const app = path.join(this.options.dataDir, 'app');
-    mkdirSync(path.join(app, 'readmodel', 'db'), { recursive: true });
-    mkdirSync(path.join(app, 'definitions'), { recursive: true });
-    cpSync(path.join(ROOT, 'dist'), path.join(app, 'dist'), { recursive: true });
-    cpSync(path.join(ROOT, 'definitions', 'data'), path.join(app, 'definitions', 'data'), { recursive: true });
-    cpSync(path.join(ROOT, 'readmodel', 'db', 'migrations'), path.join(app, 'readmodel', 'db', 'migrations'), { recursive: true });
-    symlinkSync(path.join(ROOT, 'node_modules'), path.join(app, 'node_modules'));
-    return app;
+    return snapshotBuild(path.join(this.options.dataDir, 'app'));
   }
 
   async start(webhookReceiverHost: string): Promise<void> {
@@ -327,5 +331,177 @@ export class ChaosSystem {
       spawnSync('bash', [POSTGRES_SH, 'stop', this.pgDir], { stdio: 'ignore', timeout: 60_000 });
       this.pgStarted = false;
     }
+  }
+}
+
+/** One long-running program of an external system, as `npm run topology -- up` started it. */
+export interface ProcessEntry {
+  /** worker-1, api-2, temporal… */
+  name: string;
+  role: 'temporal' | 'worker' | 'api';
+  /** 0 when it is not running. */
+  pid: number;
+  command: string;
+  args: string[];
+  cwd: string;
+  /** The variables set for it, on top of the starting process's environment. */
+  env: Record<string, string>;
+  log: string;
+}
+
+/** What a system started by another process is made of: written by the topology, read by chaos and bench runs. */
+export interface SystemFile {
+  variant: string;
+  dataDir: string;
+  temporalAddress: string;
+  databaseUrl: string;
+  pgPort: number;
+  apiUrls: string[];
+  principalsFile: string;
+  processes: ProcessEntry[];
+}
+
+export function readSystemFile(file: string): SystemFile {
+  return JSON.parse(readFileSync(file, 'utf8')) as SystemFile;
+}
+
+export function writeSystemFile(file: string, system: SystemFile): void {
+  writeFileSync(file, `${JSON.stringify(system, null, 2)}\n`);
+}
+
+/** Whether the entry's pid is alive and still its program (a pid may be reused), not a zombie. */
+export function processRunning(entry: ProcessEntry): boolean {
+  if (!entry.pid) return false;
+  try {
+    const stat = readFileSync(`/proc/${entry.pid}/stat`, 'utf8');
+    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return false;
+    return readFileSync(`/proc/${entry.pid}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(entry.args.join(' '));
+  } catch {
+    return false;
+  }
+}
+
+/** Starts the entry's program in a session of its own, its output appended to its log; it outlives the caller. Returns its pid. */
+export function spawnDetached(entry: ProcessEntry): number {
+  const fd = openSync(entry.log, 'a');
+  try {
+    const child = spawn(entry.command, entry.args, { cwd: entry.cwd, env: { ...process.env, ...entry.env }, detached: true, stdio: ['ignore', fd, fd] });
+    child.unref();
+    if (!child.pid) throw new Error(`could not start ${entry.name} (${entry.command})`);
+    return child.pid;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The run's principals, from a principals file written by writePrincipals. */
+export function readPrincipals(file: string): Principals {
+  const all = JSON.parse(readFileSync(file, 'utf8')) as Principal[];
+  const admin = all.find((p) => p.role === 'admin');
+  if (!admin) throw new Error(`${file}: no admin principal`);
+  return {
+    applicants: all.filter((p) => p.role === 'applicant'),
+    officers: Object.fromEntries(all.filter((p) => p.role === 'officer').map((p) => [p.department!, p])),
+    providers: Object.fromEntries(all.filter((p) => p.role === 'provider').map((p) => [p.id, p])),
+    admin,
+  };
+}
+
+export interface ExternalSystemOptions extends SystemOptions {
+  /** The system file of an already running system (`npm run topology -- up`). */
+  systemFile: string;
+  /** How long a killed worker stays down before this run starts it again. */
+  workerDownForS: number;
+}
+
+/**
+ * A system this run did not start and does not stop: its APIs, workers, Temporal and PostgreSQL
+ * as a system file describes them. The only fault it takes is a worker's kill -9: the first of
+ * its running workers is killed and started again, as it was, `workerDownForS` later, while
+ * the others carry the load.
+ */
+export class ExternalSystem extends ChaosSystem {
+  private system!: SystemFile;
+  private pending = new Map<ProcessEntry, NodeJS.Timeout>();
+  /** Restarts this run made, by program. */
+  readonly restarts: Record<string, number> = {};
+  /** Programs found not running when the run ended, which the run did not kill. */
+  readonly notRunning: string[] = [];
+
+  constructor(private readonly external: ExternalSystemOptions) {
+    super(external);
+  }
+
+  override get temporalAddress(): string {
+    return this.system.temporalAddress;
+  }
+
+  override get apiUrl(): string {
+    return this.system.apiUrls[0]!;
+  }
+
+  get apiUrls(): string[] {
+    return this.system?.apiUrls ?? [];
+  }
+
+  override async start(): Promise<void> {
+    this.system = readSystemFile(this.external.systemFile);
+    const down = this.system.processes.filter((p) => !processRunning(p)).map((p) => p.name);
+    if (down.length) throw new Error(`${this.external.systemFile}: not running: ${down.join(', ')} (npm run topology -- up)`);
+    this.principals = readPrincipals(this.system.principalsFile);
+    this.databaseUrl = this.system.databaseUrl;
+    this.pgPort = this.system.pgPort;
+    this.temporalPort = Number(this.system.temporalAddress.split(':').at(-1));
+    this.apiPort = Number(new URL(this.apiUrl).port);
+  }
+
+  override programPid(program: 'worker' | 'api'): number | undefined {
+    return this.system.processes.find((p) => p.role === program && processRunning(p))?.pid;
+  }
+
+  override killProgram(program: 'worker' | 'api'): number | undefined {
+    if (program !== 'worker') throw new Error(`an external system takes worker kills only, not ${program} kills`);
+    const entry = this.system.processes.find((p) => p.role === 'worker' && processRunning(p));
+    if (!entry) return undefined;
+    const pid = entry.pid;
+    process.kill(pid, 'SIGKILL');
+    entry.pid = 0;
+    writeSystemFile(this.external.systemFile, this.system);
+    this.pending.set(entry, setTimeout(() => this.restart(entry), this.external.workerDownForS * 1000));
+    return pid;
+  }
+
+  private restart(entry: ProcessEntry): void {
+    clearTimeout(this.pending.get(entry));
+    this.pending.delete(entry);
+    entry.pid = spawnDetached(entry);
+    this.restarts[entry.name] = (this.restarts[entry.name] ?? 0) + 1;
+    writeSystemFile(this.external.systemFile, this.system);
+  }
+
+  override async killTemporal(): Promise<void> {
+    throw new Error("an external system's Temporal is not this run's to restart");
+  }
+
+  override async startTemporal(): Promise<void> {
+    throw new Error("an external system's Temporal is not this run's to start");
+  }
+
+  override async stopPostgres(): Promise<void> {
+    throw new Error("an external system's PostgreSQL is not this run's to stop");
+  }
+
+  override async startPostgres(): Promise<void> {
+    throw new Error("an external system's PostgreSQL is not this run's to start");
+  }
+
+  /** Nothing is stopped: a worker still down is started again now, and whatever else is not running is listed. */
+  override async stop(): Promise<void> {
+    for (const entry of [...this.pending.keys()]) this.restart(entry);
+    this.notRunning.push(...this.system.processes.filter((p) => !processRunning(p)).map((p) => p.name));
+  }
+
+  override stopNow(): void {
+    for (const entry of [...this.pending.keys()]) this.restart(entry);
   }
 }

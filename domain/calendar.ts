@@ -1,5 +1,5 @@
 import type { CalendarYear } from '../catalogue/schema';
-import { dateOfDayNumber, dayNumber, endOfDay, shanghaiDate, weekdayOf } from './time';
+import { dateOfDayNumber, dayNumber, endOfDay, shanghaiDayNumber, weekdayOfDay } from './time';
 
 /**
  * The official working-day calendar (节假日/调休) of Asia/Shanghai, built from one
@@ -14,6 +14,8 @@ export interface WorkingCalendar {
   readonly years: readonly number[];
   /** Day numbers that are holidays (false) or make-up working days (true). */
   readonly exceptions: ReadonlyMap<number, boolean>;
+  /** The published years as spans of day numbers [first, last], for counting without dates. */
+  readonly spans: readonly (readonly [number, number])[];
 }
 
 /** A date the published calendars do not cover: what depends on it stays unknown until its year is published. */
@@ -69,19 +71,22 @@ export function buildCalendar(years: readonly CalendarYear[]): WorkingCalendar {
     }
     for (const m of y.makeupWorkingDays) exceptions.set(dayNumber(m.date), true);
   }
-  return { years: [...new Set(years.map((y) => y.year))].sort(), exceptions };
+  const published = [...new Set(years.map((y) => y.year))].sort();
+  const spans = published.map((y) => [dayNumber(`${String(y).padStart(4, '0')}-01-01`), dayNumber(`${String(y).padStart(4, '0')}-12-31`)] as const);
+  return { years: published, exceptions, spans };
 }
 
-function assertCovered(cal: WorkingCalendar, date: string): void {
-  if (!cal.years.includes(Number(date.slice(0, 4)))) throw new CalendarRangeError(date, cal.years);
+/** Whether the day (a day number) is a working day; CalendarRangeError outside the published years. */
+function isWorkingDayNumber(cal: WorkingCalendar, day: number): boolean {
+  if (!cal.spans.some(([first, last]) => day >= first && day <= last)) throw new CalendarRangeError(dateOfDayNumber(day), cal.years);
+  const exception = cal.exceptions.get(day);
+  if (exception !== undefined) return exception;
+  const wd = weekdayOfDay(day);
+  return wd !== 0 && wd !== 6;
 }
 
 export function isWorkingDay(cal: WorkingCalendar, date: string): boolean {
-  assertCovered(cal, date);
-  const exception = cal.exceptions.get(dayNumber(date));
-  if (exception !== undefined) return exception;
-  const wd = weekdayOf(date);
-  return wd !== 0 && wd !== 6;
+  return isWorkingDayNumber(cal, dayNumber(date));
 }
 
 /**
@@ -94,7 +99,7 @@ export function addWorkingDays(cal: WorkingCalendar, date: string, n: number): s
   let left = n;
   while (left > 0) {
     day += 1;
-    if (isWorkingDay(cal, dateOfDayNumber(day))) left -= 1;
+    if (isWorkingDayNumber(cal, day)) left -= 1;
   }
   return dateOfDayNumber(day);
 }
@@ -106,7 +111,7 @@ export function dueDate(cal: WorkingCalendar, acceptedOn: string, workingDays: n
 
 /** The instant a matter accepted at `acceptedAt` with a limit of N working days becomes overdue. */
 export function dueInstant(cal: WorkingCalendar, acceptedAt: number, workingDays: number): number {
-  return endOfDay(dueDate(cal, shanghaiDate(acceptedAt), workingDays));
+  return endOfDay(dueDate(cal, dateOfDayNumber(shanghaiDayNumber(acceptedAt)), workingDays));
 }
 
 /**
@@ -114,14 +119,19 @@ export function dueInstant(cal: WorkingCalendar, acceptedAt: number, workingDays
  * (counted as soon as it has begun): a started working day counts as used.
  */
 export function workingDaysBetween(cal: WorkingCalendar, fromMs: number, toMs: number): number {
-  return workingDaysAfter(cal, shanghaiDate(fromMs), shanghaiDate(toMs));
+  return workingDaysInDays(cal, shanghaiDayNumber(fromMs), shanghaiDayNumber(toMs));
 }
 
 /** Working days d with from < d ≤ to, as dates. */
 export function workingDaysAfter(cal: WorkingCalendar, from: string, to: string): number {
+  return workingDaysInDays(cal, dayNumber(from), dayNumber(to));
+}
+
+/** Working days d with from < d ≤ to, as day numbers. */
+function workingDaysInDays(cal: WorkingCalendar, from: number, to: number): number {
   let count = 0;
-  for (let d = dayNumber(from) + 1; d <= dayNumber(to); d++) {
-    if (isWorkingDay(cal, dateOfDayNumber(d))) count += 1;
+  for (let d = from + 1; d <= to; d++) {
+    if (isWorkingDayNumber(cal, d)) count += 1;
   }
   return count;
 }

@@ -251,6 +251,16 @@ export function projectionBatch(app: Application, now: number, fromSeq: number):
   };
 }
 
+/**
+ * What the projection query answers: every row as of `now` (so the writer replaces them all; it
+ * rewrites only rows whose values changed), the events after `fromSeq`, and the process snapshot
+ * only when asked for (the read model keeps it once per definition).
+ */
+export function projectionRead(app: Application, now: number, fromSeq: number, withSnapshot: boolean): ProjectionBatch {
+  const { snapshot, ...batch } = projectionBatch(app, now, fromSeq);
+  return { ...batch, complete: true, ...(withSnapshot ? { snapshot } : {}) };
+}
+
 function applicationStateRow(s: ApplicationState): ApplicationStateRow {
   const { matters: _m, events: _e, ...rest } = s;
   return rest;

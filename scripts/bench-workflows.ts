@@ -7,6 +7,7 @@ import { allMatters } from '../catalogue/snapshot';
 import type { ProjectionBatch } from '../domain/projection';
 import { applicationWorkflow } from '../workflows';
 import { approveUpdate, statusQuery } from '../workflows/messages';
+import { projectionActivities } from '../worker/activities';
 
 /**
  * Orchestration benchmark on the real Temporal dev server (in memory): N government-investment
@@ -37,12 +38,10 @@ async function main() {
       connection: env.nativeConnection,
       taskQueue: 'bench',
       workflowsPath: path.join(ROOT, 'dist', 'workflows'),
-      activities: {
-        async projectApplication(batch: ProjectionBatch) {
-          batches.push(batch.application.seq);
-          return { applied: true };
-        },
-      },
+      activities: projectionActivities(async (batch: ProjectionBatch) => {
+        batches.push(batch.application.seq);
+        return { applied: true };
+      }),
     });
     await worker.runUntil(async () => {
       const snapshot = snapshotFor(loadCatalogue(), 'GOV_INVESTMENT')!;

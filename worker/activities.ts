@@ -1,18 +1,41 @@
-import { activityInfo, heartbeat } from '@temporalio/activity';
+import { activityInfo, Context, heartbeat } from '@temporalio/activity';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { CalendarYear } from '../catalogue/schema';
 import type { ProjectionBatch } from '../domain/projection';
 import type { Actor } from '../domain/types';
 import { writeProjection } from '../readmodel/writer';
-import { publishCalendarSignal } from '../workflows/messages';
+import { projectionQuery, publishCalendarSignal } from '../workflows/messages';
 
 /**
  * The worker's activities: thin calls into readmodel/ and the Temporal client. Workflows import
  * only these types (`proxyActivities<Activities>`); the work itself lives where it belongs.
  */
 export interface ProjectionActivities {
+  /** Histories from before patch `projection-by-reference`: the batch itself travels in the history. */
   projectApplication(batch: ProjectionBatch): Promise<{ applied: boolean }>;
+  /**
+   * Since patch `projection-by-reference`: the workflow names what changed (a few dozen bytes in its
+   * history) and this reads the batch from the workflow itself, through its projection query.
+   */
+  refreshProjection(ref: ProjectionRef): Promise<{ applied: boolean; seq: number }>;
+}
+
+/** What the workflow hands the projection: which application, and how far the read model has it. */
+export interface ProjectionRef {
+  /** The application, which is also its workflow id. */
+  applicationId: string;
+  /** The workflow's event count when it asked: the batch read is at least this new. */
+  seq: number;
+  /** The read model holds every event up to this seq; the batch carries the ones after it. */
+  fromSeq: number;
+  /** The read model may lack the process snapshot (the first batch, or the one after a refused batch). */
+  full: boolean;
+}
+
+/** A batch read from a workflow that is older than what the workflow asked for: retried, never written. */
+export class StaleProjectionError extends Error {
+  override readonly name = 'StaleProjectionError';
 }
 
 export interface CalendarPage {
@@ -33,8 +56,25 @@ export type Activities = ProjectionActivities & BroadcastActivities;
 /** The query that lists what a calendar broadcast reaches: every running application. */
 export const RUNNING_APPLICATIONS = `WorkflowType = 'applicationWorkflow' AND ExecutionStatus = 'Running'`;
 
-export function createProjectionActivities(pool: Pool): ProjectionActivities {
-  return { projectApplication: (batch) => writeProjection(pool, batch) };
+/**
+ * The projection activities over a writer: PostgreSQL's in the worker, another in tests and benches.
+ * `client` reads the workflow's projection; without one, the worker's own (the activity context's).
+ */
+export function projectionActivities(write: (batch: ProjectionBatch) => Promise<{ applied: boolean }>, client?: Client): ProjectionActivities {
+  return {
+    projectApplication: write,
+    async refreshProjection(ref) {
+      const temporal = client ?? Context.current().client;
+      const batch = await temporal.workflow.getHandle(ref.applicationId).query(projectionQuery, { fromSeq: ref.fromSeq, snapshot: ref.full });
+      if (batch.application.seq < ref.seq) throw new StaleProjectionError(`${ref.applicationId}: the projection read is at seq ${batch.application.seq}, older than the ${ref.seq} asked for`);
+      const { applied } = await write(batch);
+      return { applied, seq: batch.application.seq };
+    },
+  };
+}
+
+export function createProjectionActivities(pool: Pool, client?: Client): ProjectionActivities {
+  return projectionActivities((batch) => writeProjection(pool, batch), client);
 }
 
 export function createBroadcastActivities(client: Client): BroadcastActivities {

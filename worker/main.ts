@@ -80,7 +80,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions): Promise<n
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TASK_QUEUE,
     workflowsPath: options.workflowsPath,
-    activities: { ...createProjectionActivities(pool), ...createBroadcastActivities(client), ...options.activities },
+    activities: { ...createProjectionActivities(pool, client), ...createBroadcastActivities(client), ...options.activities },
     shutdownGraceTime: bounds.graceMs,
     shutdownForceTime: bounds.forceMs,
   });

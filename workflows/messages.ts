@@ -15,8 +15,16 @@ import type { ApplicationView } from '../domain/view';
  * their own `asOf` (epoch ms) to get working days used and left as of now.
  */
 export const statusQuery = defineQuery<ApplicationView, [{ asOf?: number }?]>('status');
-/** Everything the read model holds of this application, to rebuild the projection from the workflow. */
-export const projectionQuery = defineQuery<ProjectionBatch>('projection');
+/**
+ * Everything the read model holds of this application: every row, the events after `fromSeq`
+ * (default: all), and the process snapshot unless `snapshot` is false. The projection activity
+ * reads it after each change; `npm run rebuild-projection` rebuilds the read model from it.
+ */
+export const projectionQuery = defineQuery<ProjectionBatch, [ProjectionQueryInput?]>('projection');
+export interface ProjectionQueryInput {
+  fromSeq?: number;
+  snapshot?: boolean;
+}
 
 /** A command's Update (domain/application/commands.ts): its wire name is the command's name. */
 const commandUpdate = <K extends CommandName>(name: K) => defineUpdate<CommandAnswer<K>, [CommandInput<K>]>(name);

@@ -66,7 +66,12 @@ describe('administration: publishing definitions and calendars without stopping 
     expect(broadcast!.body.signalled).toBeGreaterThanOrEqual(1);
     expect((await suite.call('GET', `/admin/calendars/broadcasts/${published.body.broadcastId}`, TOKENS.supervisor)).status).toBe(403);
     expect((await suite.call('GET', '/admin/calendars/broadcasts/calendar-2027-00000000-0000-0000-0000-000000000000', TOKENS.admin)).status).toBe(404);
-    const view = (await suite.call('GET', `/applications/${running.applicationId}`, TOKENS.applicant)).body;
+    // The signal has reached the workflow; the read model shows it once the projection has written it.
+    let view = (await suite.call('GET', `/applications/${running.applicationId}`, TOKENS.applicant)).body;
+    for (let i = 0; i < 50 && !view.calendarYears.includes(2027); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      view = (await suite.call('GET', `/applications/${running.applicationId}`, TOKENS.applicant)).body;
+    }
     expect(view.calendarYears).toEqual([2025, 2026, 2027]);
     expect(view.events.at(-1)).toMatchObject({ kind: 'calendarPublished', data: { year: 2027 } });
     expect((await suite.call('GET', '/calendar/due?acceptedOn=2026-12-30&workingDays=3')).body.dueOn).toBe('2027-01-05');

@@ -4,7 +4,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadCatalogue, snapshotFor } from '../../catalogue/loader';
 import type { Actor, ApplicationInput } from '../../domain/types';
-import { createBroadcastActivities, type ProjectionActivities } from '../../worker/activities';
+import { createBroadcastActivities, projectionActivities, type ProjectionActivities } from '../../worker/activities';
 import type { ProjectionBatch } from '../../domain/projection';
 
 export const TOOLS_BIN = path.resolve(__dirname, '..', '..', '.tools', 'bin');
@@ -52,13 +52,11 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
  */
 export function memoryProjection(): ProjectionActivities & { batches: ProjectionBatch[] } {
   const batches: ProjectionBatch[] = [];
-  return {
-    batches,
-    async projectApplication(batch) {
-      batches.push(batch);
-      return { applied: true };
-    },
+  const write = async (batch: ProjectionBatch) => {
+    batches.push(batch);
+    return { applied: true };
   };
+  return { batches, ...projectionActivities(write) };
 }
 
 export async function testWorker(env: TestWorkflowEnvironment, taskQueue: string, activities: ProjectionActivities = memoryProjection()): Promise<Worker> {

@@ -66,6 +66,6 @@ describe('government investment application through four stages (time-skipping, 
     expect(outcome.status).toBe('completed');
     expect(outcome.results).toHaveLength(27);
     expect(v.accounting.governmentWorkingDays).toBeGreaterThan(0);
-    await recordHistory(handle, 'full-government-investment-v2');
+    await recordHistory(handle, 'full-government-investment-v3');
   });
 });

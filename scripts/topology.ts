@@ -1,7 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Client } from 'pg';
 import { processRunning, ROOT } from './chaos/system';
 import { anyRunning, dataDirOf, down, isUp, readTopology, systemFileOf, up, VARIANTS, type Variant } from './topology/system';
 
@@ -22,54 +24,69 @@ two workers and two APIs. --dev runs the same with the CLI's dev server (SQLite)
       --applications N      (default 40)
       --worker-kill-at S    seconds into the drive (default 20)
       --worker-down-for S   (default 30)
-  bench                     on the topology, then on the dev variant: throughput (applications
-                            driven to their end per minute through both APIs, the chaos driver
-                            without faults) and the HTTP figures of bench:reads; writes
+  bench                     the topology and the dev variant side by side (both up, each figure
+                            taken on one then the other): throughput (applications driven to
+                            their end per minute through both APIs, the chaos driver without
+                            faults) and the HTTP figures of bench:reads; writes
                             .data/bench/topology.json
       --applications N      throughput run (default 40)
+      --concurrency N       applications driven at once (default 8)
       --rate R --seconds S  HTTP load (default 100 req/s, 15 s a scenario)
       --only cluster|dev    one variant only
+  sizes [--dev]             the running variant's PostgreSQL: pg_total_relation_size and rows of
+                            each table of the read model (and Temporal's two databases), and the
+                            applications the read model holds; writes .data/topology/<variant>/sizes.json
 
 chaos and bench use a running variant as it is, else start it fresh and stop it at the end.
 `;
 
 const say = (text: string) => console.log(`[topology] ${text}`);
 
+let current: ChildProcess | undefined;
+let interrupted = false;
+
 /** Runs a compiled script of this repository with the same Node, its output through; resolves with its exit code. */
 function runScript(script: string, args: string[]): Promise<number> {
+  if (interrupted) return Promise.resolve(130);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'scripts', script), ...args], { cwd: ROOT, stdio: 'inherit' });
+    current = child;
     child.once('error', reject);
-    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    child.once('exit', (code, signal) => {
+      current = undefined;
+      resolve(code ?? (signal ? 128 : 1));
+    });
   });
 }
 
-/** Runs `body` against the variant: the running one as it is, or a fresh one stopped at the end. */
-async function against<T>(variant: Variant, body: () => Promise<T>): Promise<T> {
-  const started = !isUp(variant);
-  if (started) {
-    if (anyRunning(variant)) await down(variant, say);
-    await up(variant, { fresh: true, say });
-  }
+/** Runs `body` against the variants: those running as they are, the others started fresh and stopped at the end. */
+async function against<T>(variants: Variant[], body: () => Promise<T>): Promise<T> {
+  const started: Variant[] = [];
   try {
+    for (const variant of variants) {
+      if (isUp(variant)) continue;
+      if (anyRunning(variant)) await down(variant, say);
+      started.push(variant);
+      await up(variant, { fresh: true, say });
+    }
+    if (interrupted) throw new Error('interrupted');
     return await body();
   } finally {
-    if (started) await down(variant, say);
+    for (const variant of started) await down(variant, say);
   }
 }
 
 interface ChaosReport {
   passed: boolean;
   driveMs: number;
-  applications: { planned: number; actions: number; outcomes: Record<string, number> | null };
+  applications: { planned: number; actions: number };
   figures: Record<string, number> | null;
-  faults: { all: { kind: string; atS: number; detail: string; recoveryMs: number | null; readyMs: number | null }[] };
-  requests?: { retried: number; retries: number; internalErrors: unknown[] };
+  requests?: { retries: number };
 }
 
 async function chaos(variant: Variant, values: Record<string, string | boolean | undefined>): Promise<number> {
   const report = path.join(dataDirOf(variant), `chaos-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  return against(variant, () =>
+  return against([variant], () =>
     runScript('chaos.js', [
       '--external', systemFileOf(variant),
       '--applications', String(values.applications ?? '40'),
@@ -90,63 +107,120 @@ interface HttpRun {
   p99: number;
 }
 
-/** Throughput with the chaos driver (no fault), then bench:reads' HTTP figures, against one variant. */
-async function benchVariant(variant: Variant, values: Record<string, string | boolean | undefined>) {
-  const dir = dataDirOf(variant);
-  const applications = String(values.applications ?? '40');
-  const throughputReport = path.join(dir, 'bench-throughput.json');
-  const readsOut = path.join(dir, 'bench-reads.json');
-  return against(variant, async () => {
-    const system = readTopology(variant)!;
-    say(`${variant}: throughput, ${applications} applications driven to their end through ${system.apiUrls.length} APIs`);
-    const chaosCode = await runScript('chaos.js', ['--external', systemFileOf(variant), '--applications', applications, '--worker-kill-every', '0', '--report', throughputReport]);
-    const t = JSON.parse(readFileSync(throughputReport, 'utf8')) as ChaosReport;
-    say(`${variant}: HTTP at ${values.rate ?? 100} req/s`);
-    const readsCode = await runScript('bench-reads.js', ['--external', systemFileOf(variant), '--out', readsOut, String(values.rate ?? '100'), String(values.seconds ?? '15')]);
-    if (readsCode !== 0) throw new Error(`bench-reads on ${variant} failed (exit ${readsCode})`);
-    const reads = JSON.parse(readFileSync(readsOut, 'utf8')) as { runs: HttpRun[] };
-    return {
-      variant,
-      temporal: variant === 'cluster' ? 'temporal-server v1.32.1, PostgreSQL persistence + visibility, 4 history shards' : 'temporal server start-dev (CLI v1.5.1), SQLite file (WAL)',
-      workers: system.processes.filter((p) => p.role === 'worker').length,
-      apis: system.apiUrls.length,
-      throughput: {
-        passed: t.passed && chaosCode === 0,
-        applications: t.applications.planned,
-        actions: t.applications.actions,
-        driveMs: t.driveMs,
-        applicationsPerMin: Math.round((t.applications.planned / (t.driveMs / 60_000)) * 10) / 10,
-        actionsPerS: Math.round((t.applications.actions / (t.driveMs / 1000)) * 10) / 10,
-        retries: t.requests?.retries ?? null,
-        figures: t.figures,
-      },
-      http: reads.runs,
-    };
-  });
+const loadAverage = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
+
+/** Applications driven to their end through the variant's APIs in turn: the chaos driver with no fault, verified as ever. */
+async function throughput(variant: Variant, applications: string, concurrency: string) {
+  const report = path.join(dataDirOf(variant), 'bench-throughput.json');
+  const system = readTopology(variant)!;
+  say(`${variant}: throughput, ${applications} applications driven to their end, ${concurrency} at a time, through ${system.apiUrls.length} APIs (load average ${loadAverage().join(' ')})`);
+  const loadBefore = loadAverage();
+  const code = await runScript('chaos.js', ['--external', systemFileOf(variant), '--applications', applications, '--concurrency', concurrency, '--worker-kill-every', '0', '--report', report]);
+  const t = JSON.parse(readFileSync(report, 'utf8')) as ChaosReport;
+  return {
+    passed: t.passed && code === 0,
+    applications: t.applications.planned,
+    concurrency: Number(concurrency),
+    actions: t.applications.actions,
+    driveMs: t.driveMs,
+    applicationsPerMin: Math.round((t.applications.planned / (t.driveMs / 60_000)) * 10) / 10,
+    actionsPerS: Math.round((t.applications.actions / (t.driveMs / 1000)) * 10) / 10,
+    retries: t.requests?.retries ?? null,
+    figures: t.figures,
+    loadAverage: { before: loadBefore, after: loadAverage() },
+  };
 }
 
+/** bench:reads' HTTP scenarios (worker up) against the variant's APIs in turn. */
+async function http(variant: Variant, values: Record<string, string | boolean | undefined>) {
+  const out = path.join(dataDirOf(variant), 'bench-reads.json');
+  say(`${variant}: HTTP at ${values.rate ?? 100} req/s (load average ${loadAverage().join(' ')})`);
+  const loadBefore = loadAverage();
+  const code = await runScript('bench-reads.js', ['--external', systemFileOf(variant), '--out', out, String(values.rate ?? '100'), String(values.seconds ?? '15')]);
+  if (code !== 0) throw new Error(`bench-reads on ${variant} failed (exit ${code})`);
+  return { runs: (JSON.parse(readFileSync(out, 'utf8')) as { runs: HttpRun[] }).runs, loadAverage: { before: loadBefore, after: loadAverage() } };
+}
+
+const DESCRIPTION: Record<Variant, string> = {
+  cluster: 'temporal-server v1.32.1 (all four services in one process, 4 history shards), PostgreSQL persistence + visibility',
+  dev: 'temporal server start-dev (CLI v1.5.1), SQLite file (WAL)',
+};
+
+/**
+ * Both variants up at once (idle, they cost little), and each measurement taken on one and then
+ * the other, so that the other load on the machine meets both alike.
+ */
 async function bench(values: Record<string, string | boolean | undefined>): Promise<number> {
   const only = values.only as Variant | undefined;
   if (only && !VARIANTS.includes(only)) throw new Error(`--only must be cluster or dev, not ${only}`);
-  const results: Awaited<ReturnType<typeof benchVariant>>[] = [];
-  for (const variant of only ? [only] : VARIANTS) results.push(await benchVariant(variant, values));
+  const variants = only ? [only] : VARIANTS;
+  const applications = String(values.applications ?? '40');
+  const results = await against(variants, async () => {
+    const t: Partial<Record<Variant, Awaited<ReturnType<typeof throughput>>>> = {};
+    const h: Partial<Record<Variant, Awaited<ReturnType<typeof http>>>> = {};
+    for (const variant of variants) t[variant] = await throughput(variant, applications, String(values.concurrency ?? '8'));
+    for (const variant of variants) h[variant] = await http(variant, values);
+    return variants.map((variant) => {
+      const system = readTopology(variant)!;
+      return { variant, temporal: DESCRIPTION[variant], workers: system.processes.filter((p) => p.role === 'worker').length, apis: system.apiUrls.length, throughput: t[variant]!, http: h[variant]! };
+    });
+  });
   const out = path.join(ROOT, '.data', 'bench', 'topology.json');
   mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ measuredAt: new Date().toISOString(), rate: Number(values.rate ?? 100), seconds: Number(values.seconds ?? 15), variants: results }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ measuredAt: new Date().toISOString(), cpus: os.cpus().length, rate: Number(values.rate ?? 100), seconds: Number(values.seconds ?? 15), variants: results }, null, 2)}\n`);
 
   const heads = results.map((r) => r.variant);
   console.log(`\n| figure | ${heads.join(' | ')} |\n|---|${heads.map(() => '---|').join('')}`);
   const row = (label: string, cell: (r: (typeof results)[number]) => string) => console.log(`| ${label} | ${results.map(cell).join(' | ')} |`);
   row('applications driven to their end / min', (r) => `${r.throughput.applicationsPerMin} (${r.throughput.applications} in ${(r.throughput.driveMs / 1000).toFixed(1)} s, ${r.throughput.passed ? 'verified' : 'NOT VERIFIED'})`);
   row('actions / s', (r) => String(r.throughput.actionsPerS));
-  for (const scenario of results[0]!.http.map((h) => h.scenario)) {
+  for (const scenario of results[0]!.http.runs.map((x) => x.scenario)) {
     row(`${scenario}: p50 / p99 ms (failed)`, (r) => {
-      const h = r.http.find((x) => x.scenario === scenario);
-      return h ? `${h.p50.toFixed(1)} / ${h.p99.toFixed(1)} (${h.failed})` : '—';
+      const x = r.http.runs.find((y) => y.scenario === scenario);
+      return x ? `${x.p50.toFixed(1)} / ${x.p99.toFixed(1)} (${x.failed})` : '—';
     });
   }
+  row('load average before throughput / HTTP', (r) => `${r.throughput.loadAverage.before[0]} / ${r.http.loadAverage.before[0]}`);
   console.log(`\nwrote ${path.relative(ROOT, out)}`);
   return results.every((r) => r.throughput.passed) ? 0 : 1;
+}
+
+/**
+ * What the running variant's PostgreSQL holds: each table's pg_total_relation_size (heap, TOAST
+ * and indexes) and rows, per database, and bytes per application (those of the read model).
+ */
+async function sizes(variant: Variant): Promise<void> {
+  const system = readTopology(variant);
+  if (!system || !isUp(variant)) throw new Error(`${variant} is not up`);
+  const databases = variant === 'cluster' ? ['approvals', 'temporal', 'temporal_visibility'] : ['approvals'];
+  const report: Record<string, unknown> = { measuredAt: new Date().toISOString(), variant };
+  for (const database of databases) {
+    const client = new Client({ connectionString: `postgres://postgres@127.0.0.1:${system.pgPort}/${database}` });
+    await client.connect();
+    try {
+      // Fresh statistics: n_live_tup is what ANALYZE last counted.
+      await client.query('ANALYZE');
+      const { rows } = await client.query<{ table: string; bytes: string; rows: string }>(
+        `SELECT c.relname AS table, pg_total_relation_size(c.oid)::text AS bytes, s.n_live_tup::text AS rows
+         FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid
+         WHERE c.relkind = 'r' ORDER BY pg_total_relation_size(c.oid) DESC`,
+      );
+      const total = rows.reduce((n, r) => n + Number(r.bytes), 0);
+      report[database] = { totalBytes: total, tables: rows.map((r) => ({ table: r.table, bytes: Number(r.bytes), rows: Number(r.rows) })) };
+      console.log(`\n${database}: ${(total / 1024 / 1024).toFixed(2)} MiB`);
+      for (const r of rows.filter((x) => Number(x.bytes) > 0).slice(0, 12)) console.log(`  ${r.table.padEnd(36)} ${(Number(r.bytes) / 1024).toFixed(0).padStart(8)} KiB ${r.rows.padStart(9)} rows`);
+      if (database === 'approvals') {
+        const { rows: apps } = await client.query<{ all: number; closed: number }>("SELECT count(*)::int AS all, count(*) FILTER (WHERE status <> 'running')::int AS closed FROM applications");
+        report.applications = apps[0];
+        console.log(`  applications: ${apps[0]!.all} (${apps[0]!.closed} closed)`);
+      }
+    } finally {
+      await client.end();
+    }
+  }
+  const out = path.join(dataDirOf(variant), 'sizes.json');
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwrote ${path.relative(ROOT, out)}`);
 }
 
 async function main(): Promise<number> {
@@ -156,6 +230,7 @@ async function main(): Promise<number> {
       dev: { type: 'boolean', default: false },
       fresh: { type: 'boolean', default: false },
       applications: { type: 'string' },
+      concurrency: { type: 'string' },
       'worker-kill-at': { type: 'string' },
       'worker-down-for': { type: 'string' },
       rate: { type: 'string' },
@@ -165,6 +240,13 @@ async function main(): Promise<number> {
     },
   });
   const variant: Variant = values.dev ? 'dev' : 'cluster';
+  // Ctrl-C: the running chaos or bench script stops as it does on its own; then whatever this run started is stopped.
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupted = true;
+    current?.kill(signal === 'SIGINT' ? 'SIGINT' : 'SIGTERM');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const command = positionals[0];
   if (values.help || !command) {
     console.log(USAGE);
@@ -187,6 +269,9 @@ async function main(): Promise<number> {
       return chaos(variant, values);
     case 'bench':
       return bench(values);
+    case 'sizes':
+      await sizes(variant);
+      return 0;
     default:
       console.error(USAGE);
       return 2;

@@ -3,7 +3,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Connection, WorkflowClient } from '@temporalio/client';
 import { Client } from 'pg';
+import { projectionQuery } from '../workflows/messages';
 import { processRunning, ROOT } from './chaos/system';
 import { anyRunning, dataDirOf, down, isUp, readTopology, systemFileOf, up, VARIANTS, type Variant } from './topology/system';
 
@@ -33,9 +35,11 @@ two workers and two APIs. --dev runs the same with the CLI's dev server (SQLite)
       --concurrency N       applications driven at once (default 8)
       --rate R --seconds S  HTTP load (default 100 req/s, 15 s a scenario)
       --only cluster|dev    one variant only
-  sizes [--dev]             the running variant's PostgreSQL: pg_total_relation_size and rows of
-                            each table of the read model (and Temporal's two databases), and the
-                            applications the read model holds; writes .data/topology/<variant>/sizes.json
+  sizes [--dev] [--vacuum-full]
+                            the running variant's applications: each one's history (events, bytes)
+                            as Temporal describes it, by outcome; pg_total_relation_size and rows of
+                            each table of the read model (and Temporal's two databases), after
+                            VACUUM FULL when asked; writes .data/topology/<variant>/sizes.json
 
 chaos and bench use a running variant as it is, else start it fresh and stop it at the end.
 `;
@@ -189,16 +193,39 @@ async function bench(values: Record<string, string | boolean | undefined>): Prom
  * What the running variant's PostgreSQL holds: each table's pg_total_relation_size (heap, TOAST
  * and indexes) and rows, per database, and bytes per application (those of the read model).
  */
-async function sizes(variant: Variant): Promise<void> {
+async function sizes(variant: Variant, vacuumFull: boolean): Promise<void> {
   const system = readTopology(variant);
   if (!system || !isUp(variant)) throw new Error(`${variant} is not up`);
   const databases = variant === 'cluster' ? ['approvals', 'temporal', 'temporal_visibility'] : ['approvals'];
-  const report: Record<string, unknown> = { measuredAt: new Date().toISOString(), variant };
+  const report: Record<string, unknown> = { measuredAt: new Date().toISOString(), variant, vacuumFull };
+
+  // Each application's history as Temporal counts it (events and bytes), by how it ended.
+  const connection = await Connection.connect({ address: system.temporalAddress });
+  try {
+    const client = new WorkflowClient({ connection, namespace: 'default' });
+    const byStatus: Record<string, { workflows: number; events: number; bytes: number; maxEvents: number; maxBytes: number }> = {};
+    for await (const wf of client.list({ query: `WorkflowType = 'applicationWorkflow'` })) {
+      const d = await client.getHandle(wf.workflowId, wf.runId).describe();
+      const status = (await client.getHandle(wf.workflowId, wf.runId).query(projectionQuery).catch(() => undefined))?.application.status ?? d.status.name;
+      const s = (byStatus[status] ??= { workflows: 0, events: 0, bytes: 0, maxEvents: 0, maxBytes: 0 });
+      s.workflows++;
+      s.events += d.historyLength;
+      s.bytes += d.historySize ?? 0;
+      s.maxEvents = Math.max(s.maxEvents, d.historyLength);
+      s.maxBytes = Math.max(s.maxBytes, d.historySize ?? 0);
+    }
+    report.histories = byStatus;
+    console.log('histories (Temporal describe: events and bytes per application)');
+    for (const [status, x] of Object.entries(byStatus)) console.log(`  ${status.padEnd(12)} ${String(x.workflows).padStart(5)} applications, mean ${Math.round(x.events / x.workflows)} events / ${(x.bytes / x.workflows / 1024).toFixed(1)} KiB, max ${x.maxEvents} / ${(x.maxBytes / 1024).toFixed(1)} KiB`);
+  } finally {
+    await connection.close();
+  }
   for (const database of databases) {
     const client = new Client({ connectionString: `postgres://postgres@127.0.0.1:${system.pgPort}/${database}` });
     await client.connect();
     try {
-      // Fresh statistics: n_live_tup is what ANALYZE last counted.
+      // Live data only (no dead row versions, no free space), when asked; fresh statistics either way: n_live_tup is what ANALYZE last counted.
+      if (vacuumFull) await client.query('VACUUM FULL');
       await client.query('ANALYZE');
       const { rows } = await client.query<{ table: string; bytes: string; rows: string }>(
         `SELECT c.relname AS table, pg_total_relation_size(c.oid)::text AS bytes, s.n_live_tup::text AS rows
@@ -236,6 +263,7 @@ async function main(): Promise<number> {
       rate: { type: 'string' },
       seconds: { type: 'string' },
       only: { type: 'string' },
+      'vacuum-full': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -270,7 +298,7 @@ async function main(): Promise<number> {
     case 'bench':
       return bench(values);
     case 'sizes':
-      await sizes(variant);
+      await sizes(variant, values['vacuum-full']);
       return 0;
     default:
       console.error(USAGE);

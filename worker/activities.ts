@@ -33,6 +33,9 @@ export interface ProjectionRef {
   full: boolean;
 }
 
+/** How long the projection waits for the workflow to answer its projection query. */
+const PROJECTION_READ_TIMEOUT_MS = 10_000;
+
 /** A batch read from a workflow that is older than what the workflow asked for: retried, never written. */
 export class StaleProjectionError extends Error {
   override readonly name = 'StaleProjectionError';
@@ -64,8 +67,14 @@ export function projectionActivities(write: (batch: ProjectionBatch) => Promise<
   return {
     projectApplication: write,
     async refreshProjection(ref) {
-      const temporal = client ?? Context.current().client;
-      const batch = await temporal.workflow.getHandle(ref.applicationId).query(projectionQuery, { fromSeq: ref.fromSeq, snapshot: ref.full });
+      const context = Context.current();
+      const temporal = client ?? context.client;
+      // Bounded, and given up when the worker shuts down: while the only worker drains, nobody
+      // answers the query; the attempt fails and is retried once a worker polls again.
+      const read = temporal.withDeadline(Date.now() + PROJECTION_READ_TIMEOUT_MS, () =>
+        temporal.workflow.getHandle(ref.applicationId).query(projectionQuery, { fromSeq: ref.fromSeq, snapshot: ref.full }),
+      );
+      const batch = await Promise.race([read, context.cancelled]);
       if (batch.application.seq < ref.seq) throw new StaleProjectionError(`${ref.applicationId}: the projection read is at seq ${batch.application.seq}, older than the ${ref.seq} asked for`);
       const { applied } = await write(batch);
       return { applied, seq: batch.application.seq };

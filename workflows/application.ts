@@ -60,6 +60,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
     // Since this patch level events carry their rule's instant; older ones carry when the timer fired.
     levelsAtRuleInstant: patched('levels-at-rule-instant'),
   });
+  // Since this patch an application action answers with the seq, not the whole view (~25 KB each in the history).
+  const answerBySeq = patched('application-answer-by-seq');
   let dirty = false;
 
   /** Every action is an Update: the validator is the command's check, the handler applies it and answers. */
@@ -72,6 +74,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
         const a = clean(raw);
         refusing(() => command.apply(app, a, now()));
         dirty = true;
+        if (command.answers === 'application' && !answerBySeq) return viewApplication(app, now());
         return command.answer(app, a, now());
       },
       { validator: (raw: unknown) => refusing(() => command.check(app, clean(raw), now())) },

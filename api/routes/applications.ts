@@ -28,6 +28,7 @@ import {
   withdrawSchema,
 } from '../../contracts/actions';
 import type { Actor } from '../../domain/types';
+import type { ApplicationAnswer } from '../../domain/application/commands';
 import { viewApplication, type ApplicationView } from '../../domain/view';
 import { applicationFromStore } from '../../domain/projection';
 import { projectedApplication } from '../../readmodel/queries';
@@ -196,10 +197,19 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
     return { actor: actorOf(p, view.applicant.id), access };
   }
 
-  /** An Update answering with the application: authorized first, answered as the caller may see it. */
-  async function applicationUpdate<Arg>(p: Principal, id: string, def: UpdateDefinition<ApplicationView, [Arg]>, arg: (actor: Actor) => Arg) {
+  const isView = (answer: ApplicationAnswer | ApplicationView): answer is ApplicationView => 'stages' in answer;
+
+  /**
+   * An action on the application: authorized first, answered with the application as the caller
+   * may see it. The workflow answers with its seq (a worker from before patch
+   * 'application-answer-by-seq', during a rolling deploy, with the whole view); the view is then
+   * read from the workflow, at least as new as the action.
+   */
+  async function applicationUpdate<Arg>(p: Principal, id: string, def: UpdateDefinition<ApplicationAnswer, [Arg]>, arg: (actor: Actor) => Arg) {
     const { actor, access } = await acting(p, id);
-    return viewFor(await update(id, def, arg(actor)), access);
+    const answer: ApplicationAnswer | ApplicationView = await update(id, def, arg(actor));
+    const view = isView(answer) ? answer : (await workflowView(id)).view;
+    return viewFor(view, access);
   }
 
   api.add(

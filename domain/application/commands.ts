@@ -1,5 +1,5 @@
-import type { ApplicationView, MatterView } from '../view';
-import { viewApplication, viewMatter } from '../view';
+import type { MatterView } from '../view';
+import { viewMatter } from '../view';
 import type { Application } from './core';
 import { accept, checkAccept, checkMissingNotice, checkSupply, issueMissingNotice, supply } from './intake';
 import { approve, checkApprove, checkEndSpecial, checkExtend, checkReject, checkStartSpecial, checkSupplement, endSpecialProcedure, extend, reject, requestSupplement, startSpecialProcedure } from './matters';
@@ -11,6 +11,15 @@ import { checkEscalate, checkUrge, escalate, urge } from './supervision';
 export type MatterAnswer = MatterView & { applicationSeq: number };
 
 /**
+ * An application action's answer: the application's event count after it. The caller reads the
+ * application at least that new (the API asks the workflow's status query); the whole view
+ * (~25 KB) as the answer was stored in the history with every such action.
+ */
+export interface ApplicationAnswer {
+  applicationSeq: number;
+}
+
+/**
  * One action on an application. `check` refuses with ActionRefused and changes nothing (the
  * workflow's Update validator); `apply` checks again and changes the state; `answer` is what the
  * caller gets back. The input's zod schema is contracts/actions.ts `<name>Schema`.
@@ -19,22 +28,24 @@ export interface Command<I, R> {
   check(app: Application, a: I, now: number): void;
   apply(app: Application, a: I, now: number): void;
   answer(app: Application, a: I, now: number): R;
+  /** Whether it answers with the matter or with the application's seq. */
+  answers: 'matter' | 'application';
 }
 
 const matterAnswer = (app: Application, a: { matter: string }, now: number): MatterAnswer => ({
   ...viewMatter(app, app.state.matters[a.matter]!, now),
   applicationSeq: app.state.events.length,
 });
-const applicationAnswer = (app: Application, _a: unknown, now: number): ApplicationView => viewApplication(app, now);
+const applicationAnswer = (app: Application): ApplicationAnswer => ({ applicationSeq: app.state.events.length });
 
 /** An action on one matter, answered with that matter. */
 function onMatter<I extends { matter: string }>(check: (app: Application, a: I, now: number) => void, apply: (app: Application, a: I, now: number) => void): Command<I, MatterAnswer> {
-  return { check, apply, answer: matterAnswer };
+  return { check, apply, answer: matterAnswer, answers: 'matter' };
 }
 
-/** An action on the application, answered with the whole application. */
-function onApplication<I>(check: (app: Application, a: I, now: number) => void, apply: (app: Application, a: I, now: number) => void): Command<I, ApplicationView> {
-  return { check, apply, answer: applicationAnswer };
+/** An action on the application, answered with the application's seq. */
+function onApplication<I>(check: (app: Application, a: I, now: number) => void, apply: (app: Application, a: I, now: number) => void): Command<I, ApplicationAnswer> {
+  return { check, apply, answer: applicationAnswer, answers: 'application' };
 }
 
 /**

@@ -40,6 +40,17 @@ export async function sleepUntil(env: TestWorkflowEnvironment, isoInstant: strin
   await env.sleep(ms);
 }
 
+/**
+ * An application action and then the application, as the API answers it: the workflow answers
+ * with its seq only, and the view is read after it (never older than the action).
+ */
+export async function viewAfter(h: WorkflowHandle, action: Promise<{ applicationSeq: number }>): Promise<ApplicationView> {
+  const { applicationSeq } = await action;
+  const view = await h.query(statusQuery, {});
+  if (view.seq < applicationSeq) throw new Error(`the status read (seq ${view.seq}) is older than the action's answer (seq ${applicationSeq})`);
+  return view;
+}
+
 /** The refusal an Update validator gave: its code (failure type) and message. */
 export async function refusal(p: Promise<unknown>): Promise<{ code: string | undefined | null; message: string }> {
   try {

@@ -13,7 +13,7 @@ import {
   withdrawUpdate,
 } from '../../workflows/messages';
 import { applicant, officer } from '../helpers/temporal';
-import { approve, matter, refusal, sleepUntil, status } from '../helpers/drive';
+import { approve, matter, refusal, sleepUntil, status, viewAfter } from '../helpers/drive';
 
 const TASK_QUEUE = 'actions';
 const result = { number: '浏审〔2026〕1号' };
@@ -96,7 +96,7 @@ describe('officer and applicant actions (time-skipping, March 2026)', () => {
     await approve(h, 'LY01', 'DRC');
     await h.executeUpdate(requestSupplementUpdate, { args: [{ actor: officer('EEB'), matter: 'LY07', items: ['M_EIA_DOCUMENT'], reason: '补充噪声监测数据' }] });
     const agent = { id: 'agent-park-01', role: 'agent' as const, onBehalfOf: 'ent-001' };
-    const v = await h.executeUpdate(withdrawUpdate, { args: [{ actor: agent, reason: '项目选址调整，撤回重报' }] });
+    const v = await viewAfter(h, h.executeUpdate(withdrawUpdate, { args: [{ actor: agent, reason: '项目选址调整，撤回重报' }] }));
     expect(v.status).toBe('withdrawn');
     expect(v.outcome).toMatchObject({ status: 'withdrawn', reason: '项目选址调整，撤回重报', by: 'agent agent-park-01 for applicant ent-001' });
     expect(matter(v, 'LY01').status).toBe('approved');

@@ -5,7 +5,7 @@ import { FIXTURE_2027 as fixture2027 } from '../unit/engine/figures';
 import { recordHistory } from '../helpers/history';
 import { issueMissingNoticeUpdate, publishCalendarSignal } from '../../workflows/messages';
 import { allMaterials, catalogue, officer } from '../helpers/temporal';
-import { matter, sleepUntil, status } from '../helpers/drive';
+import { matter, sleepUntil, status, viewAfter } from '../helpers/drive';
 
 const TASK_QUEUE = 'calendar-changes';
 const admin = { id: 'admin', role: 'admin' as const };
@@ -73,7 +73,7 @@ describe('National Day and calendar publication (time-skipping, from 28 Sep 2026
     // 29, 30, 31 Dec, (1 Jan), 4, 5 Jan.
     expect(v.stages[0]!.intake!.noticeDueOn).toBe('2027-01-05');
     expect(matter(v, 'LY07').deferred[0]!.dueOn).toBe('2027-01-05');
-    const noticed = await h.executeUpdate(issueMissingNoticeUpdate, { args: [{ actor: officer('DRC'), stage: 'S1', note: '' }] });
+    const noticed = await viewAfter(h, h.executeUpdate(issueMissingNoticeUpdate, { args: [{ actor: officer('DRC'), stage: 'S1', note: '' }] }));
     expect(noticed.stages[0]!.intake!.notice!.items.map((i) => i.material)).toEqual(['M_LAND_REPORT']);
   });
 });

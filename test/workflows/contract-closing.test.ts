@@ -4,7 +4,7 @@ import type { ApplicationView } from '../../domain/view';
 import { recordHistory } from '../helpers/history';
 import { timeSkippingSuite } from '../helpers/suite';
 import { allMaterials, applicant, officer } from '../helpers/temporal';
-import { sleepUntil, status } from '../helpers/drive';
+import { sleepUntil, status, viewAfter } from '../helpers/drive';
 
 const without = (...codes: string[]) => allMaterials('GOV_INVESTMENT').filter((m) => !codes.includes(m));
 const soil = (v: ApplicationView) => v.services.find((s) => s.serviceType === 'SOIL_WATER_PLAN')!;
@@ -25,7 +25,7 @@ describe('an ending application closes its open contracts (time-skipping, March�
     await sleepUntil(suite.env, '2026-03-21T10:00:00+08:00');
     expect(soil(await status(h, suite.env)).contracts[0]).toMatchObject({ status: 'open', level: 'warning', dueOn: '2026-03-22' });
 
-    const v = await h.executeUpdate(withdrawUpdate, { args: [{ actor: applicant, reason: '项目终止' }] });
+    const v = await viewAfter(h, h.executeUpdate(withdrawUpdate, { args: [{ actor: applicant, reason: '项目终止' }] }));
     const closedAt = v.outcome!.at!;
     expect(closedAt).toMatch(/^2026-03-21T10:00/);
     expect(soil(v)).toMatchObject({ status: 'cancelled', calendarDays: 19 });

@@ -3,7 +3,7 @@ import { timeSkippingSuite } from '../helpers/suite';
 import { recordHistory } from '../helpers/history';
 import { acceptUpdate, issueMissingNoticeUpdate, supplyMaterialsUpdate } from '../../workflows/messages';
 import { allMaterials, applicant, officer } from '../helpers/temporal';
-import { approve, matter, refusal, sleepUntil, status } from '../helpers/drive';
+import { approve, matter, refusal, sleepUntil, status, viewAfter } from '../helpers/drive';
 
 const TASK_QUEUE = 'intake';
 const without = (...codes: string[]) => allMaterials('GOV_INVESTMENT').filter((m) => !codes.includes(m));
@@ -48,7 +48,7 @@ describe('one-window intake, the one-time notice, deemed acceptance and 容缺 (
 
     // A: the window issues the one-time notice; a second is refused.
     await sleepUntil(suite.env, '2026-03-03T10:00:00+08:00');
-    const noticed = await a.executeUpdate(issueMissingNoticeUpdate, { args: [{ actor: officer('DRC'), stage: 'S1', note: '请一次性补齐' }] });
+    const noticed = await viewAfter(a, a.executeUpdate(issueMissingNoticeUpdate, { args: [{ actor: officer('DRC'), stage: 'S1', note: '请一次性补齐' }] }));
     expect(noticed.stages[0]!.intake!.notice!.items.map((i) => `${i.matter}/${i.material}`)).toEqual(['LY04/M_SITE_MAP', 'LY04/M_LAND_REPORT', 'LY05/M_SITE_MAP']);
     expect((await refusal(a.executeUpdate(issueMissingNoticeUpdate, { args: [{ actor: officer('DRC'), stage: 'S1', note: '' }] }))).message).toMatch(
       /one-time notice \(一次性告知\) for S1 was already issued; no second notice/,

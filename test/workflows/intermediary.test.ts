@@ -5,7 +5,7 @@ import type { Actor } from '../../domain/types';
 import { recordHistory } from '../helpers/history';
 import { timeSkippingSuite } from '../helpers/suite';
 import { allMaterials, applicant, catalogue, officer } from '../helpers/temporal';
-import { approveRunning, matter, refusal, sleepUntil, status } from '../helpers/drive';
+import { approveRunning, matter, refusal, sleepUntil, status, viewAfter } from '../helpers/drive';
 import { intermediaryFigures, REWORKED_INTERMEDIARY } from '../unit/engine/figures';
 
 const provider = (code: string): Actor => ({ id: code, role: 'provider' });
@@ -59,7 +59,7 @@ describe('intermediary services on their own clocks (time-skipping, March–Apri
 
     // EIA by direct choice: 30 calendar days → 1 Apr. Soil and water by a reproducible draw: 20 calendar days → 22 Mar.
     await h.executeUpdate(chooseProviderUpdate, { args: [{ actor: applicant, serviceType: 'EIA_REPORT', selection: { method: 'direct', provider: 'P_GREEN_ENV' } }] });
-    v = await h.executeUpdate(chooseProviderUpdate, { args: [{ actor: applicant, serviceType: 'SOIL_WATER_PLAN', selection: { method: 'randomDraw' } }] });
+    v = await viewAfter(h, h.executeUpdate(chooseProviderUpdate, { args: [{ actor: applicant, serviceType: 'SOIL_WATER_PLAN', selection: { method: 'randomDraw' } }] }));
     const eia = v.services.find((s) => s.serviceType === 'EIA_REPORT')!;
     expect(eia.contracts[0]).toMatchObject({ provider: 'P_GREEN_ENV', committedDays: 30, dayKind: 'calendar', dueOn: '2026-04-01', regulator: 'EEB' });
     const soil = v.services.find((s) => s.serviceType === 'SOIL_WATER_PLAN')!;
@@ -74,7 +74,7 @@ describe('intermediary services on their own clocks (time-skipping, March–Apri
     await h.executeUpdate(deliverUpdate, { args: [{ actor: provider('P_GREEN_ENV'), serviceType: 'EIA_REPORT', note: '报告书（送审稿）' }] });
     await sleepUntil(suite.env, '2026-03-26T10:00:00+08:00');
     expect((await refusal(h.executeUpdate(reviewDeliverableUpdate, { args: [{ actor: officer('WRB'), serviceType: 'EIA_REPORT', decision: 'accept', note: '' }] }))).code).toBe('WRONG_DEPARTMENT');
-    v = await h.executeUpdate(reviewDeliverableUpdate, { args: [{ actor: officer('EEB'), serviceType: 'EIA_REPORT', decision: 'accept', note: '技术审查通过' }] });
+    v = await viewAfter(h, h.executeUpdate(reviewDeliverableUpdate, { args: [{ actor: officer('EEB'), serviceType: 'EIA_REPORT', decision: 'accept', note: '技术审查通过' }] }));
     // 15 working days from 26 Mar: 27, 30, 31 Mar, 1–3 Apr, (清明 4–6), 7–10, 13–17 Apr.
     expect(matter(v, 'LY07')).toMatchObject({ status: 'inProgress', acceptedAt: expect.stringMatching(/^2026-03-26T10:00/), dueOn: '2026-04-17' });
 
@@ -94,9 +94,9 @@ describe('intermediary services on their own clocks (time-skipping, March–Apri
       `provider ${drawnProvider} is the one being replaced on SOIL_WATER_PLAN`,
     );
     // A new draw leaves the late provider out: only the other candidate remains.
-    v = await h.executeUpdate(replaceProviderUpdate, {
+    v = await viewAfter(h, h.executeUpdate(replaceProviderUpdate, {
       args: [{ actor: applicant, serviceType: 'SOIL_WATER_PLAN', selection: { method: 'randomDraw' }, reason: '原中介机构逾期未交付' }],
-    });
+    }));
     expect(v.services.find((s) => s.serviceType === 'SOIL_WATER_PLAN')!.contracts[1]!.selection).toMatchObject({ candidates: [other] });
     const replaced = v.services.find((s) => s.serviceType === 'SOIL_WATER_PLAN')!;
     expect(replaced.contracts.map((c) => [c.contractId, c.provider, c.status, c.level])).toEqual([
@@ -109,15 +109,15 @@ describe('intermediary services on their own clocks (time-skipping, March–Apri
     await sleepUntil(suite.env, '2026-04-10T16:00:00+08:00');
     await h.executeUpdate(deliverUpdate, { args: [{ actor: provider(other), serviceType: 'SOIL_WATER_PLAN', note: '' }] });
     await sleepUntil(suite.env, '2026-04-13T10:00:00+08:00');
-    v = await h.executeUpdate(reviewDeliverableUpdate, {
+    v = await viewAfter(h, h.executeUpdate(reviewDeliverableUpdate, {
       args: [{ actor: officer('WRB'), serviceType: 'SOIL_WATER_PLAN', decision: 'return', reasons: ['弃渣场选址论证不足', '缺少水土流失监测方案'] }],
-    });
+    }));
     expect(v.services.find((s) => s.serviceType === 'SOIL_WATER_PLAN')!.contracts[1]).toMatchObject({ status: 'open', dueOn: '2026-04-18', returns: [{ reworkDays: 5 }] });
     expect(matter(v, 'LY08').status).toBe('waitingPrerequisites');
     await sleepUntil(suite.env, '2026-04-16T11:00:00+08:00');
     await h.executeUpdate(deliverUpdate, { args: [{ actor: applicant, serviceType: 'SOIL_WATER_PLAN', note: '修改稿' }] });
     await sleepUntil(suite.env, '2026-04-17T10:00:00+08:00');
-    v = await h.executeUpdate(reviewDeliverableUpdate, { args: [{ actor: officer('WRB'), serviceType: 'SOIL_WATER_PLAN', decision: 'accept', note: '' }] });
+    v = await viewAfter(h, h.executeUpdate(reviewDeliverableUpdate, { args: [{ actor: officer('WRB'), serviceType: 'SOIL_WATER_PLAN', decision: 'accept', note: '' }] }));
     // 10 working days from 17 Apr: 20–24, 27–30 Apr, (劳动节 1–5 May), 6 May.
     expect(matter(v, 'LY08')).toMatchObject({ status: 'inProgress', acceptedAt: expect.stringMatching(/^2026-04-17T10:00/), dueOn: '2026-05-06' });
 
@@ -125,16 +125,16 @@ describe('intermediary services on their own clocks (time-skipping, March–Apri
     // commissioned in this process, so approval time) 46 days including the replaced provider.
     expect(intermediaryFigures(v.accounting.intermediary)).toEqual(REWORKED_INTERMEDIARY);
     await approveRunning(h);
-    await recordHistory(h, 'intermediary-v2');
+    await recordHistory(h, 'intermediary-v3');
   });
 
   it('refuses a provider whose qualification has expired', async () => {
     const h = await suite.start('GOV_INVESTMENT', { materials: without('M_COMPLETION_SURVEY') });
     const r = await refusal(h.executeUpdate(chooseProviderUpdate, { args: [{ actor: applicant, serviceType: 'COMPLETION_SURVEY', selection: { method: 'direct', provider: 'P_OLD_SURVEY' } }] }));
     expect(r).toEqual({ code: 'INVALID_INPUT', message: "provider P_OLD_SURVEY's qualification for COMPLETION_SURVEY expired on 2025-06-30" });
-    const bid = await h.executeUpdate(chooseProviderUpdate, {
+    const bid = await viewAfter(h, h.executeUpdate(chooseProviderUpdate, {
       args: [{ actor: applicant, serviceType: 'COMPLETION_SURVEY', selection: { method: 'bidding', bids: [{ provider: 'P_ZHONGJIAN_SURVEY', quoteYuan: 38000 }] } }],
-    });
+    }));
     expect(bid.services.find((s) => s.serviceType === 'COMPLETION_SURVEY')!.contracts[0]).toMatchObject({ provider: 'P_ZHONGJIAN_SURVEY', selection: { method: 'bidding' } });
   });
 

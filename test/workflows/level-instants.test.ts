@@ -4,7 +4,7 @@ import type { ApplicationView } from '../../domain/view';
 import { recordHistory } from '../helpers/history';
 import { timeSkippingSuite } from '../helpers/suite';
 import { allMaterials, applicant } from '../helpers/temporal';
-import { matter, sleepUntil, status } from '../helpers/drive';
+import { matter, sleepUntil, status, viewAfter } from '../helpers/drive';
 
 /**
  * Accepted Monday 30 Mar 2026; the Qingming holiday (4–6 Apr) is not counted. LY01 (7 working
@@ -38,9 +38,9 @@ describe('levels change at the rule’s instant, in the view and in the audit tr
 
   it('shows each new level from its rule instant (a millisecond and a second after), and records it at that instant exactly', async () => {
     const h = await suite.start('GOV_INVESTMENT', { materials: allMaterials('GOV_INVESTMENT').filter((m) => m !== 'M_ENERGY_REPORT') });
-    const v0 = await h.executeUpdate(chooseProviderUpdate, {
+    const v0 = await viewAfter(h, h.executeUpdate(chooseProviderUpdate, {
       args: [{ actor: applicant, serviceType: 'ENERGY_REPORT', selection: { method: 'direct', provider: 'P_LIUYANG_DESIGN' } }],
-    });
+    }));
     expect(matter(v0, 'LY01')).toMatchObject({ dueOn: '2026-04-09', level: 'normal' });
     expect(energy(v0)).toMatchObject({ dueOn: '2026-04-14', dayKind: 'working', level: 'normal' });
 

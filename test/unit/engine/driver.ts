@@ -5,7 +5,7 @@
  * read the view at an instant. The only file of test/unit/engine that knows the engine's API: when
  * the engine changes shape, this file changes and the rule tests do not.
  */
-import { COMMAND_NAMES, type CommandAnswer, type CommandInput, type CommandName } from '../../../domain/application/commands';
+import { COMMAND_NAMES, commands as engineCommands, type CommandAnswer, type CommandInput, type CommandName, type MatterAnswer } from '../../../domain/application/commands';
 import { CURRENT_RULES, Application, type EngineRules } from '../../../domain/application/core';
 import { publishCalendar } from '../../../domain/application/supervision';
 import { ActionRefused } from '../../../domain/errors';
@@ -29,8 +29,12 @@ export const iso = (t: Instant): string => toShanghaiIso(ms(t));
 export type Actions = { [K in CommandName]: CommandInput<K> } & { publishCalendar: PublishCalendarInput };
 export type ActionName = keyof Actions;
 
-/** What an action answers: a command the engine's own answer (a matter action the matter), the calendar the application. */
-export type Answer<N extends ActionName> = N extends CommandName ? CommandAnswer<N> : ApplicationView;
+/**
+ * What an action answers here: a matter action the engine's own answer (the matter); an
+ * application action and the calendar the application as the API answers them (it reads the
+ * view after the engine's answer, which is only the seq).
+ */
+export type Answer<N extends ActionName> = N extends CommandName ? (CommandAnswer<N> extends MatterAnswer ? CommandAnswer<N> : ApplicationView) : ApplicationView;
 
 export interface Refusal {
   /** The refusal code (domain/errors.ts). */
@@ -50,7 +54,11 @@ function commands(app: Application): Record<ActionName, Command> {
   const table = Object.fromEntries(
     COMMAND_NAMES.map((name) => [
       name,
-      { check: (a: never, now: number) => app.check(name, a, now), apply: (a: never, now: number) => app.act(name, a, now), answer: (a: never, now: number) => app.answer(name, a, now) },
+      {
+        check: (a: never, now: number) => app.check(name, a, now),
+        apply: (a: never, now: number) => app.act(name, a, now),
+        answer: (a: never, now: number) => (engineCommands[name].answers === 'application' ? viewApplication(app, now) : app.answer(name, a, now)),
+      },
     ]),
   ) as Record<CommandName, Command>;
   const calendar: Command = {

@@ -7,7 +7,7 @@ import { Connection, WorkflowClient } from '@temporalio/client';
 import { Client } from 'pg';
 import { projectionQuery } from '../workflows/messages';
 import { processRunning, ROOT } from './chaos/system';
-import { anyRunning, dataDirOf, down, isUp, readTopology, systemFileOf, up, VARIANTS, type Variant } from './topology/system';
+import { anyRunning, dataDirOf, down, isUp, readTopology, systemFileOf, TOPOLOGY_DIR, up, VARIANTS, type Variant } from './topology/system';
 
 const USAGE = `npm run topology -- <up|chaos|bench|down|status> [options]
 
@@ -33,18 +33,21 @@ two workers and two APIs. --dev runs the same with the CLI's dev server (SQLite)
                             .data/bench/topology.json
       --applications N      throughput run (default 40)
       --concurrency N       applications driven at once (default 8)
+      --rounds N            measure N times, alternating which variant goes first; medians (default 1)
       --rate R --seconds S  HTTP load (default 100 req/s, 15 s a scenario)
       --only cluster|dev    one variant only
   sizes [--dev] [--vacuum-full]
                             the running variant's applications: each one's history (events, bytes)
                             as Temporal describes it, by outcome; pg_total_relation_size and rows of
                             each table of the read model (and Temporal's two databases), after
-                            VACUUM FULL when asked; writes .data/topology/<variant>/sizes.json
+                            VACUUM FULL when asked; writes .data/topology/reports/<variant>-sizes-<time>.json
 
 chaos and bench use a running variant as it is, else start it fresh and stop it at the end.
 `;
 
 const say = (text: string) => console.log(`[topology] ${text}`);
+/** Chaos and sizes reports, kept when a variant's data is started fresh. */
+const REPORTS = path.join(TOPOLOGY_DIR, 'reports');
 
 let current: ChildProcess | undefined;
 let interrupted = false;
@@ -89,7 +92,7 @@ interface ChaosReport {
 }
 
 async function chaos(variant: Variant, values: Record<string, string | boolean | undefined>): Promise<number> {
-  const report = path.join(dataDirOf(variant), `chaos-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  const report = path.join(REPORTS, `${variant}-chaos-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   return against([variant], () =>
     runScript('chaos.js', [
       '--external', systemFileOf(variant),
@@ -154,39 +157,70 @@ const DESCRIPTION: Record<Variant, string> = {
  * Both variants up at once (idle, they cost little), and each measurement taken on one and then
  * the other, so that the other load on the machine meets both alike.
  */
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
 async function bench(values: Record<string, string | boolean | undefined>): Promise<number> {
   const only = values.only as Variant | undefined;
   if (only && !VARIANTS.includes(only)) throw new Error(`--only must be cluster or dev, not ${only}`);
   const variants = only ? [only] : VARIANTS;
   const applications = String(values.applications ?? '40');
-  const results = await against(variants, async () => {
-    const t: Partial<Record<Variant, Awaited<ReturnType<typeof throughput>>>> = {};
-    const h: Partial<Record<Variant, Awaited<ReturnType<typeof http>>>> = {};
-    for (const variant of variants) t[variant] = await throughput(variant, applications, String(values.concurrency ?? '8'));
-    for (const variant of variants) h[variant] = await http(variant, values);
+  const rounds = Number(values.rounds ?? 1);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number ≥ 1, not ${values.rounds}`);
+  type Round = { round: number; throughput: Awaited<ReturnType<typeof throughput>>; http: Awaited<ReturnType<typeof http>> };
+  const measured = await against(variants, async () => {
+    const byVariant = new Map<Variant, Round[]>(variants.map((v) => [v, []]));
+    for (let round = 1; round <= rounds; round++) {
+      // Which goes first alternates, so that neither always meets the other's after-effects.
+      const order = round % 2 ? variants : [...variants].reverse();
+      const t = new Map<Variant, Round['throughput']>();
+      for (const variant of order) t.set(variant, await throughput(variant, applications, String(values.concurrency ?? '8')));
+      for (const variant of order) byVariant.get(variant)!.push({ round, throughput: t.get(variant)!, http: await http(variant, values) });
+    }
     return variants.map((variant) => {
       const system = readTopology(variant)!;
-      return { variant, temporal: DESCRIPTION[variant], workers: system.processes.filter((p) => p.role === 'worker').length, apis: system.apiUrls.length, throughput: t[variant]!, http: h[variant]! };
+      return { variant, temporal: DESCRIPTION[variant], workers: system.processes.filter((p) => p.role === 'worker').length, apis: system.apiUrls.length, rounds: byVariant.get(variant)! };
     });
+  });
+  // Medians over the rounds: the machine's other load varies from one minute to the next.
+  const results = measured.map((m) => {
+    const scenarios = m.rounds[0]!.http.runs.map((r) => r.scenario);
+    return {
+      ...m,
+      median: {
+        applicationsPerMin: round1(median(m.rounds.map((r) => r.throughput.applicationsPerMin))),
+        actionsPerS: round1(median(m.rounds.map((r) => r.throughput.actionsPerS))),
+        verified: m.rounds.every((r) => r.throughput.passed),
+        http: scenarios.map((scenario) => {
+          const runs = m.rounds.map((r) => r.http.runs.find((x) => x.scenario === scenario)!);
+          return { scenario, p50: round1(median(runs.map((x) => x.p50))), p99: round1(median(runs.map((x) => x.p99))), failed: runs.reduce((n, x) => n + x.failed, 0), sent: runs.reduce((n, x) => n + x.sent, 0) };
+        }),
+        loadAverage: round1(median(m.rounds.flatMap((r) => [r.throughput.loadAverage.before[0]!, r.http.loadAverage.before[0]!]))),
+      },
+    };
   });
   const out = path.join(ROOT, '.data', 'bench', 'topology.json');
   mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ measuredAt: new Date().toISOString(), cpus: os.cpus().length, rate: Number(values.rate ?? 100), seconds: Number(values.seconds ?? 15), variants: results }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ measuredAt: new Date().toISOString(), cpus: os.cpus().length, rounds, applications: Number(applications), rate: Number(values.rate ?? 100), seconds: Number(values.seconds ?? 15), variants: results }, null, 2)}\n`);
 
   const heads = results.map((r) => r.variant);
-  console.log(`\n| figure | ${heads.join(' | ')} |\n|---|${heads.map(() => '---|').join('')}`);
+  console.log(`\nmedians of ${rounds} round(s)\n| figure | ${heads.join(' | ')} |\n|---|${heads.map(() => '---|').join('')}`);
   const row = (label: string, cell: (r: (typeof results)[number]) => string) => console.log(`| ${label} | ${results.map(cell).join(' | ')} |`);
-  row('applications driven to their end / min', (r) => `${r.throughput.applicationsPerMin} (${r.throughput.applications} in ${(r.throughput.driveMs / 1000).toFixed(1)} s, ${r.throughput.passed ? 'verified' : 'NOT VERIFIED'})`);
-  row('actions / s', (r) => String(r.throughput.actionsPerS));
-  for (const scenario of results[0]!.http.runs.map((x) => x.scenario)) {
-    row(`${scenario}: p50 / p99 ms (failed)`, (r) => {
-      const x = r.http.runs.find((y) => y.scenario === scenario);
-      return x ? `${x.p50.toFixed(1)} / ${x.p99.toFixed(1)} (${x.failed})` : '—';
+  row('applications driven to their end / min', (r) => `${r.median.applicationsPerMin} (rounds: ${r.rounds.map((x) => x.throughput.applicationsPerMin).join(', ')}; ${r.median.verified ? 'all verified' : 'NOT ALL VERIFIED'})`);
+  row('actions / s', (r) => String(r.median.actionsPerS));
+  for (const [i, scenario] of results[0]!.median.http.map((x) => x.scenario).entries()) {
+    row(`${scenario}: p50 / p99 ms (failed of sent)`, (r) => {
+      const x = r.median.http[i]!;
+      return `${x.p50.toFixed(1)} / ${x.p99.toFixed(1)} (${x.failed} of ${x.sent})`;
     });
   }
-  row('load average before throughput / HTTP', (r) => `${r.throughput.loadAverage.before[0]} / ${r.http.loadAverage.before[0]}`);
+  row('load average (1 min) at the start of each measurement, median', (r) => String(r.median.loadAverage));
   console.log(`\nwrote ${path.relative(ROOT, out)}`);
-  return results.every((r) => r.throughput.passed) ? 0 : 1;
+  return results.every((r) => r.median.verified) ? 0 : 1;
 }
 
 /**
@@ -245,7 +279,8 @@ async function sizes(variant: Variant, vacuumFull: boolean): Promise<void> {
       await client.end();
     }
   }
-  const out = path.join(dataDirOf(variant), 'sizes.json');
+  const out = path.join(REPORTS, `${variant}-sizes-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  mkdirSync(REPORTS, { recursive: true });
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nwrote ${path.relative(ROOT, out)}`);
 }
@@ -258,6 +293,7 @@ async function main(): Promise<number> {
       fresh: { type: 'boolean', default: false },
       applications: { type: 'string' },
       concurrency: { type: 'string' },
+      rounds: { type: 'string' },
       'worker-kill-at': { type: 'string' },
       'worker-down-for': { type: 'string' },
       rate: { type: 'string' },

@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, log, patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { ProjectionActivities } from '../worker/activities';
 import { ProjectionDelta, projectionBatch, projectionRead } from '../domain/projection';
@@ -33,6 +33,17 @@ const { projectApplication, refreshProjection } = proxyActivities<ProjectionActi
   startToCloseTimeout: '30 seconds',
   // A batch the writer calls invalid is a bug, not an outage: retrying cannot help.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['InvalidProjectionBatchError'] },
+});
+
+/**
+ * The fast path: the writer called as a local activity with the rows themselves. A local
+ * activity's input is not recorded in the history (only its marker is), and it runs within the
+ * workflow task, with no activity task or query round trip. One attempt, briefly: when
+ * PostgreSQL is away the durable path above (by reference, retried without limit) takes over.
+ */
+const { projectApplication: projectApplicationNow } = proxyLocalActivities<ProjectionActivities>({
+  startToCloseTimeout: '5 seconds',
+  retry: { maximumAttempts: 1 },
 });
 
 /**
@@ -101,8 +112,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
   });
 
   // Since this patch every change is projected to the read model; older histories ran without.
-  // Since 'projection-by-reference' the projection activity carries a reference and reads the rows
-  // through the projection query, instead of carrying them (83 % of a history's bytes before).
+  // Since 'projection-by-reference' the rows no longer travel in the history (83 % of its bytes
+  // before): a local activity hands them over, or an activity carrying a reference reads them.
   const projection = !patched('read-model-projection')
     ? Promise.resolve()
     : patched('projection-by-reference')
@@ -133,8 +144,10 @@ function cleanStart(input: ApplicationInput): ApplicationInput {
 
 /**
  * Asks the read model to catch up whenever there are events it has not seen, one call at a time:
- * a burst of changes becomes one write. The activity reads the rows from this workflow's
- * projection query, so the history records only the reference. Returns once the final state is written.
+ * a burst of changes becomes one write. First the writer is handed the rows by a local activity,
+ * which the history does not record; if that fails for PostgreSQL (down or slow), an activity
+ * that carries only a reference reads the rows through this workflow's projection query and is
+ * retried until it succeeds. Returns once the final state is written.
  */
 async function projectByReference(app: Application, ended: () => boolean): Promise<void> {
   let projected = 0;
@@ -143,6 +156,21 @@ async function projectByReference(app: Application, ended: () => boolean): Promi
     await condition(() => app.state.events.length > projected || ended());
     const seq = app.state.events.length;
     if (seq === projected) return;
+    try {
+      await projectApplicationNow(projectionRead(app, now(), projected, full));
+      projected = seq;
+      full = false;
+      continue;
+    } catch (e) {
+      if (refusedBatch(e)) {
+        // The writer recorded the refused batch for repair; the same rows would be refused again.
+        log.error('read-model projection refused a batch', { seq, error: boundedText((e as Error).message, 300) });
+        projected = seq;
+        full = true;
+        continue;
+      }
+      // PostgreSQL is away: the durable path below.
+    }
     try {
       const written = await refreshProjection({ applicationId: app.state.input.applicationId, seq, fromSeq: projected, full });
       // The rows were read a moment later than asked, perhaps with more events: those are written too.
@@ -156,6 +184,15 @@ async function projectByReference(app: Application, ended: () => boolean): Promi
       full = true;
     }
   }
+}
+
+/**
+ * A batch the writer refused for its content (not an outage): retrying the same rows cannot help.
+ * A local activity's failure arrives as the activity's own failure, an activity's wrapped in ActivityFailure.
+ */
+function refusedBatch(e: unknown): boolean {
+  const failure = e instanceof ActivityFailure ? e.cause : e;
+  return failure instanceof ApplicationFailure && failure.type === 'InvalidProjectionBatchError';
 }
 
 /**

@@ -69,9 +69,9 @@ function suite(
   };
 }
 
-/** The time-skipping test server starting at `initialTime` (ISO-8601 with offset); the read model is kept in memory. */
-export function timeSkippingSuite(initialTime: string, taskQueue: string): WorkflowSuite {
-  return suite(() => timeSkippingEnv(initialTime), taskQueue, async () => memoryProjection());
+/** The time-skipping test server starting at `initialTime` (ISO-8601 with offset); the read model is kept in memory unless `projection` says otherwise. */
+export function timeSkippingSuite(initialTime: string, taskQueue: string, projection: () => ProjectionActivities = memoryProjection): WorkflowSuite {
+  return suite(() => timeSkippingEnv(initialTime), taskQueue, async () => projection());
 }
 
 export interface ApiSuite extends WorkflowSuite {

@@ -1,5 +1,5 @@
 import type { EscalationRung, WarningRule } from '../catalogue/schema';
-import { addWorkingDays, knownOrNull, workingDaysAfter, type WorkingCalendar } from './calendar';
+import { addWorkingDays, knownOrNull, reckon, workingDaysAfter, type WorkingCalendar } from './calendar';
 import { endOfDay, shanghaiDate, startOfDay } from './time';
 
 /**
@@ -24,6 +24,12 @@ export interface MatterClock {
    * used up stays due on it, so a stop and restart never clears an overdue matter.
    */
   lastDueOn?: string | null;
+  /**
+   * Stopped runs whose days reach into a year with no published calendar (start date not
+   * counted, end date counted): they are counted once that year is published, and until then the
+   * days used are unknown, never guessed.
+   */
+  uncounted?: { from: string; to: string }[];
 }
 
 export const CLOCK_LEVELS = ['normal', 'warning', 'overdue', 'departmentHead', 'supervisionOffice', 'leadership'] as const;
@@ -41,14 +47,28 @@ export function startClock(acceptedAt: number, limitDays: number): MatterClock {
   return { limitDays, usedBefore: 0, runStart: shanghaiDate(acceptedAt) };
 }
 
-export function workingDaysUsed(cal: WorkingCalendar, clock: MatterClock, now: number): number {
-  if (clock.runStart === null) return clock.usedBefore;
-  return clock.usedBefore + workingDaysAfter(cal, clock.runStart, shanghaiDate(now));
+/** Working days used before the current run; CalendarRangeError while a stopped run lies in an unpublished year. */
+export function usedBeforeRun(cal: WorkingCalendar, clock: MatterClock): number {
+  let used = clock.usedBefore;
+  for (const run of clock.uncounted ?? []) used += workingDaysAfter(cal, run.from, run.to);
+  return used;
 }
 
+export function workingDaysUsed(cal: WorkingCalendar, clock: MatterClock, now: number): number {
+  if (clock.runStart === null) return usedBeforeRun(cal, clock);
+  return usedBeforeRun(cal, clock) + workingDaysAfter(cal, clock.runStart, shanghaiDate(now));
+}
+
+/**
+ * Stops the clock at `now`. A run reaching into a year whose calendar is not published is kept
+ * as uncounted (a stop, a decision or a withdrawal must never wait for the calendar).
+ */
 export function stopClock(cal: WorkingCalendar, clock: MatterClock, now: number): MatterClock {
   const lastDueOn = knownOrNull(() => clockDueOn(cal, clock));
-  return { ...clock, usedBefore: workingDaysUsed(cal, clock, now), runStart: null, lastDueOn };
+  if (clock.runStart === null) return { ...clock, lastDueOn };
+  const run = reckon(() => workingDaysAfter(cal, clock.runStart!, shanghaiDate(now)));
+  if (run.ok) return { ...clock, usedBefore: clock.usedBefore + run.value, runStart: null, lastDueOn };
+  return { ...clock, runStart: null, lastDueOn, uncounted: [...(clock.uncounted ?? []), { from: clock.runStart, to: shanghaiDate(now) }] };
 }
 
 export function restartClock(clock: MatterClock, now: number): MatterClock {
@@ -58,14 +78,14 @@ export function restartClock(clock: MatterClock, now: number): MatterClock {
 /** The due date of a running clock; null while it is stopped (it depends on the restart day). */
 export function clockDueOn(cal: WorkingCalendar, clock: MatterClock): string | null {
   if (clock.runStart === null) return null;
-  const left = clock.limitDays - clock.usedBefore;
+  const left = clock.limitDays - usedBeforeRun(cal, clock);
   if (left <= 0 && clock.lastDueOn) return clock.lastDueOn;
   return addWorkingDays(cal, clock.runStart, Math.max(0, left));
 }
 
 /** Whether the limit has run out: the due day has ended (running) or was used up before the stop. */
 export function pastDeadline(cal: WorkingCalendar, clock: MatterClock, now: number): boolean {
-  if (clock.runStart === null) return clock.usedBefore >= clock.limitDays && !!clock.lastDueOn && now >= endOfDay(clock.lastDueOn);
+  if (clock.runStart === null) return usedBeforeRun(cal, clock) >= clock.limitDays && !!clock.lastDueOn && now >= endOfDay(clock.lastDueOn);
   const due = clockDueOn(cal, clock);
   return due !== null && now >= endOfDay(due);
 }
@@ -85,7 +105,7 @@ export function clockMilestones(
 ): { level: ClockLevel; at: number }[] {
   if (clock.runStart === null) return [];
   const dueOn = clockDueOn(cal, clock)!;
-  const toWarning = warningThreshold(rule, clock.limitDays) - clock.usedBefore;
+  const toWarning = warningThreshold(rule, clock.limitDays) - usedBeforeRun(cal, clock);
   const warnAt = toWarning <= 0 ? Number.NEGATIVE_INFINITY : startOfDay(addWorkingDays(cal, clock.runStart, toWarning));
   return [
     { level: 'warning', at: warnAt },

@@ -1,6 +1,6 @@
 import type { Application } from './application/core';
 import { knownOrNull, reckon } from './calendar';
-import { clockDueOn, workingDaysUsed } from './clock';
+import { clockDueOn, workingDaysUsed, type MatterClock } from './clock';
 import { addDays, contractDueOn, qualifiedProviders, type DayKind } from './intermediary';
 import { dateOfDayNumber, dayNumber, shanghaiDate } from './time';
 import type { MatterState, ServiceState } from './types';
@@ -31,6 +31,13 @@ export function forecast(app: Application, now: number) {
     approximate = true;
     return dateOfDayNumber(dayNumber(date) + Math.ceil((n * 7) / 5));
   };
+  /** Working days a clock has used (or, run into an unpublished year, at least used: approximate). */
+  const used = (clock: MatterClock, at: number) => {
+    const r = reckon(() => workingDaysUsed(cal, clock, at));
+    if (r.ok) return r.value;
+    approximate = true;
+    return clock.usedBefore;
+  };
   const serviceReadyOn = (svc: ServiceState, from: string): string => {
     if (svc.status === 'inHand' || svc.status === 'waived' || svc.status === 'accepted') return from;
     if (svc.status === 'delivered') return later(from, today);
@@ -58,9 +65,9 @@ export function forecast(app: Application, now: number) {
     else if (m.status === 'inProgress' && m.clock) {
       const clock = m.clock;
       const due = knownOrNull(() => clockDueOn(cal, clock));
-      end = due ? later(due, today) : add(today, Math.max(0, m.clock.limitDays - m.clock.usedBefore), 'working');
+      end = due ? later(due, today) : add(today, Math.max(0, m.clock.limitDays - used({ ...clock, runStart: null }, now)), 'working');
     } else if (m.status === 'suspended' && m.clock) {
-      end = add(today, Math.max(0, m.clock.limitDays - workingDaysUsed(cal, m.clock, now)), 'working');
+      end = add(today, Math.max(0, m.clock.limitDays - used(m.clock, now)), 'working');
     } else {
       let from = later(stageStart, today);
       for (const svc of app.servicesOf(m.code)) from = later(from, serviceReadyOn(svc, stageStart));

@@ -1,5 +1,5 @@
 import { knownOrNull, reckon } from '../calendar';
-import { CLOCK_LEVELS, clockDueOn, clockMilestones, higherLevel, levelChanges, levelRank, levelReachedAt, pastDeadline, restartClock, stopClock, type ClockLevel } from '../clock';
+import { CLOCK_LEVELS, clockDueOn, clockMilestones, higherLevel, levelChanges, levelRank, levelReachedAt, pastDeadline, restartClock, stopClock, usedBeforeRun, type ClockLevel } from '../clock';
 import { endOfDay } from '../time';
 import { SYSTEM, type Actor, type MatterDecision, type MatterState } from '../types';
 import type { Application } from './core';
@@ -11,7 +11,7 @@ export function stop(app: Application, m: MatterState, now: number, s: MatterSta
   m.clock = stopClock(app.cal, m.clock!, now);
   m.status = 'suspended';
   m.stops.push(s);
-  app.record(now, 'clockStopped', SYSTEM, { matter: m.code, reason: s.reason, data: { kind: s.kind, workingDaysUsed: m.clock.usedBefore } });
+  app.record(now, 'clockStopped', SYSTEM, { matter: m.code, reason: s.reason, data: { kind: s.kind, workingDaysUsed: knownOrNull(() => usedBeforeRun(app.cal, m.clock!)) } });
 }
 
 export function restart(app: Application, m: MatterState, now: number, actor: Actor, reason: string) {

@@ -187,6 +187,28 @@ describe('year-end: a deadline in a year whose calendar is not published', () =>
     expect(run.matter('LY07').deferred[0]!.dueOn).toBe('2027-01-05');
   });
 
+  it('decides, stops and withdraws on a day the calendar does not reach; the days used stay unknown until the year is published, then count exactly', () => {
+    const run = start('2026-12-28T09:00:00+08:00');
+    // LY01 accepted Mon 28 Dec; approved Mon 4 Jan 2027, before the 2027 calendar is out.
+    const approved = run.perform('approve', { actor: officer('DRC'), matter: 'LY01', result: { number: '浏发改〔2027〕1号' }, reason: '' }, '2027-01-04T10:00:00+08:00');
+    expect(approved).toMatchObject({ status: 'approved', workingDaysUsed: null });
+    // LY06 stopped for a supplement the same day.
+    run.perform('requestSupplement', { actor: officer('DRC'), matter: 'LY06', items: ['M_ENERGY_REPORT'], reason: '补充节能报告' }, '2027-01-04T11:00:00+08:00');
+    expect(run.matter('LY06')).toMatchObject({ status: 'suspended', workingDaysUsed: null });
+    expect(run.events().filter((e) => e.kind === 'clockStopped').at(-1)).toMatchObject({ matter: 'LY06', data: { workingDaysUsed: null } });
+
+    run.perform('publishCalendar', { actor: admin, calendar: FIXTURE_2027 });
+    // 29, 30, 31 Dec, (1 Jan holiday), 4 Jan.
+    expect(run.matter('LY01').workingDaysUsed).toBe(4);
+    expect(run.matter('LY06').workingDaysUsed).toBe(4);
+
+    // And an application withdrawn in an unpublished year closes every matter.
+    const other = start('2026-12-28T09:00:00+08:00');
+    const withdrawn = other.perform('withdraw', { actor: applicant, reason: '项目取消' }, '2027-01-06T10:00:00+08:00');
+    expect(withdrawn.status).toBe('withdrawn');
+    expect(other.matter('LY01')).toMatchObject({ status: 'cancelled', workingDaysUsed: null });
+  });
+
   it('while the calendar ends, the notice can still be issued, and it lists only what is missing', () => {
     const run = start('2026-12-28T09:00:00+08:00', { materials: without('M_LAND_REPORT', 'M_PUBLIC_PARTICIPATION') });
     const noticed = run.perform('issueMissingNotice', { actor: officer('DRC'), stage: 'S1', note: '' }, '2026-12-30T10:00:00+08:00');

@@ -51,7 +51,8 @@ interface Options {
   report: string;
   keep: boolean;
   external?: string;
-  workerDownForS: number;
+  /** With `external` only. */
+  workerDownForS?: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -113,7 +114,7 @@ function parseOptions(argv: string[]): Options {
     report: path.resolve(values.report ?? path.join(ROOT, '.data', 'chaos', `report-${stamp}.json`)),
     keep: values.keep!,
     external: values.external === undefined ? undefined : path.resolve(values.external),
-    workerDownForS: num('worker-down-for', values['worker-down-for']),
+    workerDownForS: values.external === undefined ? undefined : num('worker-down-for', values['worker-down-for']),
   };
 }
 
@@ -189,7 +190,7 @@ async function main() {
       }
     },
   };
-  const system = options.external ? new ExternalSystem({ ...systemOptions, systemFile: options.external, workerDownForS: options.workerDownForS }) : new ChaosSystem(systemOptions);
+  const system = options.external ? new ExternalSystem({ ...systemOptions, systemFile: options.external, workerDownForS: options.workerDownForS! }) : new ChaosSystem(systemOptions);
   const receiver = new WebhookReceiver();
   let aborted = false;
   let stopped = false;

@@ -9,7 +9,7 @@ import { projectionQuery } from '../workflows/messages';
 import { processRunning, ROOT } from './chaos/system';
 import { anyRunning, dataDirOf, down, isUp, readTopology, systemFileOf, TOPOLOGY_DIR, up, VARIANTS, type Variant } from './topology/system';
 
-const USAGE = `npm run topology -- <up|chaos|bench|down|status> [options]
+const USAGE = `npm run topology -- <up|down|status|chaos|bench|sizes> [options]
 
 The production topology on 127.0.0.1, under .data/topology/<variant>/: the Temporal server
 (go.temporal.io/server v1.32.1, built into .tools/bin when missing) with PostgreSQL persistence
@@ -224,8 +224,9 @@ async function bench(values: Record<string, string | boolean | undefined>): Prom
 }
 
 /**
- * What the running variant's PostgreSQL holds: each table's pg_total_relation_size (heap, TOAST
- * and indexes) and rows, per database, and bytes per application (those of the read model).
+ * What the running variant holds: each application's history (events and bytes, as Temporal's
+ * describe reports them) by outcome, and each PostgreSQL table's pg_total_relation_size (heap,
+ * TOAST and indexes) and rows, per database, with the read model's application count.
  */
 async function sizes(variant: Variant, vacuumFull: boolean): Promise<void> {
   const system = readTopology(variant);

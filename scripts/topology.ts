@@ -36,11 +36,12 @@ two workers and two APIs. --dev runs the same with the CLI's dev server (SQLite)
       --rounds N            measure N times, alternating which variant goes first; medians (default 1)
       --rate R --seconds S  HTTP load (default 100 req/s, 15 s a scenario)
       --only cluster|dev    one variant only
-  sizes [--dev] [--vacuum-full]
+  sizes [--dev] [--vacuum-full] [--since REPORT]
                             the running variant's applications: each one's history (events, bytes)
                             as Temporal describes it, by outcome; pg_total_relation_size and rows of
                             each table of the read model (and Temporal's two databases), after
-                            VACUUM FULL when asked; writes .data/topology/reports/<variant>-sizes-<time>.json
+                            VACUUM FULL when asked; with --since an earlier report, the growth per
+                            application added; writes .data/topology/reports/<variant>-sizes-<time>.json
 
 chaos and bench use a running variant as it is, else start it fresh and stop it at the end.
 `;
@@ -228,7 +229,7 @@ async function bench(values: Record<string, string | boolean | undefined>): Prom
  * describe reports them) by outcome, and each PostgreSQL table's pg_total_relation_size (heap,
  * TOAST and indexes) and rows, per database, with the read model's application count.
  */
-async function sizes(variant: Variant, vacuumFull: boolean): Promise<void> {
+async function sizes(variant: Variant, vacuumFull: boolean, since: string | undefined): Promise<void> {
   const system = readTopology(variant);
   if (!system || !isUp(variant)) throw new Error(`${variant} is not up`);
   const databases = variant === 'cluster' ? ['approvals', 'temporal', 'temporal_visibility'] : ['approvals'];
@@ -280,10 +281,37 @@ async function sizes(variant: Variant, vacuumFull: boolean): Promise<void> {
       await client.end();
     }
   }
+  if (since) report.perApplicationSince = growthPerApplication(JSON.parse(readFileSync(since, 'utf8')) as SizesReport, report as unknown as SizesReport, since);
   const out = path.join(REPORTS, `${variant}-sizes-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   mkdirSync(REPORTS, { recursive: true });
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nwrote ${path.relative(ROOT, out)}`);
+}
+
+type SizesReport = Record<string, { totalBytes: number; tables: { table: string; bytes: number; rows: number }[] }> & { applications: { all: number } };
+
+/**
+ * Bytes and rows per application added since an earlier sizes report of the same system: the
+ * growth divided by the applications added, so that the fixed pages of small tables and
+ * indexes do not count.
+ */
+function growthPerApplication(before: SizesReport, after: SizesReport, since: string) {
+  const added = after.applications.all - before.applications.all;
+  if (added <= 0) throw new Error(`${since}: no application added since (${before.applications.all} then, ${after.applications.all} now)`);
+  console.log(`\nper application added since ${path.relative(ROOT, since)} (${added} applications)`);
+  const out: Record<string, { kib: number; tables: Record<string, { kib: number; rows: number }> }> = {};
+  for (const database of Object.keys(after).filter((k) => (after[k] as { tables?: unknown }).tables && before[k])) {
+    const was = new Map(before[database]!.tables.map((t) => [t.table, t]));
+    const tables: Record<string, { kib: number; rows: number }> = {};
+    for (const t of after[database]!.tables) {
+      const b = was.get(t.table) ?? { bytes: 0, rows: 0 };
+      if (t.bytes !== b.bytes) tables[t.table] = { kib: round1((t.bytes - b.bytes) / added / 1024), rows: round1((t.rows - b.rows) / added) };
+    }
+    const kib = round1((after[database]!.totalBytes - before[database]!.totalBytes) / added / 1024);
+    out[database] = { kib, tables };
+    console.log(`  ${database}: ${kib} KiB (${Object.entries(tables).sort(([, x], [, y]) => y.kib - x.kib).slice(0, 5).map(([name, x]) => `${name} ${x.kib} KiB, ${x.rows} rows`).join('; ')})`);
+  }
+  return { since, applicationsAdded: added, databases: out };
 }
 
 async function main(): Promise<number> {
@@ -301,6 +329,7 @@ async function main(): Promise<number> {
       seconds: { type: 'string' },
       only: { type: 'string' },
       'vacuum-full': { type: 'boolean', default: false },
+      since: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -335,7 +364,7 @@ async function main(): Promise<number> {
     case 'bench':
       return bench(values);
     case 'sizes':
-      await sizes(variant, values['vacuum-full']);
+      await sizes(variant, values['vacuum-full'], values.since && path.resolve(values.since));
       return 0;
     default:
       console.error(USAGE);

@@ -43,7 +43,8 @@ two workers and two APIs. --dev runs the same with the CLI's dev server (SQLite)
                             VACUUM FULL when asked; with --since an earlier report, the growth per
                             application added; writes .data/topology/reports/<variant>-sizes-<time>.json
 
-chaos and bench use a running variant as it is, else start it fresh and stop it at the end.
+chaos and bench use a running variant as it is (starting again any program of it that is down),
+else start it fresh and stop it at the end.
 `;
 
 const say = (text: string) => console.log(`[topology] ${text}`);
@@ -67,13 +68,17 @@ function runScript(script: string, args: string[]): Promise<number> {
   });
 }
 
-/** Runs `body` against the variants: those running as they are, the others started fresh and stopped at the end. */
+/** Runs `body` against the variants: those running as they are (any program down started again), the others started fresh and stopped at the end. */
 async function against<T>(variants: Variant[], body: () => Promise<T>): Promise<T> {
   const started: Variant[] = [];
   try {
     for (const variant of variants) {
       if (isUp(variant)) continue;
-      if (anyRunning(variant)) await down(variant, say);
+      if (anyRunning(variant)) {
+        // Someone's system with a program down: brought back as it was, and left running.
+        await up(variant, { say });
+        continue;
+      }
       started.push(variant);
       await up(variant, { fresh: true, say });
     }

@@ -147,8 +147,8 @@ export class ProjectionDelta {
   }
 }
 
-/** The batch for the read model as of `now`, with the events after `fromSeq`. */
-export function projectionBatch(app: Application, now: number, fromSeq: number): ProjectionBatch {
+/** The batch for the read model as of `now`, with the events after `fromSeq` (and, given `only`, only the selected rows). */
+export function projectionBatch(app: Application, now: number, fromSeq: number, only?: RowSelection): ProjectionBatch {
   const s = app.state;
   const acc = accounting(app, now);
   const id = s.input.applicationId;
@@ -173,7 +173,7 @@ export function projectionBatch(app: Application, now: number, fromSeq: number):
       calendarDays: acc.calendarDays,
       targetTotalDays: acc.targetTotalDays,
     },
-    matters: Object.values(s.matters).map((m) => {
+    matters: Object.values(s.matters).filter((m) => !only || only.matters.has(m.code)).map((m) => {
       const v = viewMatter(app, m, now);
       return {
         applicationId: id,
@@ -201,7 +201,7 @@ export function projectionBatch(app: Application, now: number, fromSeq: number):
         state: m,
       };
     }),
-    services: Object.values(s.services).flatMap((svc): ServiceRow[] => {
+    services: Object.values(s.services).filter((svc) => !only || only.services.has(svc.serviceType)).flatMap((svc): ServiceRow[] => {
       const v = viewService(app, svc, now);
       if (!v.contracts.length) {
         return [{
@@ -259,6 +259,56 @@ export function projectionBatch(app: Application, now: number, fromSeq: number):
 export function projectionRead(app: Application, now: number, fromSeq: number, withSnapshot: boolean): ProjectionBatch {
   const { snapshot, ...batch } = projectionBatch(app, now, fromSeq);
   return { ...batch, complete: true, ...(withSnapshot ? { snapshot } : {}) };
+}
+
+/** The rows a delta carries: these matters' and these services'. */
+export interface RowSelection {
+  matters: ReadonlySet<string>;
+  services: ReadonlySet<string>;
+}
+
+/**
+ * Which rows the next batch carries, so a decision on one matter does not recompute and send
+ * thirty: every row for the first batch (and after `reset`), and after an event not about one
+ * matter (a stage moving on, a calendar published: due dates may all change); otherwise the
+ * matters an event names, and the matters and services whose state changed. A row's figures that
+ * move with time alone (working days used by a running clock) are refreshed with its next change;
+ * reads compute them from the state as of their own instant.
+ */
+export class ChangedRows {
+  private readonly sent = new Map<string, string>();
+  private everything = true;
+
+  /** The rows to carry after `fromSeq`, or null for every row. */
+  next(app: Application, fromSeq: number): RowSelection | null {
+    const events = app.state.events.filter((e) => e.seq > fromSeq);
+    const all = this.everything || events.some((e) => e.matter === undefined);
+    const matters = new Set(events.flatMap((e) => (e.matter === undefined ? [] : [e.matter])));
+    const services = new Set<string>();
+    const changed = (key: string, state: unknown): boolean => {
+      const json = JSON.stringify(state);
+      if (this.sent.get(key) === json) return false;
+      this.sent.set(key, json);
+      return true;
+    };
+    for (const m of Object.values(app.state.matters)) if (changed(`m:${m.code}`, m)) matters.add(m.code);
+    for (const svc of Object.values(app.state.services ?? {})) if (changed(`s:${svc.serviceType}`, svc)) services.add(svc.serviceType);
+    this.everything = false;
+    return all ? null : { matters, services };
+  }
+
+  /** After a batch that was not written: the next one carries every row. */
+  reset(): void {
+    this.sent.clear();
+    this.everything = true;
+  }
+}
+
+/** The batch the fast path hands the writer: every row (`only` null) or, as a delta, the selected rows. */
+export function projectionDeltaRead(app: Application, now: number, fromSeq: number, withSnapshot: boolean, only: RowSelection | null): ProjectionBatch {
+  if (only === null) return projectionRead(app, now, fromSeq, withSnapshot);
+  const { snapshot, ...batch } = projectionBatch(app, now, fromSeq, only);
+  return { ...batch, complete: false, ...(withSnapshot ? { snapshot } : {}) };
 }
 
 function applicationStateRow(s: ApplicationState): ApplicationStateRow {

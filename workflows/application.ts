@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure, condition, log, patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { ProjectionActivities } from '../worker/activities';
-import { ProjectionDelta, projectionBatch, projectionRead } from '../domain/projection';
+import { ChangedRows, ProjectionDelta, projectionBatch, projectionDeltaRead, projectionRead } from '../domain/projection';
 import { COMMAND_NAMES, commands, type Command, type CommandName } from '../domain/application/commands';
 import { Application } from '../domain/application/core';
 import { escalateSignalled, publishCalendar, urgeSignalled } from '../domain/application/supervision';
@@ -152,16 +152,19 @@ function cleanStart(input: ApplicationInput): ApplicationInput {
 async function projectByReference(app: Application, ended: () => boolean): Promise<void> {
   let projected = 0;
   let full = true;
+  const changed = new ChangedRows();
   for (;;) {
     await condition(() => app.state.events.length > projected || ended());
     const seq = app.state.events.length;
     if (seq === projected) return;
     try {
-      await projectApplicationNow(projectionRead(app, now(), projected, full));
+      await projectApplicationNow(projectionDeltaRead(app, now(), projected, full, changed.next(app, projected)));
       projected = seq;
       full = false;
       continue;
     } catch (e) {
+      // Whatever happens next, the next batch carries every matter again.
+      changed.reset();
       if (refusedBatch(e)) {
         // The writer recorded the refused batch for repair; the same rows would be refused again.
         log.error('read-model projection refused a batch', { seq, error: boundedText((e as Error).message, 300) });

@@ -10,7 +10,7 @@ import { CURRENT_RULES, Application, type EngineRules } from '../../../domain/ap
 import { publishCalendar } from '../../../domain/application/supervision';
 import { ActionRefused } from '../../../domain/errors';
 import { forecast } from '../../../domain/forecast';
-import { ProjectionDelta, applicationFromStore, projectionBatch, type ProjectionBatch } from '../../../domain/projection';
+import { ChangedRows, applicationFromStore, projectionBatch, projectionDeltaRead, type ProjectionBatch } from '../../../domain/projection';
 import { sanitizeInput } from '../../../domain/text';
 import { toShanghaiIso } from '../../../domain/time';
 import type { Actor, AppEvent, ApplicationInput } from '../../../domain/types';
@@ -116,8 +116,9 @@ export function start(at: Instant, options: StartOptions = {}): Run {
 export class Run {
   private readonly app: Application;
   private readonly table: Record<ActionName, Command>;
-  private readonly delta = new ProjectionDelta();
+  private readonly changed = new ChangedRows();
   private projected = 0;
+  private full = true;
   /** The engine's clock: the instant of the last activation (start, action or timer). */
   now: number;
 
@@ -245,16 +246,18 @@ export class Run {
     return forecast(this.app, Math.max(this.now, asOf === undefined ? 0 : ms(asOf)));
   }
 
-  /** The next batch for the read model, as the workflow's projection coroutine sends it: the first complete, then deltas. */
+  /** The next batch for the read model, as the workflow's projection hands it to the writer (local activity): the first complete, then deltas. */
   nextProjection(): ProjectionBatch {
-    const batch = this.delta.next(projectionBatch(this.app, this.now, this.projected));
+    const batch = projectionDeltaRead(this.app, this.now, this.projected, this.full, this.changed.next(this.app, this.projected));
     this.projected = batch.application.seq;
+    this.full = false;
     return batch;
   }
 
-  /** The writer refused a batch: the next one carries every row again. */
+  /** The writer refused a batch: the next one carries every row and the snapshot again. */
   projectionRefused(): void {
-    this.delta.reset();
+    this.changed.reset();
+    this.full = true;
   }
 
   /** Everything the read model holds, as one complete batch. */

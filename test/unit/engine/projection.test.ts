@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { ProjectionDelta } from '../../../domain/projection';
 import { applicant, officer, start } from './driver';
 
 const MONDAY = '2026-03-02T09:00:00+08:00';
 
-describe('the projection delta: what the workflow hands the read model', () => {
+describe('the projection: what the workflow hands the read model', () => {
   it('sends every row, the snapshot and the state in the first batch', () => {
     const run = start(MONDAY);
     const first = run.nextProjection();
@@ -29,26 +30,33 @@ describe('the projection delta: what the workflow hands the read model', () => {
     expect(delta.application.seq).toBe(run.events().length);
   });
 
-  it('sends the running matters again a day later, since their working days used changed', () => {
+  it('does not resend matters whose only change is time passing: a read computes their days used as of its own instant', () => {
     const run = start(MONDAY);
-    run.nextProjection();
+    const first = run.nextProjection();
     run.approve('LY01', '2026-03-03T10:00:00+08:00');
-    expect(run.nextProjection().matters.map((m) => [m.code, m.workingDaysUsed]).sort()).toEqual([
-      ['LY01', 1],
-      ['LY04', 1],
-      ['LY06', 1],
-      ['LY07', 1],
-      ['LY08', 1],
-    ]);
+    const delta = run.nextProjection();
+    expect(delta.matters.map((m) => [m.code, m.status, m.workingDaysUsed])).toEqual([['LY01', 'approved', 1]]);
+    // The rows merged as the writer merges a delta (upsert by key) still give the engine's own view, today and later.
+    const upsert = <R>(key: (r: R) => string, ...lists: R[][]) => [...new Map(lists.flat().map((r) => [key(r), r])).values()];
+    const merged = {
+      ...delta,
+      snapshot: first.snapshot,
+      matters: upsert((m) => m.code, first.matters, delta.matters),
+      services: upsert((x) => x.contractId, first.services, delta.services),
+      events: [...first.events, ...delta.events],
+    };
+    expect(run.viewFromStore(merged)).toEqual(run.view());
+    expect(run.viewFromStore(merged, '2026-03-20T10:00:00+08:00')).toEqual(run.view('2026-03-20T10:00:00+08:00'));
   });
 
-  it('carries the application state only when it changed', () => {
+  it('sends every row after an event about no one matter, such as a calendar published', () => {
     const run = start(MONDAY);
     run.nextProjection();
-    run.approve('LY01');
-    expect(run.nextProjection().state).toBeUndefined();
     run.perform('withdraw', { actor: applicant, reason: '项目终止' });
-    expect(run.nextProjection().state).toMatchObject({ status: 'withdrawn' });
+    const after = run.nextProjection();
+    expect(after.complete).toBe(true);
+    expect(after.matters).toHaveLength(27);
+    expect(after.state).toMatchObject({ status: 'withdrawn' });
   });
 
   it('sends every row again after the writer refused a batch', () => {
@@ -69,5 +77,24 @@ describe('the projection delta: what the workflow hands the read model', () => {
     const stored = run.fullProjection();
     expect(run.viewFromStore(stored)).toEqual(run.view());
     expect(run.viewFromStore(stored, '2026-04-20T10:00:00+08:00')).toEqual(run.view('2026-04-20T10:00:00+08:00'));
+  });
+});
+
+describe('the projection of histories from before patch projection-by-reference (rows carried in the history)', () => {
+  it('sends the running matters again a day later, and the application state only when it changed', () => {
+    const run = start(MONDAY);
+    const delta = new ProjectionDelta();
+    expect(delta.next(run.fullProjection()).complete).toBe(true);
+    run.approve('LY01', '2026-03-03T10:00:00+08:00');
+    const next = delta.next(run.fullProjection());
+    expect(next.complete).toBe(false);
+    expect(next.matters.map((m) => [m.code, m.workingDaysUsed]).sort()).toEqual([
+      ['LY01', 1],
+      ['LY04', 1],
+      ['LY06', 1],
+      ['LY07', 1],
+      ['LY08', 1],
+    ]);
+    expect(next.state).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { allMatters, type ProcessSnapshot } from '../catalogue/snapshot';
 import { Application } from './application/core';
 import type { AppEvent, ApplicationState, MatterState } from './types';
-import { accounting, viewMatter, viewService } from './view';
+import { accountingTotals, viewMatter, viewService } from './view';
 import { toShanghaiIso } from './time';
 
 /**
@@ -150,7 +150,7 @@ export class ProjectionDelta {
 /** The batch for the read model as of `now`, with the events after `fromSeq` (and, given `only`, only the selected rows). */
 export function projectionBatch(app: Application, now: number, fromSeq: number, only?: RowSelection): ProjectionBatch {
   const s = app.state;
-  const acc = accounting(app, now);
+  const acc = accountingTotals(app, now);
   const id = s.input.applicationId;
   return {
     application: {

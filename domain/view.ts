@@ -156,6 +156,36 @@ function spans(cal: WorkingCalendar, intervals: [number, number][]) {
  * wait after a missing-materials notice), special-procedure time, and calendar days in total.
  */
 export function accounting(app: Application, now: number) {
+  const totals = accountingTotals(app, now);
+  const { end, serviceSpans, ...figures } = totals;
+  const s = app.state;
+  const cal = app.cal;
+  return {
+    governmentWorkingDays: figures.governmentWorkingDays,
+    stages: figures.stages,
+    /**
+     * Intermediary time apart from government and applicant time. As in the reform's own
+     * statistics, government-commissioned services count as approval time, owner-commissioned do not.
+     */
+    intermediary: {
+      all: spans(cal, serviceSpans()),
+      governmentCommissioned: spans(cal, serviceSpans('government')),
+      ownerCommissioned: spans(cal, serviceSpans('owner')),
+      services: Object.values(s.services).map((x) => {
+        const v = viewService(app, x, end);
+        return { serviceType: x.serviceType, commissionedBy: x.commissionedBy, status: x.status, calendarDays: v.calendarDays, workingDays: v.workingDays, contracts: x.contracts.length, reworkCount: v.reworkCount };
+      }),
+    },
+    applicant: figures.applicant,
+    specialProcedures: figures.specialProcedures,
+    calendarDays: figures.calendarDays,
+    targetTotalDays: figures.targetTotalDays,
+    forecast: forecast(app, now),
+  };
+}
+
+/** The figures of `accounting` the read model's application row keeps, without the intermediary breakdown or the forecast. */
+export function accountingTotals(app: Application, now: number) {
   const s = app.state;
   const cal = app.cal;
   const end = s.outcome?.at ?? now;
@@ -190,24 +220,12 @@ export function accounting(app: Application, now: number) {
   return {
     governmentWorkingDays: stages.reduce((acc, x) => acc + x.governmentWorkingDays, 0),
     stages,
-    /**
-     * Intermediary time apart from government and applicant time. As in the reform's own
-     * statistics, government-commissioned services count as approval time, owner-commissioned do not.
-     */
-    intermediary: {
-      all: spans(cal, serviceSpans()),
-      governmentCommissioned: spans(cal, serviceSpans('government')),
-      ownerCommissioned: spans(cal, serviceSpans('owner')),
-      services: Object.values(s.services).map((x) => {
-        const v = viewService(app, x, end);
-        return { serviceType: x.serviceType, commissionedBy: x.commissionedBy, status: x.status, calendarDays: v.calendarDays, workingDays: v.workingDays, contracts: x.contracts.length, reworkCount: v.reworkCount };
-      }),
-    },
     applicant: spans(cal, [...stops('supplement'), ...noticeWaits]),
     specialProcedures: spans(cal, stops('specialProcedure')),
     calendarDays: Math.floor((end - s.startedAt) / DAY_MS),
     targetTotalDays: app.snapshot.targetTotalDays,
-    forecast: forecast(app, now),
+    end,
+    serviceSpans,
   };
 }
 

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, condition, log, patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, log, patched, proxyActivities, proxyLocalActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { ProjectionActivities } from '../worker/activities';
 import { ChangedRows, ProjectionDelta, projectionBatch, projectionDeltaRead, projectionRead } from '../domain/projection';
@@ -121,15 +121,62 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
       : projectChanges(app, () => app.ended);
 
   app.advance(now());
-  while (!app.ended) {
-    const next = app.nextWakeAt(now());
-    dirty = false;
-    if (next === null) await condition(() => dirty);
-    else await condition(() => dirty, Math.max(1, next - now()));
-    app.advance(now());
+  if (patched('timer-kept-while-unchanged')) {
+    // One timer for the next instant that matters, kept while that instant stays the same (most
+    // actions do not move it) and replaced only when it moves: no timer cancelled and started
+    // again with every action.
+    const timer = new WakeTimer();
+    while (!app.ended) {
+      timer.wakeAt(app.nextWakeAt(now()));
+      dirty = false;
+      await condition(() => dirty || timer.fired);
+      timer.consume();
+      app.advance(now());
+    }
+  } else {
+    while (!app.ended) {
+      const next = app.nextWakeAt(now());
+      dirty = false;
+      if (next === null) await condition(() => dirty);
+      else await condition(() => dirty, Math.max(1, next - now()));
+      app.advance(now());
+    }
   }
   await projection;
   return app.state.outcome!;
+}
+
+/** A durable timer for one instant, replaced only when the instant changes. */
+class WakeTimer {
+  private at: number | null = null;
+  private scope: CancellationScope | null = null;
+  fired = false;
+
+  /** Arms the timer for `at` (null: none), unless it is already set for that instant. */
+  wakeAt(at: number | null): void {
+    if (at === this.at && !this.fired) return;
+    this.scope?.cancel();
+    this.scope = null;
+    this.at = at;
+    this.fired = false;
+    if (at === null) return;
+    const scope = new CancellationScope();
+    this.scope = scope;
+    scope.run(() => sleep(Math.max(1, at - now()))).then(
+      () => {
+        if (this.scope === scope) this.fired = true;
+      },
+      () => undefined, // cancelled: a later instant replaced it
+    );
+  }
+
+  /** After a wake: the instant has passed, the next `wakeAt` arms a new timer. */
+  consume(): void {
+    if (!this.fired) return;
+    this.fired = false;
+    this.at = null;
+    this.scope = null;
+  }
 }
 
 /** The start's own texts, bounded and well-formed; the catalogue snapshot is ours and left alone. */

@@ -39,7 +39,7 @@ describe('the longest realistic application (time-skipping, June 2026 – June 2
   });
 
   it('keeps its history at least four times below the size at which Temporal warns (ten times in bytes), so no application comes near termination', () => {
-    // Measured: ≈1,800 events and ≈420 KiB, 5.7× and 24× below the warn limits (28× and 122× below
+    // Measured: ≈1,560 events and ≈410 KiB, 6.6× and 25× below the warn limits (33× and 124× below
     // termination). Far enough that the workflow does not continue-as-new; a change that makes
     // histories grow past these bounds fails here.
     expect(history.events).toBeLessThan(HISTORY_LIMITS.warn.events / 4);

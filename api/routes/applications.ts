@@ -249,6 +249,7 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
       if (key && !key.success) throw fieldProblem('header.Idempotency-Key', key.error.issues[0]!.message);
       const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
       const applicationId = key ? idempotentId(p, key.data!) : `app-${randomUUID()}`;
+      res.locals.applicationId = applicationId;
       const answer = { applicationId, processCode: snapshot.code, definitionHash: snapshot.definitionHash, applicant };
       try {
         await client.workflow.start(applicationWorkflow, {

@@ -255,6 +255,18 @@ describe('request logs', () => {
     expect(raw.join('\n')).not.toContain(TOKENS.applicant);
   });
 
+  it('names the application (and its workflow id) a request was about, so a log search finds it; never a junk id', async () => {
+    const { get, lineOf } = await api();
+    await get('/applications/app-1f2e3d4c', { ...bearer(TOKENS.applicant), 'x-request-id': 'log-app' });
+    await get('/applications/app-1f2e3d4c/audit', { ...bearer(TOKENS.applicant), 'x-request-id': 'log-audit' });
+    await get(`/applications/${encodeURIComponent('app 1;drop')}`, { ...bearer(TOKENS.applicant), 'x-request-id': 'log-junk' });
+    await get('/applications', { ...bearer(TOKENS.applicant), 'x-request-id': 'log-list' });
+    expect(await lineOf('log-app')).toMatchObject({ route: '/applications/:id', applicationId: 'app-1f2e3d4c', workflowId: 'app-1f2e3d4c' });
+    expect(await lineOf('log-audit')).toMatchObject({ applicationId: 'app-1f2e3d4c', workflowId: 'app-1f2e3d4c' });
+    expect((await lineOf('log-junk')).applicationId).toBeUndefined();
+    expect((await lineOf('log-list')).applicationId).toBeUndefined();
+  });
+
   it('bounds a junk path to 200 characters', async () => {
     const { get, lineOf } = await api();
     await get(`/${'x'.repeat(5_000)}`, { 'x-request-id': 'log-long' });

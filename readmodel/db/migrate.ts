@@ -76,10 +76,23 @@ export function loadMigrations(dir: string = defaultMigrationsDir()): Migration[
 }
 
 /**
- * Applies the migrations the database lacks, in order, and returns their names. Checks every
- * applied one first, so a tampered file is refused before anything changes.
+ * One migration dealt with: applied now, or found applied already (earlier, or by another process
+ * meanwhile); or (`name` null, `done` 0) the applied ones checked and the work about to start.
  */
-export async function migrate(pool: Pool, options: { dir?: string } = {}): Promise<{ applied: string[] }> {
+export interface MigrationProgress {
+  name: string | null;
+  outcome: 'applied' | 'alreadyApplied' | null;
+  /** Migrations dealt with so far, this one included, of `total` in the folder. */
+  done: number;
+  total: number;
+}
+
+/**
+ * Applies the migrations the database lacks, in order, and returns their names. Checks every
+ * applied one first, so a tampered file is refused before anything changes. `onProgress` hears
+ * of each migration of the folder, in order, once it is dealt with (for a command's progress bar).
+ */
+export async function migrate(pool: Pool, options: { dir?: string; onProgress?: (p: MigrationProgress) => void } = {}): Promise<{ applied: string[] }> {
   const migrations = loadMigrations(options.dir);
   const applied: string[] = [];
   const client = await pool.connect();
@@ -94,10 +107,11 @@ export async function migrate(pool: Pool, options: { dir?: string } = {}): Promi
       return appliedChecksums(client);
     });
     verifyApplied(migrations, recorded);
-    for (const migration of migrations) {
-      if (recorded.has(migration.name)) continue;
-      const didApply = await inLockedTransaction(client, () => applyOne(client, migration));
+    options.onProgress?.({ name: null, outcome: null, done: 0, total: migrations.length });
+    for (const [i, migration] of migrations.entries()) {
+      const didApply = !recorded.has(migration.name) && (await inLockedTransaction(client, () => applyOne(client, migration)));
       if (didApply) applied.push(migration.name);
+      options.onProgress?.({ name: migration.name, outcome: didApply ? 'applied' : 'alreadyApplied', done: i + 1, total: migrations.length });
     }
   } finally {
     client.release();

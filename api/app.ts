@@ -7,6 +7,7 @@ import type { CatalogueHolder } from './catalogue-holder';
 import { dependencyStates, workerPolling } from './health';
 import { LiveHub, registerLive } from './live';
 import { logger as defaultLogger, type Logger } from './log';
+import type { ApiMetrics } from './metrics';
 import { docsContentSecurityPolicy, docsPage, openApiDocument } from './openapi';
 import { OperationRegistry, type ResponseCheck } from './operation';
 import { healthSchema, htmlSchema, openApiDocumentSchema, readinessSchema } from '../contracts/responses';
@@ -50,6 +51,8 @@ export interface ApiDeps {
   clock?: () => number;
   /** Checks every JSON answer against its operation's declared schema and reports the result (tests). */
   onResponseChecked?: (c: ResponseCheck) => void;
+  /** Where request durations are observed (api/metrics.ts); none when the metrics endpoint is off. */
+  metrics?: ApiMetrics;
 }
 
 /** The HTTP API: stateless, one Temporal client and one pool; every rule lives in the workflows. */
@@ -60,6 +63,9 @@ export function createApi(deps: ApiDeps): express.Express & { operations: Operat
   // The request log comes first, so every answer (a 404, a 429, a refusal) has its line and request id.
   const log = deps.logger ?? defaultLogger;
   app.use(requestLog(log));
+  // Every answer is timed too, under the operation that answered it (declared below).
+  let operations: OperationRegistry['operations'] = [];
+  if (deps.metrics) app.use(deps.metrics.observeRequests(() => operations));
   app.use(securityHeaders, noStore);
   // The pages' files are static and public: served before the rate limits count requests.
   if (deps.webDir !== null) serveWeb(app, deps.webDir ?? DEFAULT_WEB_DIR);
@@ -68,6 +74,7 @@ export function createApi(deps: ApiDeps): express.Express & { operations: Operat
   app.use(express.json({ limit: '100kb' }));
   const router = express.Router();
   const api = new OperationRegistry(router, deps.principals, deps.onResponseChecked);
+  operations = api.operations;
 
   // One check per dependency; the public answers say only up or down (the reason goes to the log).
   const temporal = () => deps.client.connection.workflowService.getSystemInfo({});

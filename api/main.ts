@@ -8,6 +8,7 @@ import { loadPrincipals, principalsFileSchema } from './auth';
 import { CatalogueHolder } from './catalogue-holder';
 import { logger } from './log';
 import { listen } from './server';
+import { createApiMetrics, serveMetrics } from './metrics';
 import { readFileSync } from 'node:fs';
 
 const log = logger.child({ name: 'api' });
@@ -22,6 +23,7 @@ async function main() {
   const connection = apiConnection(config.TEMPORAL_ADDRESS);
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const pool = createPool(config.DATABASE_URL, { applicationName: 'approvals-api' });
+  const metrics = config.METRICS_PORT ? createApiMetrics(pool, { logger: log }) : undefined;
   const app = createApi({
     client,
     pool,
@@ -36,10 +38,15 @@ async function main() {
     logger: log,
     webDir: config.WEB_DIR,
     demoPrincipals,
+    metrics,
   });
   const server = await listen(app, config.PORT, config.HOST, log);
   log.info(`listening on http://${config.HOST}:${config.PORT} (catalogue ${catalogue.current.hash.slice(0, 12)}; docs at /docs)`);
+  // Its own loopback port: the public one never answers /metrics.
+  const metricsServer = metrics ? await serveMetrics(metrics.registry, config.METRICS_PORT, config.METRICS_HOST) : undefined;
+  if (metricsServer) log.info(`metrics at ${metricsServer.url}`);
   const stop = () => {
+    metricsServer?.close();
     server.close(() => {
       void Promise.allSettled([connection.close(), pool.end()]).finally(() => process.exit(0));
     });

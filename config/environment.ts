@@ -45,6 +45,12 @@ export const configSchema = z.object({
   /** The built web pages served under /ui/ (default: web/dist of this checkout). */
   WEB_DIR: z.string().min(1).optional(),
   WEBHOOK_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(1000).default(20),
+  /** Where the Prometheus endpoints listen (docs/operations.md): loopback unless a scraper elsewhere needs them. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** The API's /metrics port; 0: no metrics endpoint (`npm start` sets 9464). */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** The worker's /metrics port, and the Temporal SDK's own exporter on the next one; 0: neither (`npm start` sets 9465). */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65534).default(0),
 });
 
 /**

@@ -311,6 +311,8 @@ export interface WebhookDispatcherOptions {
   maxInFlight?: number;
   /** Failures of the dispatcher itself (database unavailable…); deliveries' failures are recorded, not reported here. */
   onError?: (err: unknown) => void;
+  /** Each attempt's outcome once recorded: delivered, failed (retried later) or dead (the last attempt failed); for metrics. */
+  onDelivery?: (result: 'delivered' | 'failed' | 'dead') => void;
 }
 
 /** Pause between claims while the outbox has a backlog. */
@@ -469,6 +471,7 @@ export function createWebhookDispatcher(pool: Pool, options: WebhookDispatcherOp
        SELECT id, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}::timestamptz FROM o`,
       [row.id, ...update.values, ...logValues],
     );
+    options.onDelivery?.(outcome.ok ? 'delivered' : row.attempts >= options.maxAttempts ? 'dead' : 'failed');
   }
 
   let timer: NodeJS.Timeout | null = null;

@@ -5,6 +5,7 @@ import type { CalendarYear } from '../catalogue/schema';
 import type { ProjectionBatch } from '../domain/projection';
 import type { Actor } from '../domain/types';
 import { writeProjection } from '../readmodel/writer';
+import { observeProjectionWrite, type ProjectionPath } from './metrics';
 import { projectionQuery, publishCalendarSignal } from '../workflows/messages';
 
 /**
@@ -63,9 +64,21 @@ export const RUNNING_APPLICATIONS = `WorkflowType = 'applicationWorkflow' AND Ex
  * The projection activities over a writer: PostgreSQL's in the worker, another in tests and benches.
  * `client` reads the workflow's projection; without one, the worker's own (the activity context's).
  */
-export function projectionActivities(write: (batch: ProjectionBatch) => Promise<{ applied: boolean }>, client?: Client): ProjectionActivities {
+export function projectionActivities(writeBatch: (batch: ProjectionBatch) => Promise<{ applied: boolean }>, client?: Client): ProjectionActivities {
+  // Every write is counted by path and result, and its lag observed (worker/metrics.ts).
+  const observed = (path: ProjectionPath) => async (batch: ProjectionBatch) => {
+    try {
+      const written = await writeBatch(batch);
+      observeProjectionWrite(path, written.applied ? 'applied' : 'ignored', batch);
+      return written;
+    } catch (err) {
+      observeProjectionWrite(path, 'failed');
+      throw err;
+    }
+  };
+  const write = observed('reference');
   return {
-    projectApplication: write,
+    projectApplication: observed('local'),
     async refreshProjection(ref) {
       const context = Context.current();
       const temporal = client ?? context.client;

@@ -7,6 +7,8 @@ import { createBroadcastActivities, createProjectionActivities } from './activit
 import { createWebhookDispatcher } from '../readmodel/webhooks';
 import { logger, type Logger } from '../api/log';
 import { type Config, loadConfig } from '../config/environment';
+import { serveMetrics } from '../api/metrics';
+import { collectWorkerProcessMetrics, observeWebhookDelivery, sdkMetricsAddress, workerRegistry } from './metrics';
 
 const log = logger.child({ name: 'worker' });
 
@@ -42,14 +44,18 @@ export interface WorkerProcessOptions {
  * the stop signals itself (`shutdownSignals: []`): the SDK's handler ignores a signal once the
  * worker has left RUNNING, which is how a worker stopped by a fatal error came to ignore SIGTERM.
  */
-function installTemporalLogger(target: Logger): void {
+function installTemporalLogger(target: Logger, metricsAddress?: string): void {
   const levels: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
   const level = levels[target.level] ?? 'ERROR';
   const sdk = target.child({ name: 'temporal' });
   Runtime.install({
     logger: new DefaultLogger(level, (entry) => sdk[entry.level.toLowerCase() as Lowercase<LogLevel>]({ ...entry.meta }, entry.message)),
     // Core is chatty at INFO; its warnings and errors are what an operator needs.
-    telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: level === 'INFO' ? 'WARN' : level }) } },
+    telemetryOptions: {
+      logging: { forward: {}, filter: makeTelemetryFilterString({ core: level === 'INFO' ? 'WARN' : level }) },
+      // The SDK's own exporter (worker and client metrics, `temporal_` prefix), on a port of its own.
+      ...(metricsAddress ? { metrics: { prometheus: { bindAddress: metricsAddress, useSecondsForDurations: true } } } : {}),
+    },
     shutdownSignals: [],
   });
 }
@@ -66,7 +72,14 @@ function installTemporalLogger(target: Logger): void {
 export async function runWorkerProcess(options: WorkerProcessOptions): Promise<never> {
   const config = options.config ?? loadConfig();
   const bounds = options.drain ?? DRAIN_BOUNDS;
-  installTemporalLogger(log);
+  // The Runtime, with its metrics exporter, is installed before any connection or worker exists.
+  installTemporalLogger(log, config.WORKER_METRICS_PORT ? sdkMetricsAddress(config.METRICS_HOST, config.WORKER_METRICS_PORT) : undefined);
+  let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;
+  if (config.WORKER_METRICS_PORT) {
+    collectWorkerProcessMetrics();
+    metricsServer = await serveMetrics(workerRegistry, config.WORKER_METRICS_PORT, config.METRICS_HOST);
+    log.info({ metrics: metricsServer.url, temporalMetrics: `http://${sdkMetricsAddress(config.METRICS_HOST, config.WORKER_METRICS_PORT)}/metrics` }, 'serving metrics');
+  }
   const pool = createPool(config.DATABASE_URL, { applicationName: 'approvals-worker' });
   // The schema is brought up to date before any projection is written (and by `npm run migrate`).
   const { applied } = await migrate(pool);
@@ -85,7 +98,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions): Promise<n
     shutdownForceTime: bounds.forceMs,
   });
   // Webhooks leave from the outbox the projection fills; a dead endpoint only delays its own rows.
-  const webhooks = createWebhookDispatcher(pool, { allowlist: config.WEBHOOK_ALLOWED_DESTINATIONS, maxAttempts: 10, baseDelayMs: 5_000, onError: (err) => log.error({ err }, 'webhook dispatch failed') });
+  const webhooks = createWebhookDispatcher(pool, { allowlist: config.WEBHOOK_ALLOWED_DESTINATIONS, maxAttempts: 10, baseDelayMs: 5_000, onError: (err) => log.error({ err }, 'webhook dispatch failed'), onDelivery: observeWebhookDelivery });
 
   let webhooksStopped: Promise<void> | undefined;
   const stopWebhooks = () => (webhooksStopped ??= webhooks.stop());
@@ -133,6 +146,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions): Promise<n
   stop(code, bounds.fatalExitMs);
   // Deliveries in flight still record their outcome, so the pool closes after the dispatcher.
   await Promise.allSettled([stopWebhooks().finally(() => pool.end()), connection.close(), clientConnection.close()]);
+  metricsServer?.close();
   log.info({ exitCode: code }, 'stopped');
   process.exit(code);
 }

@@ -4,6 +4,7 @@ import { createApi } from '../../api/app';
 import { principalRegistry } from '../../api/auth';
 import { parseAllowlist } from '../../readmodel/destinations';
 import type { Logger } from '../../api/log';
+import type { ApiMetrics } from '../../api/metrics';
 import type { RateLimits } from '../../api/rate-limit';
 import { listen } from '../../api/server';
 import type { Pool } from 'pg';
@@ -62,10 +63,10 @@ export async function startApi(
   env: Pick<TestWorkflowEnvironment, 'client'>,
   taskQueue: string,
   deps: { pool: Pool; catalogue: CatalogueHolder; definitionsDir?: string; demoPrincipals?: readonly DemoPrincipal[]; clock?: () => number },
-  options: { rateLimits?: RateLimits; logger?: Logger } = {},
+  options: { rateLimits?: RateLimits; logger?: Logger; metrics?: ApiMetrics } = {},
 ): Promise<RunningApi> {
   // Test receivers listen on loopback, which webhooks may otherwise never reach.
-  const app = createApi({ client: env.client, taskQueue, principals, webDir: process.env.WEB_DIST_DIR, ...deps, rateLimits: options.rateLimits ?? GENEROUS_RATE_LIMITS, logger: options.logger, webhookAllowlist: parseAllowlist('127.0.0.1/32'), onResponseChecked: (c) => responseChecks.push(c) });
+  const app = createApi({ client: env.client, taskQueue, principals, webDir: process.env.WEB_DIST_DIR, ...deps, rateLimits: options.rateLimits ?? GENEROUS_RATE_LIMITS, logger: options.logger, metrics: options.metrics, webhookAllowlist: parseAllowlist('127.0.0.1/32'), onResponseChecked: (c) => responseChecks.push(c) });
   const server = await listen(app, 0, '127.0.0.1', options.logger);
   const { port } = server.address() as AddressInfo;
   return {

@@ -19,6 +19,9 @@ export API_TOKENS_FILE="${API_TOKENS_FILE:-$data/principals.json}"
 export PORT="${PORT:-3000}"
 # The embedded run only: the sign-in page lists the demo principals to pick from.
 export DEMO_SIGN_IN="${DEMO_SIGN_IN:-1}"
+# Prometheus metrics on loopback (docs/operations.md): the API's, the worker's, and the Temporal SDK's on 9466.
+export METRICS_PORT="${METRICS_PORT:-9464}"
+export WORKER_METRICS_PORT="${WORKER_METRICS_PORT:-9465}"
 temporal_port="${TEMPORAL_ADDRESS##*:}"
 ui_port=$((temporal_port + 1000))
 
@@ -78,6 +81,7 @@ cat <<MSG
 
   Web pages    http://127.0.0.1:$PORT/ui/   (sign in as a demo principal)
   API          http://127.0.0.1:$PORT   (docs: /docs, OpenAPI: /openapi.json, readiness: /ready)
+  Metrics      http://127.0.0.1:$METRICS_PORT/metrics (API), :$WORKER_METRICS_PORT/metrics (worker), :$((WORKER_METRICS_PORT + 1))/metrics (Temporal SDK)
   Temporal UI  http://127.0.0.1:$ui_port
   Temporal     $TEMPORAL_ADDRESS (data: $data/temporal.db)
   PostgreSQL   $DATABASE_URL

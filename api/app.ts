@@ -8,9 +8,10 @@ import { dependencyStates, workerPolling } from './health';
 import { LiveHub, registerLive } from './live';
 import { logger as defaultLogger, type Logger } from './log';
 import type { ApiMetrics } from './metrics';
-import { docsContentSecurityPolicy, docsPage, openApiDocument } from './openapi';
+import { registerDocs, serveDocsAssets } from './docs';
+import { openApiDocument } from './openapi';
 import { OperationRegistry, type ResponseCheck } from './operation';
-import { healthSchema, htmlSchema, openApiDocumentSchema, readinessSchema } from '../contracts/responses';
+import { healthSchema, openApiDocumentSchema, readinessSchema } from '../contracts/responses';
 import { errorHandler, sendProblem } from './problem';
 import { boundedText } from '../domain/text';
 import { DEFAULT_RATE_LIMITS, rateLimits, type RateLimits } from './rate-limit';
@@ -69,6 +70,7 @@ export function createApi(deps: ApiDeps): express.Express & { operations: Operat
   app.use(securityHeaders, noStore);
   // The pages' files are static and public: served before the rate limits count requests.
   if (deps.webDir !== null) serveWeb(app, deps.webDir ?? DEFAULT_WEB_DIR);
+  serveDocsAssets(app);
   app.use(rateLimits(deps.principals, deps.rateLimits ?? DEFAULT_RATE_LIMITS, log));
   // The largest legitimate body (a year's calendar) is a few KB; every field is bounded besides.
   app.use(express.json({ limit: '100kb' }));
@@ -104,10 +106,7 @@ export function createApi(deps: ApiDeps): express.Express & { operations: Operat
   registerLive(api, live);
   registerSession(api, deps.demoPrincipals);
   api.add({ method: 'get', path: '/openapi.json', tag: 'system', summary: 'This document', roles: 'public', response: openApiDocumentSchema }, () => openApiDocument(api.operations));
-  api.add({ method: 'get', path: '/docs', tag: 'system', summary: 'Human-readable API docs', roles: 'public', response: htmlSchema, success: { status: 200, description: 'HTML', contentType: 'text/html' } }, ({ res }) => {
-    res.setHeader('Content-Security-Policy', docsContentSecurityPolicy);
-    res.type('html').send(docsPage(api.operations));
-  });
+  registerDocs(api);
 
   app.use(router);
   app.use((req, res) => sendProblem(res, 404, 'Not found', `no route ${req.method} ${boundedText(req.path, 100)}`, { code: 'NOT_FOUND' }));

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { NAMED_ANSWERS } from '../contracts/responses';
 import type { Operation } from './operation';
@@ -91,36 +90,4 @@ export function openApiDocument(operations: readonly Operation[]) {
     security: [{ bearer: [] }],
     paths,
   };
-}
-
-const DOCS_STYLE = `body{font:14px/1.5 system-ui,sans-serif;margin:2rem;max-width:70rem}code{background:#f4f4f4;padding:0 .2em}
-h2{border-bottom:1px solid #ddd}.op{margin:.6rem 0;padding:.4rem .6rem;border-left:4px solid #3a7}.get{border-color:#37a}.delete{border-color:#a33}
-.m{font-weight:bold;text-transform:uppercase;display:inline-block;width:4.5em}details pre{background:#fafafa;padding:.5rem;overflow:auto}`;
-
-/** The /docs page's policy: no script at all, and only its own stylesheet, named by hash. */
-export const docsContentSecurityPolicy = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(DOCS_STYLE).digest('base64')}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
-
-const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** A human-readable page of the operations, rendered on the server from the OpenAPI document: no script, no external assets. */
-export function docsPage(operations: readonly Operation[]): string {
-  const byTag = new Map<string, string[]>();
-  const doc = openApiDocument(operations);
-  for (const [p, methods] of Object.entries(doc.paths)) {
-    for (const [m, op] of Object.entries(methods) as [string, { tags: string[]; summary: string; 'x-roles': string[] | string; requestBody?: { content: Record<string, { schema: unknown }> }; responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> }][]) {
-      const body = op.requestBody ? `<details><summary>body</summary><pre>${esc(JSON.stringify(op.requestBody.content['application/json']?.schema, null, 2))}</pre></details>` : '';
-      const roles = ([] as string[]).concat(op['x-roles']).join(', ');
-      const [status, success] = Object.entries(op.responses)[0]!;
-      const id = Object.values(success.content ?? {})[0]?.schema.$ref?.split('/').pop();
-      const answer = id ? `<details><summary>answer ${esc(status)}: ${esc(id)}</summary><pre>${esc(JSON.stringify(doc.components.schemas[id], null, 2))}</pre></details>` : '';
-      const line = `<div class="op ${esc(m)}"><span class="m">${esc(m)}</span><code>${esc(p)}</code> — ${esc(op.summary)} <small>(${esc(roles)})</small>${body}${answer}</div>`;
-      byTag.set(op.tags[0]!, [...(byTag.get(op.tags[0]!) ?? []), line]);
-    }
-  }
-  const sections = [...byTag].map(([tag, lines]) => `<h2>${esc(tag)}</h2>${lines.join('')}`).join('\n');
-  return `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>API — 并联审批</title>
-<style>${DOCS_STYLE}</style></head>
-<body><h1>Parallel-approval orchestrator API</h1><p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Send <code>Authorization: Bearer &lt;token&gt;</code>.</p>
-<main>${sections}</main></body></html>`;
 }

@@ -3,7 +3,7 @@ import helmet from 'helmet';
 
 /**
  * Helmet's headers with a content security policy for an API that serves data, not pages:
- * nothing may load, frame or submit (the /docs page sets its own, see openapi.ts).
+ * nothing may load, frame or submit (the /docs page sets its own, see docs.ts).
  */
 export const securityHeaders: RequestHandler = helmet({
   contentSecurityPolicy: {

@@ -7,8 +7,10 @@ import { CatalogueHolder } from '../../api/catalogue-holder';
 import { createApiMetrics, serveMetrics } from '../../api/metrics';
 import { loadCatalogue } from '../../catalogue/loader';
 import { migrate } from '../../readmodel/db/migrate';
+import { parseAllowlist } from '../../readmodel/destinations';
+import { createWebhookDispatcher } from '../../readmodel/webhooks';
 import { createProjectionActivities } from '../../worker/activities';
-import { workerRegistry } from '../../worker/metrics';
+import { observeWebhookDelivery, workerRegistry } from '../../worker/metrics';
 import { http, officerToken, startApi, TOKENS, type RunningApi } from '../helpers/api';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 import { startTs, type RunningProcess } from '../helpers/processes';
@@ -63,6 +65,8 @@ let api: RunningApi;
 let apiMetricsUrl: string;
 let workerMetricsUrl: string;
 const servers: Server[] = [];
+let receiverUrl: string;
+const received: string[] = [];
 
 beforeAll(async () => {
   [env, db] = await Promise.all([devServerEnv(), createTestDatabase()]);
@@ -73,7 +77,17 @@ beforeAll(async () => {
   const metrics = createApiMetrics(db.pool, { cacheMs: 0 });
   api = await startApi(env, TASK_QUEUE, { pool: db.pool, catalogue: new CatalogueHolder(loadCatalogue()) }, { metrics });
   const [apiServer, workerServer] = await Promise.all([serveMetrics(metrics.registry, 0, '127.0.0.1'), serveMetrics(workerRegistry, 0, '127.0.0.1')]);
-  servers.push(apiServer, workerServer);
+  // A loopback webhook receiver that answers every delivery 204.
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      received.push(req.url ?? '');
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  servers.push(apiServer, workerServer, receiver);
   apiMetricsUrl = apiServer.url;
   workerMetricsUrl = workerServer.url;
 });
@@ -88,8 +102,9 @@ afterAll(async () => {
 });
 
 describe('metrics after a scripted scenario', () => {
-  it('count requests by declared operation and status, open matters as the inbox and alerts list them, and a projection that caught up', async () => {
+  it('count requests by declared operation and status, open matters as the inbox and alerts list them, a projection that caught up and an outbox that drains', async () => {
     const call = (method: string, p: string, token?: string, body?: unknown) => http(api.url, method, p, token, body);
+    expect((await call('POST', '/webhooks/subscriptions', TOKENS.admin, { url: `${receiverUrl}/approvals`, eventTypes: ['approved'] })).status).toBe(201);
     const ids: string[] = [];
     for (const name of ['浏阳市第一中学新校区建设项目', '经开区智能装备产业园']) {
       const started = await call('POST', '/applications', TOKENS.applicant, { processCode: 'GOV_INVESTMENT', projectName: name, materials: allMaterials('GOV_INVESTMENT') });
@@ -142,15 +157,25 @@ describe('metrics after a scripted scenario', () => {
     const atAlertLevels = apiSamples.filter((s) => s.name === 'approvals_open_matters' && s.labels.level !== 'normal').reduce((n, s) => n + s.value, 0);
     expect(atAlertLevels).toBe(alerts.body.items.length);
     expect(sum(apiSamples, 'approvals_open_matters', { level: 'leadership' })).toBe(0);
-    // No subscription: nothing waits in the outbox, and no batch was refused.
-    expect(sum(apiSamples, 'approvals_webhook_outbox_depth')).toBe(0);
-    expect(sum(apiSamples, 'approvals_webhook_outbox_oldest_pending_seconds')).toBe(0);
+    // Each approval waits in the outbox for the subscriber until the dispatcher runs; no batch was refused.
+    expect(sum(apiSamples, 'approvals_webhook_outbox_depth')).toBe(decided);
+    expect(sum(apiSamples, 'approvals_webhook_outbox_oldest_pending_seconds')).toBeGreaterThan(0);
     expect(sum(apiSamples, 'approvals_projection_refusals_total')).toBe(0);
+
+    const dispatcher = createWebhookDispatcher(db.pool, { allowlist: parseAllowlist('127.0.0.1/32'), maxAttempts: 3, baseDelayMs: 1_000, onDelivery: observeWebhookDelivery });
+    await dispatcher.deliverDue();
+    await dispatcher.stop();
+    expect(received).toHaveLength(decided);
+    const drained = (await scrape(apiMetricsUrl)).samples;
+    expect(sum(drained, 'approvals_webhook_outbox_depth')).toBe(0);
+    expect(sum(drained, 'approvals_webhook_outbox_oldest_pending_seconds')).toBe(0);
 
     const workerSamples = (await scrape(workerMetricsUrl)).samples;
     expect(sum(workerSamples, 'approvals_projection_writes_total', { result: 'applied' })).toBeGreaterThanOrEqual(2 + decided);
     expect(sum(workerSamples, 'approvals_projection_writes_total', { result: 'failed' })).toBe(0);
     expect(sum(workerSamples, 'approvals_projection_write_lag_seconds_count')).toBeGreaterThanOrEqual(2 + decided);
+    expect(sum(workerSamples, 'approvals_webhook_deliveries_total', { result: 'delivered' })).toBe(decided);
+    expect(sum(workerSamples, 'approvals_webhook_deliveries_total', { result: 'failed' })).toBe(0);
     // Quiet now: the last write came within seconds of its oldest event.
     const lag = workerSamples.find((s) => s.name === 'approvals_projection_lag_seconds');
     expect(lag?.value).toBeGreaterThanOrEqual(0);

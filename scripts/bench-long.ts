@@ -18,6 +18,7 @@ import { commandUpdates, publishCalendarSignal, statusQuery } from '../workflows
 import { projectionActivities } from '../worker/activities';
 import { mergeBenchSummary } from './bench-summary';
 import { historyBytes } from './history-bytes';
+import { progressBar } from './progress';
 
 /**
  * The longest realistic application, measured against Temporal's history limits (issue 14).
@@ -238,6 +239,13 @@ export interface DriveResult {
   days: number;
 }
 
+/** A working day of a drive at 10:00, before the parties act (for a progress bar). */
+export interface DriveDay {
+  today: string;
+  stage: string | null;
+  events: number;
+}
+
 const matters = (v: ApplicationView): MatterView[] => [...v.stages.flatMap((s) => s.matters), ...v.alongside];
 const addDays = (date: string, n: number) => dateOfDayNumber(dayNumber(date) + n);
 const TEN_AM = 10 * 60 * 60 * 1000; // after startOfDay, which is 00:00 in Shanghai
@@ -271,7 +279,12 @@ class Session {
  * LONG_START, with a worker of the application workflow on `taskQueue`. Every step is one a
  * party would take, decided from the status as read each working day at 10:00.
  */
-export async function driveLongApplication(env: TestWorkflowEnvironment, taskQueue: string, applicationId = `long-${Date.now().toString(36)}`): Promise<DriveResult> {
+export async function driveLongApplication(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  applicationId = `long-${Date.now().toString(36)}`,
+  onDay?: (day: DriveDay) => void,
+): Promise<DriveResult> {
   const snapshot = snapshotFor(catalogue, 'GOV_INVESTMENT')!;
   const cal = buildCalendar([...snapshot.calendars, BENCH_2027]);
   const all = allMatters(snapshot);
@@ -308,6 +321,7 @@ export async function driveLongApplication(env: TestWorkflowEnvironment, taskQue
     s.today = today;
     v = await handle.query(statusQuery, { asOf: nowMs });
     if (v.status !== 'running') break;
+    onDay?.({ today, stage: v.currentStage, events: v.events.length });
 
     if (!published && today >= PUBLISHED_ON) {
       await handle.signal(publishCalendarSignal, { actor: admin, calendar: BENCH_2027 });
@@ -437,7 +451,12 @@ export async function driveLongApplication(env: TestWorkflowEnvironment, taskQue
  * For contrast, the typical application: everything handed in at the start, every matter decided
  * the working day after its clock starts, nothing stopped, nothing late.
  */
-export async function driveTypicalApplication(env: TestWorkflowEnvironment, taskQueue: string, applicationId = `typical-${Date.now().toString(36)}`): Promise<DriveResult> {
+export async function driveTypicalApplication(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  applicationId = `typical-${Date.now().toString(36)}`,
+  onDay?: (day: DriveDay) => void,
+): Promise<DriveResult> {
   const snapshot = snapshotFor(catalogue, 'GOV_INVESTMENT')!;
   const cal = buildCalendar([...snapshot.calendars, BENCH_2027]);
   const materials = [...new Set(allMatters(snapshot).flatMap((m) => m.materials.map((x) => x.code)))];
@@ -456,6 +475,7 @@ export async function driveTypicalApplication(env: TestWorkflowEnvironment, task
     s.today = shanghaiDate(nowMs);
     v = await handle.query(statusQuery, { asOf: nowMs });
     if (v.status !== 'running') break;
+    onDay?.({ today: s.today, stage: v.currentStage, events: v.events.length });
     for (const m of matters(v).filter((x) => x.status === 'inProgress' && x.acceptedAt && shanghaiDate(Date.parse(x.acceptedAt)) < s.today)) {
       await s.act('approve', { actor: officer(m.department), matter: m.code, result: { number: `浏审〔2026〕${m.code}号` }, reason: '' });
     }
@@ -555,15 +575,35 @@ async function onTestServer<T>(root: string, drive: (env: TestWorkflowEnvironmen
   }
 }
 
+/**
+ * A bar over a drive's calendar days from LONG_START, on a terminal only; `expectedDays` is a
+ * guess the bar stretches past if the drive runs longer.
+ */
+function dayBar(label: string, expectedDays: number): { onDay: (d: DriveDay) => void; stop: () => void } {
+  const bar = progressBar(`${label} {bar} {value}/{total} calendar days | {today} | stage {stage} | {events} events`, { clear: true });
+  const first = dayNumber(LONG_START.slice(0, 10));
+  let total = expectedDays;
+  bar.start(total, { today: LONG_START.slice(0, 10), stage: '—', events: 0 });
+  return {
+    onDay: (d) => {
+      const day = dayNumber(d.today) - first;
+      if (day > total) bar.setTotal((total = day));
+      bar.update(day, { today: d.today, stage: d.stage ?? '—', events: d.events });
+    },
+    stop: () => bar.stop(),
+  };
+}
+
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const root = path.resolve(__dirname, '..', '..');
   const t0 = Date.now();
   console.log(`Temporal's history limits: warn at ${HISTORY_LIMITS.warn.events} events / ${kib(HISTORY_LIMITS.warn.bytes)}, terminate at ${HISTORY_LIMITS.hard.events} events / ${kib(HISTORY_LIMITS.hard.bytes)}`);
+  const longBar = dayBar('longest application', 365);
   const [long, history] = await onTestServer(root, async (env) => {
-    const d = await driveLongApplication(env, 'bench-long');
+    const d = await driveLongApplication(env, 'bench-long', undefined, longBar.onDay);
     return [d, await fetchWholeHistory(env, d.applicationId)] as const;
-  });
+  }).finally(longBar.stop);
   const figures = historyFigures(history);
   report('longest realistic application', long, figures);
   // What a worker pays to rebuild it (after a restart, or to answer a query once it is evicted).
@@ -572,10 +612,11 @@ async function main() {
   await Worker.runReplayHistory({ workflowBundle, replayName: 'bench-long' }, history);
   console.log(`  replaying the whole history: ${((Date.now() - r0) / 1000).toFixed(1)} s (a workflow task times out after 10 s by default)`);
 
+  const typicalBar = dayBar('typical application', 21);
   const [typical, typicalHistory] = await onTestServer(root, async (env) => {
-    const d = await driveTypicalApplication(env, 'bench-long');
+    const d = await driveTypicalApplication(env, 'bench-long', undefined, typicalBar.onDay);
     return [d, await fetchWholeHistory(env, d.applicationId)] as const;
-  });
+  }).finally(typicalBar.stop);
   report('typical application (for contrast)', typical, historyFigures(typicalHistory));
   console.log(`\n(${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   mergeBenchSummary({

@@ -9,6 +9,7 @@ import type { EventRow, MatterRow, ProjectionBatch } from '../domain/projection'
 import { DAY_MS, toShanghaiIso } from '../domain/time';
 import { benchDatabase } from './bench-db';
 import { prng } from './prng';
+import { progressBar } from './progress';
 
 /**
  * `npm run bench:readmodel` (after `npm run build`): seeds a fresh database with APPLICATIONS
@@ -202,15 +203,18 @@ async function seed(pool: Pool): Promise<{ matters: number; seconds: number }> {
   let next = 0;
   let matters = 0;
   const started = performance.now();
+  const bar = progressBar('seeding {bar} {value}/{total} applications | {matters} matters | {eta_formatted} left', { clear: true });
+  bar.start(APPLICATIONS, { matters: 0 });
   // As many writers as the pool has connections, like that many workers projecting at once.
   const writer = async () => {
     while (next < APPLICATIONS) {
       const b = seedBatch(next++, catalogue);
       matters += b.matters.length;
       await projectApplication(b);
+      bar.increment({ matters });
     }
   };
-  await Promise.all(Array.from({ length: 16 }, writer));
+  await Promise.all(Array.from({ length: 16 }, writer)).finally(() => bar.stop());
   return { matters, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -219,12 +223,22 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function measure(label: string, run: () => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < 10; i++) await run();
+  const bar = progressBar(`{bar} {value}/{total} runs | ${label}`, { clear: true });
+  bar.start(10 + RUNS);
   const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    await run();
-    times.push(performance.now() - t);
+  try {
+    for (let i = 0; i < 10; i++) {
+      await run();
+      bar.increment();
+    }
+    for (let i = 0; i < RUNS; i++) {
+      const t = performance.now();
+      await run();
+      times.push(performance.now() - t);
+      bar.increment();
+    }
+  } finally {
+    bar.stop();
   }
   times.sort((a, b) => a - b);
   console.log(`${label.padEnd(60)} p50 ${percentile(times, 50).toFixed(2).padStart(7)} ms   p99 ${percentile(times, 99).toFixed(2).padStart(7)} ms   (${RUNS} runs)`);

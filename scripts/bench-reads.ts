@@ -15,6 +15,7 @@ import { allMatters } from '../catalogue/snapshot';
 import { benchDatabase } from './bench-db';
 import { mergeBenchSummary } from './bench-summary';
 import { readSystemFile, type Principal } from './chaos/system';
+import { progressBar } from './progress';
 
 /**
  * HTTP at a fixed arrival rate, open loop: status reads (`GET /applications/:id`) from the
@@ -74,6 +75,8 @@ async function load(scenario: string, call: (i: number) => string | Call, rate =
   let failed = 0;
   const inFlight: Promise<void>[] = [];
   const total = rate * SECONDS;
+  const bar = progressBar(`{bar} {value}/{total} answered | ${scenario}`, { clear: true });
+  bar.start(total);
   const start = performance.now();
   for (let i = 0; i < total; i++) {
     const due = start + (i * 1000) / rate;
@@ -97,10 +100,11 @@ async function load(scenario: string, call: (i: number) => string | Call, rate =
         } catch {
           failed++;
         }
+        bar.increment();
       })(),
     );
   }
-  await Promise.all(inFlight);
+  await Promise.all(inFlight).finally(() => bar.stop());
   latencies.sort((a, b) => a - b);
   return { scenario, sent: total, ok: latencies.length, failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
@@ -123,15 +127,25 @@ async function seed(target: Target, materials: string[]): Promise<string[]> {
   };
   const ids: string[] = [];
   let seq = 0;
-  for (let i = 0; i < APPLICATIONS; i++) {
-    const started = await post('/applications', target.applicant, { processCode: 'GOV_INVESTMENT', projectName: `基准项目 ${i}`, materials });
-    const id = started.body.applicationId as string;
-    const approved = await post(`/applications/${id}/matters/LY01/decision`, target.officer, { decision: 'approve', result: { number: `浏发改〔2026〕${i}号` } });
-    seq = approved.body.applicationSeq;
-    ids.push(id);
+  const bar = progressBar(`seeding ${APPLICATIONS} applications {bar} {value}/{total} | {step}`, { clear: true });
+  bar.start(2 * APPLICATIONS, { step: 'started, LY01 approved' });
+  try {
+    for (let i = 0; i < APPLICATIONS; i++) {
+      const started = await post('/applications', target.applicant, { processCode: 'GOV_INVESTMENT', projectName: `基准项目 ${i}`, materials });
+      const id = started.body.applicationId as string;
+      const approved = await post(`/applications/${id}/matters/LY01/decision`, target.officer, { decision: 'approve', result: { number: `浏发改〔2026〕${i}号` } });
+      seq = approved.body.applicationSeq;
+      ids.push(id);
+      bar.increment();
+    }
+    // Every application projected before the clock starts.
+    for (const id of ids) {
+      await fetch(`${target.base()}/applications/${id}?minSeq=${seq}`, { headers: { authorization: `Bearer ${target.applicant}` } });
+      bar.increment({ step: 'projected' });
+    }
+  } finally {
+    bar.stop();
   }
-  // Every application projected before the clock starts.
-  for (const id of ids) await fetch(`${target.base()}/applications/${id}?minSeq=${seq}`, { headers: { authorization: `Bearer ${target.applicant}` } });
   return ids;
 }
 

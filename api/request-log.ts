@@ -42,7 +42,9 @@ export function loggedPath(url: string | undefined): string {
  */
 export function requestLog(logger: Logger) {
   const outcome = (req: IncomingMessage, res: ServerResponse) => {
-    const route = (req as Request).route?.path as string | undefined;
+    // A route's path is a string, or a RegExp for a pattern route (the web pages under /ui/).
+    const routePath: unknown = (req as Request).route?.path;
+    const route = typeof routePath === 'string' ? routePath : undefined;
     const principal = (res as Response).locals?.principal as Principal | undefined;
     // The application the request was about (a route's :id, or the one a start created): a log
     // search for it finds its requests as well as the worker's lines, which carry its workflowId.

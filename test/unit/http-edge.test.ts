@@ -7,7 +7,9 @@ import type { Pool } from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPool } from '../../readmodel/db/pool';
 import { CatalogueHolder } from '../../api/catalogue-holder';
+import express from 'express';
 import { createLogger } from '../../api/log';
+import { requestLog } from '../../api/request-log';
 import type { RateLimits } from '../../api/rate-limit';
 import { apiConnection } from '../../api/temporal-connection';
 import { officerToken, startApi, TOKENS, type RunningApi } from '../helpers/api';
@@ -262,6 +264,22 @@ describe('request logs', () => {
     expect(await lineOf('log-audit')).toMatchObject({ applicationId: 'app-1f2e3d4c', workflowId: 'app-1f2e3d4c' });
     expect((await lineOf('log-junk')).applicationId).toBeUndefined();
     expect((await lineOf('log-list')).applicationId).toBeUndefined();
+  });
+
+  it('logs a request a pattern route answered (the web pages under /ui/) and goes on serving', async () => {
+    const lines: LogLine[] = [];
+    const logger = createLogger({ level: 'info', destination: new Writable({ write: (chunk, _e, done) => (lines.push(...String(chunk).split('\n').filter(Boolean).map((l) => JSON.parse(l) as LogLine)), done()) }) });
+    const app = express();
+    app.use(requestLog(logger));
+    app.get(/^\/ui\/.*/, (_req, res) => void res.send('page'));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    closeLater.push(() => new Promise<void>((r) => server.close(() => r())));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    for (const path of ['/ui/applications/app-1', '/ui/']) expect((await fetch(url + path, { headers: { 'x-request-id': 'log-ui' } })).status).toBe(200);
+    await vi.waitFor(() => expect(lines.filter((l) => l.req?.id === 'log-ui' && l.res)).toHaveLength(2));
+    expect(lines.filter((l) => l.req?.id === 'log-ui')).toMatchObject([{ res: { statusCode: 200 } }, { res: { statusCode: 200 } }]);
+    expect(lines.filter((l) => l.req?.id === 'log-ui').map((l) => l.route)).toEqual([undefined, undefined]);
   });
 
   it('bounds a junk path to 200 characters', async () => {

@@ -9,14 +9,14 @@ import type { ProjectionBatch } from '../domain/projection';
  */
 export const workerRegistry = new Registry();
 
-/** How the projection was written: the batch in the history (`local`) or read through the query (`reference`). */
+/** How the projection was written: the batch handed over by the local activity (`local`; older histories' activity too) or read through the projection query (`reference`). */
 export type ProjectionPath = 'local' | 'reference';
 /** `applied`: rows written; `ignored`: the read model held that seq already (or refused the batch); `failed`: the attempt threw and is retried. */
 export type ProjectionResult = 'applied' | 'ignored' | 'failed';
 
 const writes = new Counter({
   name: 'approvals_projection_writes_total',
-  help: 'Projection writes by path (local: the batch in the history; reference: read through the projection query) and result',
+  help: 'Projection writes by path (local: the batch the local activity hands over; reference: read through the projection query) and result',
   labelNames: ['path', 'result'] as const,
   registers: [workerRegistry],
 });

@@ -16,6 +16,7 @@ import { errorHandler, sendProblem } from './problem';
 import { boundedText } from '../domain/text';
 import { DEFAULT_RATE_LIMITS, rateLimits, type RateLimits } from './rate-limit';
 import { requestLog } from './request-log';
+import { traceRequests } from './tracing';
 import { registerAdmin } from './routes/admin';
 import { registerApplications } from './routes/applications';
 import { registerCatalogue } from './routes/catalogue';
@@ -64,6 +65,7 @@ export function createApi(deps: ApiDeps): express.Express & { operations: Operat
   // The request log comes first, so every answer (a 404, a 429, a refusal) has its line and request id.
   const log = deps.logger ?? defaultLogger;
   app.use(requestLog(log));
+  app.use(traceRequests());
   // Every answer is timed too, under the operation that answered it (declared below).
   let operations: OperationRegistry['operations'] = [];
   if (deps.metrics) app.use(deps.metrics.observeRequests(() => operations));

@@ -1,4 +1,6 @@
 import { Client } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { startTracing } from '../config/tracing';
 import { apiConnection } from './temporal-connection';
 import { createPool } from '../readmodel/db/pool';
 import { loadCatalogue } from '../catalogue/loader';
@@ -20,8 +22,10 @@ async function main() {
   const principals = loadPrincipals(config.API_TOKENS_FILE);
   // The embedded run only: the sign-in page offers the demo principals (with their tokens) to pick.
   const demoPrincipals = config.DEMO_SIGN_IN ? principalsFileSchema.parse(JSON.parse(readFileSync(config.API_TOKENS_FILE, 'utf8'))) : undefined;
+  // Off unless OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set; the client's interceptor carries each request's trace into the workflow.
+  startTracing('approvals-api', { endpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT });
   const connection = apiConnection(config.TEMPORAL_ADDRESS);
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } });
   const pool = createPool(config.DATABASE_URL, { applicationName: 'approvals-api' });
   const metrics = config.METRICS_PORT ? createApiMetrics(pool, { logger: log }) : undefined;
   const app = createApi({

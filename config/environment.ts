@@ -24,6 +24,14 @@ export const configSchema = z.object({
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   /** Proxies whose X-Forwarded-For names the client: off, a hop count, or addresses/subnets (Express `trust proxy`). */
   TRUST_PROXY: trustProxySchema().default(false),
+  /**
+   * Where traces go (OTLP over HTTP, e.g. http://collector:4318/v1/traces); unset: tracing off.
+   * The standard OpenTelemetry variable name, so a collector's usual configuration applies.
+   */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL, e.g. http://127.0.0.1:4318/v1/traces' })
+    .max(2048)
+    .optional(),
   /** pino level of the API's and the worker's logs; unset: info, or silent under tests. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   /** Webhook receivers let through although not public: comma-separated host names and CIDRs (e.g. 127.0.0.1/32,receiver.internal). */

@@ -7,6 +7,8 @@ import { createBroadcastActivities, createProjectionActivities } from './activit
 import { createWebhookDispatcher } from '../readmodel/webhooks';
 import { logger, type Logger } from '../api/log';
 import { type Config, loadConfig } from '../config/environment';
+import { startTracing } from '../config/tracing';
+import { TRACING_WORKFLOW_MODULE, tracingActivityInterceptors } from './tracing';
 import { serveMetrics } from '../api/metrics';
 import { collectWorkerProcessMetrics, observeWebhookDelivery, sdkMetricsAddress, workerRegistry } from './metrics';
 
@@ -80,6 +82,8 @@ export async function runWorkerProcess(options: WorkerProcessOptions): Promise<n
     metricsServer = await serveMetrics(workerRegistry, config.WORKER_METRICS_PORT, config.METRICS_HOST);
     log.info({ metrics: metricsServer.url, temporalMetrics: `http://${sdkMetricsAddress(config.METRICS_HOST, config.WORKER_METRICS_PORT)}/metrics` }, 'serving metrics');
   }
+  // Off unless OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set.
+  startTracing('approvals-worker', { endpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT });
   const pool = createPool(config.DATABASE_URL, { applicationName: 'approvals-worker' });
   // The schema is brought up to date before any projection is written (and by `npm run migrate`).
   const { applied } = await migrate(pool);
@@ -96,6 +100,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions): Promise<n
     activities: { ...createProjectionActivities(pool, client), ...createBroadcastActivities(client), ...options.activities },
     shutdownGraceTime: bounds.graceMs,
     shutdownForceTime: bounds.forceMs,
+    interceptors: { workflowModules: [TRACING_WORKFLOW_MODULE], activity: tracingActivityInterceptors },
   });
   // Webhooks leave from the outbox the projection fills; a dead endpoint only delays its own rows.
   const webhooks = createWebhookDispatcher(pool, { allowlist: config.WEBHOOK_ALLOWED_DESTINATIONS, maxAttempts: 10, baseDelayMs: 5_000, onError: (err) => log.error({ err }, 'webhook dispatch failed'), onDelivery: observeWebhookDelivery });

@@ -4,6 +4,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadCatalogue, snapshotFor } from '../../catalogue/loader';
 import type { Actor, ApplicationInput } from '../../domain/types';
+import { TRACING_WORKFLOW_MODULE, tracingActivityInterceptors } from '../../worker/tracing';
 import { createBroadcastActivities, projectionActivities, type ProjectionActivities } from '../../worker/activities';
 import type { ProjectionBatch } from '../../domain/projection';
 
@@ -42,7 +43,11 @@ export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflow bundle, built once per test process. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '..', '..', 'workflows'), logger: new DefaultLogger('WARN') });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: path.resolve(__dirname, '..', '..', 'workflows'),
+    workflowInterceptorModules: [TRACING_WORKFLOW_MODULE],
+    logger: new DefaultLogger('WARN'),
+  });
   return bundle;
 }
 
@@ -66,6 +71,7 @@ export async function testWorker(env: TestWorkflowEnvironment, taskQueue: string
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities: { ...createBroadcastActivities(env.client), ...activities },
+    interceptors: { activity: tracingActivityInterceptors },
   });
 }
 

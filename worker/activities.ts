@@ -5,7 +5,7 @@ import type { CalendarYear } from '../catalogue/schema';
 import type { ProjectionBatch } from '../domain/projection';
 import type { Actor } from '../domain/types';
 import { writeProjection } from '../readmodel/writer';
-import { observeProjectionWrite, type ProjectionPath } from './metrics';
+import { observeProjectionBehind, observeProjectionWrite, type ProjectionPath } from './metrics';
 import { projectionQuery, publishCalendarSignal } from '../workflows/messages';
 
 /**
@@ -70,9 +70,11 @@ export function projectionActivities(writeBatch: (batch: ProjectionBatch) => Pro
     try {
       const written = await writeBatch(batch);
       observeProjectionWrite(path, written.applied ? 'applied' : 'ignored', batch);
+      observeProjectionBehind(batch.application.applicationId, 0);
       return written;
     } catch (err) {
       observeProjectionWrite(path, 'failed');
+      observeProjectionBehind(batch.application.applicationId, batch.events.length);
       throw err;
     }
   };
@@ -80,6 +82,8 @@ export function projectionActivities(writeBatch: (batch: ProjectionBatch) => Pro
   return {
     projectApplication: observed('local'),
     async refreshProjection(ref) {
+      // The durable path runs only when the fast one failed: until it writes, the read model lacks these events.
+      observeProjectionBehind(ref.applicationId, ref.seq - ref.fromSeq);
       const context = Context.current();
       const temporal = client ?? context.client;
       // Bounded, and given up when the worker shuts down: while the only worker drains, nobody

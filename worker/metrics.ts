@@ -38,6 +38,42 @@ const deliveries = new Counter({
   registers: [workerRegistry],
 });
 
+/**
+ * Applications whose read model is behind their workflow, as this worker last tried them: the
+ * events the workflow has and the read model lacks (a failed write's new events; a durable-path
+ * attempt's seq − fromSeq). A write that succeeds clears its application; one not tried again for
+ * 10 minutes is forgotten (another worker wrote it, or it ended).
+ */
+const behind = new Map<string, { events: number; at: number }>();
+const BEHIND_FORGOTTEN_AFTER_MS = 10 * 60_000;
+const current = () => {
+  const now = Date.now();
+  for (const [id, b] of behind) if (now - b.at > BEHIND_FORGOTTEN_AFTER_MS) behind.delete(id);
+  return [...behind.values()];
+};
+new Gauge({
+  name: 'approvals_projection_events_behind',
+  help: 'Events the workflows have that the read model lacks, over the applications whose projection this worker is retrying',
+  registers: [workerRegistry],
+  collect() {
+    this.set(current().reduce((sum, b) => sum + b.events, 0));
+  },
+});
+new Gauge({
+  name: 'approvals_projection_applications_behind',
+  help: 'Applications whose projection this worker is retrying',
+  registers: [workerRegistry],
+  collect() {
+    this.set(current().length);
+  },
+});
+
+/** How far an application's read model is behind its workflow (0: caught up). */
+export function observeProjectionBehind(applicationId: string, events: number, now = Date.now()): void {
+  if (events > 0) behind.set(applicationId, { events, at: now });
+  else behind.delete(applicationId);
+}
+
 /** Records one projection write; the lag only when the write added events. */
 export function observeProjectionWrite(path: ProjectionPath, result: ProjectionResult, batch?: ProjectionBatch, now = Date.now()): void {
   writes.inc({ path, result });

@@ -3,6 +3,7 @@ import { temporal } from '@temporalio/proto';
 import type { ProjectionBatch } from '../../domain/projection';
 import { InvalidProjectionBatchError } from '../../readmodel/writer';
 import { projectionActivities, type ProjectionActivities } from '../../worker/activities';
+import { workerRegistry } from '../../worker/metrics';
 import { approve, status } from '../helpers/drive';
 import { timeSkippingSuite } from '../helpers/suite';
 
@@ -34,6 +35,7 @@ describe('the read-model projection (time-skipping, from 2 Mar 2026)', () => {
   };
   const suite = timeSkippingSuite('2026-03-02T09:00:00+08:00', 'projection', () => activities);
   const newest = () => store.batches.at(-1)!;
+  const behindMetric = async () => (await workerRegistry.getSingleMetric('approvals_projection_events_behind')!.get()).values[0]!.value;
   /** Lets the workflow and its retries run (time-skipping) until the read model holds `seq`. */
   const caughtUp = async (seq: number) => {
     for (let i = 0; i < 40 && !(store.batches.length && newest().batch.application.seq >= seq); i++) await suite.env.sleep(30_000);
@@ -54,10 +56,13 @@ describe('the read-model projection (time-skipping, from 2 Mar 2026)', () => {
     expect(decided.status).toBe('approved');
     expect(store.attemptsWhileDown).toBeGreaterThanOrEqual(1);
     expect(newest().batch.application.seq).toBeLessThan((decided as unknown as { applicationSeq: number }).applicationSeq);
+    // The worker's metrics say how far behind the read model is while it cannot write.
+    expect(await behindMetric()).toBeGreaterThanOrEqual(1);
     await suite.env.sleep(5 * 60_000);
     store.down = false;
     await caughtUp((decided as unknown as { applicationSeq: number }).applicationSeq);
     expect(newest().path).toBe('reference');
+    expect(await behindMetric()).toBe(0);
     expect(newest().batch.matters.find((m) => m.code === 'LY01')).toMatchObject({ status: 'approved', decision: 'approved' });
 
     // A batch the writer refuses is recorded by the writer, and the application goes on; the next

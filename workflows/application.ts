@@ -71,6 +71,11 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
     // Since this patch level events carry their rule's instant; older ones carry when the timer fired.
     levelsAtRuleInstant: patched('levels-at-rule-instant'),
   });
+  // Since this patch the application takes its first step (intake, the first stage opening)
+  // before any handler is registered: an Update delivered with the start (buffered until its
+  // handler exists) is judged on the application as started, not on the state before that.
+  const advanceFirst = patched('advance-before-handlers');
+  if (advanceFirst) app.advance(now());
   // Since this patch an application action answers with the seq, not the whole view (~25 KB each in the history).
   const answerBySeq = patched('application-answer-by-seq');
   let dirty = false;
@@ -120,7 +125,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
       ? projectByReference(app, () => app.ended)
       : projectChanges(app, () => app.ended);
 
-  app.advance(now());
+  if (!advanceFirst) app.advance(now());
   if (patched('timer-kept-while-unchanged')) {
     // One timer for the next instant that matters, kept while that instant stays the same (most
     // actions do not move it) and replaced only when it moves: no timer cancelled and started

@@ -12,6 +12,7 @@ import { approveUpdate, statusQuery } from '../workflows/messages';
 import { projectionActivities } from '../worker/activities';
 import { mergeBenchSummary } from './bench-summary';
 import { bareApplicationWorkflow, bareApproveUpdate, bareStatusQuery } from './bench-bare/workflows';
+import { median, percentile } from './stats';
 
 /**
  * Our application workflow side by side with the bare reference of the same shape
@@ -59,12 +60,6 @@ interface RunFigures {
   peakRssMiB: number;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /** The status view both workflows answer, as far as the driver reads it. */

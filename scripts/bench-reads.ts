@@ -16,6 +16,7 @@ import { benchDatabase } from './bench-db';
 import { mergeBenchSummary } from './bench-summary';
 import { readSystemFile, type Principal } from './chaos/system';
 import { progressBar } from './progress';
+import { percentile } from './stats';
 
 /**
  * HTTP at a fixed arrival rate, open loop: status reads (`GET /applications/:id`) from the
@@ -50,11 +51,8 @@ const SUPERVISOR = 'bench-supervisor-token-0001';
 /** Starts are measured at their own, lower rate (issue 14: start p99 < 100 ms at 20 req/s). */
 const START_RATE = 20;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
-}
-
-interface Run {
+/** One scenario's figures (`npm run topology -- bench` reads them back). */
+export interface HttpRun {
   scenario: string;
   sent: number;
   ok: number;
@@ -70,7 +68,7 @@ interface Call {
 }
 
 /** Sends `rate` requests a second for SECONDS, whatever the answers take, and measures each (a 2xx counts). */
-async function load(scenario: string, call: (i: number) => string | Call, rate = RATE): Promise<Run> {
+async function load(scenario: string, call: (i: number) => string | Call, rate = RATE): Promise<HttpRun> {
   const latencies: number[] = [];
   let failed = 0;
   const inFlight: Promise<void>[] = [];
@@ -150,9 +148,9 @@ async function seed(target: Target, materials: string[]): Promise<string[]> {
 }
 
 /** The scenarios with the worker up: status from the read model and from the workflow, inbox, alerts, starts. */
-async function loadWorkerUp(target: Target, ids: string[], materials: string[]): Promise<Run[]> {
+async function loadWorkerUp(target: Target, ids: string[], materials: string[]): Promise<HttpRun[]> {
   const pick = (i: number) => ids[i % ids.length]!;
-  const runs: Run[] = [];
+  const runs: HttpRun[] = [];
   runs.push(await load('read model, worker up', (i) => ({ url: `${target.base()}/applications/${pick(i)}`, token: target.applicant })));
   runs.push(await load('workflow query (strong), worker up', (i) => ({ url: `${target.base()}/applications/${pick(i)}?consistency=strong`, token: target.applicant })));
   runs.push(await load('officer inbox (DRC), worker up', () => ({ url: `${target.base()}/officers/inbox`, token: target.officer })));
@@ -167,7 +165,7 @@ async function loadWorkerUp(target: Target, ids: string[], materials: string[]):
   return runs;
 }
 
-function printRuns(runs: Run[], where: string): void {
+function printRuns(runs: HttpRun[], where: string): void {
   console.log(`HTTP: ${RATE} req/s (starts ${START_RATE} req/s) for ${SECONDS} s a scenario over ${APPLICATIONS} running government-investment applications (open loop, one client process)${where}`);
   console.log('| scenario | sent | 200 | failed | p50 ms | p99 ms |');
   console.log('|---|---|---|---|---|---|');

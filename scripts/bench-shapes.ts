@@ -4,6 +4,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { loadCatalogue, snapshotFor } from '../catalogue/loader';
 import { applicationWithChildren, decideUpdate, type ShapeMatter } from './bench-shapes/workflows';
+import { percentile } from './stats';
 
 /**
  * Measures the mapping we did not choose: a child workflow per matter (scripts/bench-shapes),
@@ -15,7 +16,6 @@ import { applicationWithChildren, decideUpdate, type ShapeMatter } from './bench
  */
 const N = Number(process.argv[2] ?? 30);
 const ROOT = path.resolve(__dirname, '..', '..');
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });

@@ -8,6 +8,7 @@ import type { ProjectionBatch } from '../domain/projection';
 import { applicationWorkflow } from '../workflows';
 import { approveUpdate, statusQuery } from '../workflows/messages';
 import { projectionActivities } from '../worker/activities';
+import { percentile } from './stats';
 
 /**
  * Orchestration benchmark on the real Temporal dev server (in memory): N government-investment
@@ -20,10 +21,6 @@ import { projectionActivities } from '../worker/activities';
  */
 const N = Number(process.argv[2] ?? 30);
 const ROOT = path.resolve(__dirname, '..', '..');
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });

@@ -8,6 +8,8 @@ import { Client } from 'pg';
 import { projectionQuery } from '../workflows/messages';
 import { processRunning, ROOT } from './chaos/system';
 import { anyRunning, dataDirOf, down, isUp, readTopology, systemFileOf, TOPOLOGY_DIR, up, VARIANTS, type Variant } from './topology/system';
+import { median } from './stats';
+import type { HttpRun } from './bench-reads';
 
 const USAGE = `npm run topology -- <up|down|status|chaos|bench|sizes> [options]
 
@@ -111,15 +113,6 @@ async function chaos(variant: Variant, values: Record<string, string | boolean |
   );
 }
 
-interface HttpRun {
-  scenario: string;
-  sent: number;
-  ok: number;
-  failed: number;
-  p50: number;
-  p99: number;
-}
-
 const loadAverage = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
 
 /** Applications driven to their end through the variant's APIs in turn: the chaos driver with no fault, verified as ever. */
@@ -163,11 +156,6 @@ const DESCRIPTION: Record<Variant, string> = {
  * Both variants up at once (idle, they cost little), and each measurement taken on one and then
  * the other, so that the other load on the machine meets both alike.
  */
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 async function bench(values: Record<string, string | boolean | undefined>): Promise<number> {

@@ -3,6 +3,7 @@ import { specialProcedureKind } from '../catalogue/schema';
 import { CLOCK_LEVELS } from '../domain/clock';
 import { EVENT_KINDS, isEventKind } from '../domain/events';
 import { SERVICE_LEVELS } from '../domain/types';
+import { code, freeText, list, name } from './fields';
 import { actorRoleSchema } from './roles';
 
 /**
@@ -14,8 +15,12 @@ import { actorRoleSchema } from './roles';
  * declaring it here is a contract failure, not a silent extra.
  */
 
-/** An instant as ISO-8601 with its offset (+08:00). */
-export const instant = z.string().describe('ISO-8601 instant with offset, e.g. 2026-03-02T09:00:00+08:00');
+/** An instant as ISO-8601 with its offset (+08:00), or in UTC (Z) where PostgreSQL gives it. */
+export const instant = z
+  .string()
+  .max(40)
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/)
+  .describe('ISO-8601 instant with offset, e.g. 2026-03-02T09:00:00+08:00');
 /** A calendar date in Asia/Shanghai. */
 export const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('YYYY-MM-DD, Asia/Shanghai');
 const count = z.number().int().nonnegative();
@@ -27,16 +32,16 @@ export const alertLevelSchema = clockLevelSchema.exclude(['normal']);
 export const serviceLevelSchema = z.enum(SERVICE_LEVELS);
 export const matterStatusSchema = z.enum(['pending', 'intake', 'waitingPrerequisites', 'inProgress', 'suspended', 'approved', 'rejected', 'terminated', 'cancelled']);
 export const applicationStatusSchema = z.enum(['running', 'completed', 'rejected', 'withdrawn']);
-const result = z.strictObject({ matter: z.string(), title: z.string(), number: z.string() });
+const result = z.strictObject({ matter: code('matter', 'LY01'), title: name(), number: name() });
 
 const stopView = z.strictObject({
   kind: z.enum(['supplement', 'specialProcedure']),
   procedure: specialProcedureKind.nullable(),
   from: instant,
   to: instant.nullable(),
-  reason: z.string(),
-  by: z.string(),
-  items: z.array(z.string()),
+  reason: freeText(),
+  by: name(),
+  items: list(code('material', 'M_LAND_REPORT')),
   expectedWorkingDays: z.number().nullable(),
   workingDays: z.number().nullable(),
   calendarDays: days,

@@ -24,6 +24,8 @@ export const principalSchema = z.object({
   role: roleSchema,
   /** Officers: their department code. */
   department: code('department', 'DRC').optional(),
+  /** Officers: the head of the department (科室负责人), who assigns and reassigns its matters and sees per-officer figures. */
+  head: z.boolean().optional(),
   /**
    * Agents (帮代办): the applicant ids that delegated to them; integrators: the applicant ids that
    * authorised them. What each may see and do with it is decided in api/authz.ts.
@@ -36,6 +38,8 @@ export type Principal = Omit<z.infer<typeof principalSchema>, 'token'>;
 
 export interface PrincipalRegistry {
   find(token: string): Principal | undefined;
+  /** The officers of a department (to assign a matter to, or to name as an out-of-office delegate). */
+  officersOf(department: string): Principal[];
 }
 
 const digest = (token: string) => createHash('sha256').update(token).digest();
@@ -47,6 +51,9 @@ export function principalRegistry(entries: z.input<typeof principalsFileSchema>)
     find(token) {
       const d = digest(token);
       return byDigest.find((x) => timingSafeEqual(x.digest, d))?.principal;
+    },
+    officersOf(department) {
+      return byDigest.map((x) => x.principal).filter((p) => p.role === 'officer' && p.department === department);
     },
   };
 }
@@ -84,5 +91,5 @@ export function requireRole(p: Principal, roles: Principal['role'][], what: stri
 /** The actor recorded on the application; an agent acts for one applicant it holds a delegation from. */
 export function actorOf(p: Principal, onBehalfOf?: string): Actor {
   if (p.role === 'agent') return { id: p.id, role: 'agent', onBehalfOf };
-  return { id: p.id, role: p.role, ...(p.department ? { department: p.department } : {}) };
+  return { id: p.id, role: p.role, ...(p.department ? { department: p.department } : {}), ...(p.head ? { head: true } : {}) };
 }

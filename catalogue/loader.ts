@@ -148,6 +148,15 @@ export function loadCatalogue(dir: string = DEFAULT_DEFINITIONS_DIR): Catalogue 
     if (m.deferralDays !== undefined && m.deferralDays > m.timeLimitDays) {
       throw new DefinitionError('matters.json', `${at}.deferralDays`, `a 容缺 deferral of ${m.deferralDays} working days exceeds the matter's own limit of ${m.timeLimitDays}`);
     }
+    m.joint?.participants.forEach((x, j) => {
+      if (!deptCodes.has(x.department)) throw new DefinitionError('matters.json', `${at}.joint.participants[${j}].department`, `unknown department ${x.department}`);
+      if (x.department === m.department) throw new DefinitionError('matters.json', `${at}.joint.participants[${j}].department`, `${x.department} leads ${m.code}; the lead is not also a participant`);
+      if (x.opinionDays > m.timeLimitDays) {
+        throw new DefinitionError('matters.json', `${at}.joint.participants[${j}].opinionDays`, `an opinion limit of ${x.opinionDays} working days exceeds the matter's own limit of ${m.timeLimitDays}`);
+      }
+    });
+    if (m.joint) checkUnique('matters.json', m.joint.participants.map((x) => ({ code: x.department })), `${at}.joint.participants`, 'participant');
+    if (m.joint && m.commitment) throw new DefinitionError('matters.json', `${at}.commitment`, `a joint matter is not decided on commitment`);
   });
   const byCode = new Map(matters.map((m) => [m.code, m]));
 
@@ -180,7 +189,8 @@ function resolveProcess(file: string, p: Process, ctx: ResolveContext): Omit<Pro
     if (stageLimit !== null && timeLimitDays > stageLimit) {
       throw new DefinitionError(file, at, `matter ${ref.code}'s limit of ${timeLimitDays} working days exceeds its stage's limit of ${stageLimit}`);
     }
-    return { ...m, timeLimitDays, prerequisites: ref.prerequisites ?? m.prerequisites, stage, milestone: ref.milestone };
+    const remedies = ref.remedies ?? m.remedies;
+    return { ...m, timeLimitDays, prerequisites: ref.prerequisites ?? m.prerequisites, stage, milestone: ref.milestone, ...(remedies ? { remedies } : {}) };
   };
 
   const stages = p.stages.map((s, si) => {

@@ -40,6 +40,48 @@ export const feeSchema = z.object({
 export const specialProcedureKind = z.enum(['siteInspection', 'expertReview', 'hearing', 'publicNotice']);
 export type SpecialProcedureKind = z.infer<typeof specialProcedureKind>;
 
+/**
+ * 告知承诺制: the matter may be approved on the applicant's written commitment, decided on
+ * acceptance without substantive review, and verified (核查) afterwards.
+ */
+export const commitmentPolicySchema = z.object({
+  /** The conditions the applicant promises to meet, recorded verbatim with the commitment. */
+  text: z.string().min(1),
+  /** Working days from the result's issue for the department to verify the commitment. */
+  verificationDays: z.number().int().positive(),
+  /** A false commitment revokes the result; what happens to matters that used it. */
+  dependents: z.enum(['flag', 'suspend']).default('flag'),
+  /** Whether an applicant with a credit record (失信) from a false commitment is refused commitment here. */
+  refuseAfterFalse: z.boolean().default(true),
+});
+
+/** 联合审图 / 联合验收 / 多测合一: the matter's department leads, the participants give opinions. */
+export const jointPolicySchema = z.object({
+  participants: z
+    .array(
+      z.object({
+        department: code,
+        /** Working days from acceptance (or from the rectification, on re-inspection) for this participant's opinion. */
+        opinionDays: z.number().int().positive(),
+      }),
+    )
+    .min(1),
+  /** 逾期视为同意: silence by a participant's limit counts as no objection; otherwise its opinion escalates. */
+  silenceIsConsent: z.boolean().default(false),
+  /** Separate acceptances this joint matter replaces where a process places it instead of them. */
+  replaces: z.array(code).default([]),
+});
+
+/** Remedies the catalogue switches on per matter. */
+export const remediesSchema = z.object({
+  /** 一次性告知: at most one supplement request, unless the department head approves another, named. */
+  oneSupplement: z.boolean().default(false),
+  /** 视为撤回: requested materials not supplied within this many working days withdraw the matter. */
+  withdrawAfterWorkingDays: z.number().int().positive().optional(),
+  /** Working days before the withdrawal on which the applicant is told. */
+  reminderWorkingDaysBefore: z.number().int().nonnegative().default(2),
+});
+
 export const matterSchema = z
   .object({
     code,
@@ -60,6 +102,9 @@ export const matterSchema = z
     specialProcedures: z.array(specialProcedureKind).default([]),
     /** Results this matter issues when approved (批文 / 证照). */
     result: z.string().min(1),
+    commitment: commitmentPolicySchema.optional(),
+    joint: jointPolicySchema.optional(),
+    remedies: remediesSchema.optional(),
   })
   .refine((m) => m.materials.every((x) => x.required || !x.deferrable), {
     message: 'a deferrable (容缺) material must be a required one',
@@ -74,6 +119,8 @@ export const matterRefSchema = z.object({
   milestone: z.boolean().default(true),
   timeLimitDays: z.number().int().positive().optional(),
   prerequisites: z.array(code).optional(),
+  /** The remedies this process switches on for the matter, in place of the catalogue's. */
+  remedies: remediesSchema.optional(),
 });
 
 export const stageSchema = z.object({
@@ -215,6 +262,9 @@ export const calendarYearSchema = z
 export type Department = z.infer<typeof departmentSchema>;
 export type Material = z.infer<typeof materialSchema>;
 export type Matter = z.infer<typeof matterSchema>;
+export type CommitmentPolicy = z.infer<typeof commitmentPolicySchema>;
+export type JointPolicy = z.infer<typeof jointPolicySchema>;
+export type Remedies = z.infer<typeof remediesSchema>;
 export type MatterRef = z.infer<typeof matterRefSchema>;
 export type Stage = z.infer<typeof stageSchema>;
 export type Process = z.infer<typeof processSchema>;

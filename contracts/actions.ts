@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { code, freeText, identifier, list, name, wholeNumber } from './fields';
+import { code, freeText, identifier, isoDate, list, name, wholeNumber } from './fields';
 import { actorSchema } from './roles';
 import { calendarYearSchema, specialProcedureKind } from '../catalogue/schema';
 
@@ -21,6 +21,8 @@ export const startApplicationSchema = z.object({
   materials: list(code('material', 'M_APPLICATION_FORM'), 200).default([]),
   /** Development zone code, when the project lies in one with regional assessments (区域评估). */
   zone: code('zone', 'LYEDZ').optional(),
+  /** 告知承诺制: matters the applicant commits on (each must allow it), with its signed statement. */
+  commitments: list(z.object({ matter: code('matter', 'SG03'), statement: freeText('a commitment needs the applicant’s signed statement') }), 40).default([]),
 });
 const reason = freeText('a reason is required');
 const note = freeText().default('');
@@ -40,7 +42,14 @@ export const decisionBodySchema = z.discriminatedUnion('decision', [
   approveSchema.omit({ actor: true, matter: true }).extend({ decision: z.literal('approve') }),
   rejectSchema.omit({ actor: true, matter: true }).extend({ decision: z.literal('reject') }),
 ]);
-export const supplementSchema = z.object({ actor: actorSchema, matter, items: materialCodes, reason });
+export const supplementSchema = z.object({
+  actor: actorSchema,
+  matter,
+  items: materialCodes,
+  reason,
+  /** Where the catalogue allows one supplement request: the department head who approved another. */
+  approvedBy: name('name the department head who approved another supplement request', 100).optional(),
+});
 export const startSpecialProcedureSchema = z.object({
   actor: actorSchema,
   matter,
@@ -60,6 +69,38 @@ export const supplySchema = z.object({ actor: actorSchema, items: materialCodes 
 export const withdrawSchema = z.object({ actor: actorSchema, reason });
 export const urgeSchema = z.object({ actor: actorSchema, matter, note: freeText('an urge needs a note') });
 export const escalateSchema = z.object({ actor: actorSchema, matter, reason });
+
+// 告知承诺制: the applicant commits; the department verifies; a false commitment revokes the result.
+export const commitSchema = z.object({ actor: actorSchema, matter, statement: freeText('a commitment needs the applicant’s signed statement') });
+export const verifySchema = z.object({ actor: actorSchema, matter, outcome: z.enum(['confirmed', 'false']), reason });
+/** Ends the hold a revoked prerequisite put on a matter (the department has checked it may go on). */
+export const liftHoldSchema = z.object({ actor: actorSchema, matter, reason });
+
+// Joint matters: the lead schedules, participants give opinions, the applicant rectifies.
+const session = {
+  on: isoDate,
+  time: z.string().max(5, 'must be a time HH:MM').regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:MM'),
+  place: name('name the place', 100),
+};
+export const scheduleSessionSchema = z.object({ actor: actorSchema, matter, ...session });
+export const moveSessionSchema = z.object({ actor: actorSchema, matter, ...session, reason });
+export const giveOpinionSchema = z
+  .object({
+    actor: actorSchema,
+    matter,
+    opinion: z.enum(['pass', 'conditions', 'fail']),
+    /** The failing items (fail) or the conditions (conditions). */
+    items: list(freeText('an item must not be empty', 500), 50).default([]),
+    note,
+  })
+  .refine((o) => o.opinion === 'pass' || o.items.length > 0, { message: 'a failing opinion lists its items, a conditional one its conditions', path: ['items'] });
+export const submitRectificationSchema = z.object({ actor: actorSchema, matter, note: freeText('say what was rectified') });
+
+// Work assigned to officers within the department.
+export const claimSchema = z.object({ actor: actorSchema, matter });
+export const assignSchema = z.object({ actor: actorSchema, matter, officer: identifier('officer id'), reason: note });
+export const releaseSchema = z.object({ actor: actorSchema, matter, reason: note });
+
 const serviceType = code('service type', 'EIA_REPORT');
 const provider = code('provider', 'P_GREEN_ENV');
 
@@ -103,6 +144,16 @@ export type SupplyInput = z.infer<typeof supplySchema>;
 export type WithdrawInput = z.infer<typeof withdrawSchema>;
 export type UrgeInput = z.infer<typeof urgeSchema>;
 export type EscalateInput = z.infer<typeof escalateSchema>;
+export type CommitInput = z.infer<typeof commitSchema>;
+export type VerifyInput = z.infer<typeof verifySchema>;
+export type LiftHoldInput = z.infer<typeof liftHoldSchema>;
+export type ScheduleSessionInput = z.infer<typeof scheduleSessionSchema>;
+export type MoveSessionInput = z.infer<typeof moveSessionSchema>;
+export type GiveOpinionInput = z.infer<typeof giveOpinionSchema>;
+export type SubmitRectificationInput = z.infer<typeof submitRectificationSchema>;
+export type ClaimInput = z.infer<typeof claimSchema>;
+export type AssignInput = z.infer<typeof assignSchema>;
+export type ReleaseInput = z.infer<typeof releaseSchema>;
 export type PublishCalendarInput = z.infer<typeof publishCalendarSchema>;
 export type Selection = z.infer<typeof selectionSchema>;
 export type ChooseProviderInput = z.infer<typeof chooseProviderSchema>;

@@ -17,4 +17,6 @@ export const actorSchema = z.object({
   role: actorRoleSchema,
   department: code('department', 'DRC').optional(),
   onBehalfOf: identifier('applicant id').optional(),
+  head: z.boolean().optional(),
+  delegateFor: identifier('officer id').optional(),
 });

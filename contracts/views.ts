@@ -30,12 +30,12 @@ export const clockLevelSchema = z.enum(CLOCK_LEVELS);
 /** The levels the supervision office watches: every clock level above normal. */
 export const alertLevelSchema = clockLevelSchema.exclude(['normal']);
 export const serviceLevelSchema = z.enum(SERVICE_LEVELS);
-export const matterStatusSchema = z.enum(['pending', 'intake', 'waitingPrerequisites', 'inProgress', 'suspended', 'approved', 'rejected', 'terminated', 'cancelled']);
+export const matterStatusSchema = z.enum(['pending', 'intake', 'waitingPrerequisites', 'inProgress', 'suspended', 'approved', 'rejected', 'terminated', 'cancelled', 'withdrawn']);
 export const applicationStatusSchema = z.enum(['running', 'completed', 'rejected', 'withdrawn']);
 const result = z.strictObject({ matter: code('matter', 'LY01'), title: name(), number: name() });
 
 const stopView = z.strictObject({
-  kind: z.enum(['supplement', 'specialProcedure']),
+  kind: z.enum(['supplement', 'specialProcedure', 'rectification', 'hold']),
   procedure: specialProcedureKind.nullable(),
   from: instant,
   to: instant.nullable(),
@@ -43,6 +43,10 @@ const stopView = z.strictObject({
   by: name(),
   items: list(code('material', 'M_LAND_REPORT')),
   expectedWorkingDays: z.number().nullable(),
+  /** A second supplement request under the one-supplement rule: the department head who approved it. */
+  approvedBy: name().nullable(),
+  /** A hold: the prerequisite whose revoked result holds the matter. */
+  source: code('matter', 'LY04').nullable(),
   workingDays: z.number().nullable(),
   calendarDays: days,
 });
@@ -79,7 +83,7 @@ export const matterViewSchema = z.strictObject({
   urges: z.array(z.strictObject({ at: instant.nullable(), by: z.string(), note: z.string() })),
   decision: z
     .strictObject({
-      kind: z.enum(['approved', 'rejected', 'terminated', 'cancelled']),
+      kind: z.enum(['approved', 'rejected', 'terminated', 'cancelled', 'withdrawn']),
       at: instant.nullable(),
       by: z.string(),
       reason: z.string(),
@@ -89,7 +93,76 @@ export const matterViewSchema = z.strictObject({
     })
     .nullable(),
   resultIssuedAt: instant.nullable(),
+  ...reformFields(),
 });
+
+/** A clock beside the matter's own: a verification's, a participant's opinion's. */
+function sideClockView() {
+  return { dueOn: date.nullable(), dueAt: instant.nullable(), level: clockLevelSchema, overdueSince: instant.nullable() };
+}
+
+function reformFields() {
+  const department = code('department', 'HUD');
+  const opinion = z.strictObject({
+    kind: z.enum(['pass', 'conditions', 'fail', 'deemedConsent']),
+    items: list(freeText(undefined, 500), 50),
+    note: freeText(),
+    at: instant,
+    by: name(),
+    round: count,
+  });
+  return {
+    commitmentPolicy: z.strictObject({ text: freeText(), verificationDays: count }).nullable(),
+    commitment: z.strictObject({ conditions: freeText(), statement: freeText(), by: name(), at: instant }).nullable(),
+    verification: z
+      .strictObject({
+        startedAt: instant,
+        ...sideClockView(),
+        outcome: z.strictObject({ kind: z.enum(['confirmed', 'false']), at: instant, by: name(), reason: freeText() }).nullable(),
+      })
+      .nullable(),
+    revoked: z.strictObject({ at: instant, by: name(), reason: freeText() }).nullable(),
+    flags: list(z.strictObject({ at: instant, source: code('matter', 'LY04'), reason: freeText() }), 100),
+    joint: z
+      .strictObject({
+        silenceIsConsent: z.boolean(),
+        session: z
+          .strictObject({
+            on: date,
+            time: z.string().max(5),
+            place: name(),
+            by: name(),
+            at: instant,
+            moved: z.strictObject({ on: date, time: z.string().max(5), place: name(), reason: freeText(), by: name(), at: instant }).nullable(),
+          })
+          .nullable(),
+        round: count,
+        participants: list(
+          z.strictObject({
+            department,
+            departmentName: name(),
+            opinionDays: count,
+            waiting: z.boolean(),
+            due: z.strictObject(sideClockView()).nullable(),
+            opinion: opinion.nullable(),
+            earlier: list(opinion, 10),
+          }),
+          50,
+        ),
+        rectification: z
+          .strictObject({
+            items: list(z.strictObject({ department, item: freeText(undefined, 500) }), 500),
+            requestedAt: instant,
+            submittedAt: instant.nullable(),
+            note: freeText(),
+          })
+          .nullable(),
+      })
+      .nullable(),
+    assignee: z.strictObject({ officer: z.string().max(64), since: instant, by: name() }).nullable(),
+    withdrawal: z.strictObject({ withdrawnOn: date, remindedAt: instant.nullable() }).nullable(),
+  };
+}
 
 const contractView = z.strictObject({
   contractId: z.string(),

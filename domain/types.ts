@@ -10,6 +10,10 @@ export interface Actor {
   department?: string;
   /** For an agent (帮代办): the applicant it acts for. */
   onBehalfOf?: string;
+  /** An officer who heads its department (科室负责人): assigns work, approves a second supplement. */
+  head?: boolean;
+  /** An officer acting for a colleague whose out-of-office delegation names it (the API checks the dates). */
+  delegateFor?: string;
 }
 
 export const SYSTEM: Actor = { id: 'system', role: 'system' };
@@ -25,6 +29,8 @@ export interface ApplicationInput {
   zone?: Zone | null;
   /** Who started it, when that was not the applicant itself: an agent, an integrator or an admin. */
   startedBy?: { id: string; role: Actor['role'] } | null;
+  /** 告知承诺制: matters the applicant opted into at start, with its signed statement. */
+  commitments?: { matter: string; statement: string }[];
 }
 
 export type MatterStatus =
@@ -36,7 +42,9 @@ export type MatterStatus =
   | 'approved'
   | 'rejected'
   | 'terminated'
-  | 'cancelled';
+  | 'cancelled'
+  /** 视为撤回: requested materials were not supplied in time. */
+  | 'withdrawn';
 
 /**
  * Matters a department still has work on (受理, 等待前置, 审批中, 中止), in the order the read model's
@@ -54,7 +62,11 @@ export function isOpenStatus(status: MatterStatus): boolean {
 export type Acceptance = 'unconditional' | 'afterNotice' | 'officer' | 'deemed';
 
 export interface ClockStop {
-  kind: 'supplement' | 'specialProcedure';
+  /**
+   * Whose time it is: the applicant's (a supplement, a joint matter's rectification 整改), a
+   * special procedure's, or a hold because a prerequisite's result was revoked (false commitment).
+   */
+  kind: 'supplement' | 'specialProcedure' | 'rectification' | 'hold';
   procedure?: SpecialProcedureKind;
   from: number;
   to: number | null;
@@ -64,6 +76,10 @@ export interface ClockStop {
   items?: string[];
   /** Special procedure: the expected working days the applicant is told in writing. */
   expectedWorkingDays?: number;
+  /** A second supplement request (one-supplement rule): the department head who approved it. */
+  approvedBy?: string;
+  /** Hold: the prerequisite whose revoked result holds this matter. */
+  source?: string;
 }
 
 export interface DeferredItem {
@@ -75,7 +91,7 @@ export interface DeferredItem {
 }
 
 export interface MatterDecision {
-  kind: 'approved' | 'rejected' | 'terminated' | 'cancelled';
+  kind: 'approved' | 'rejected' | 'terminated' | 'cancelled' | 'withdrawn';
   at: number;
   by: string;
   reason: string;
@@ -111,6 +127,74 @@ export interface MatterState {
   decision: MatterDecision | null;
   /** When the result was issued; an approval waits here for 容缺 items. */
   resultIssuedAt: number | null;
+  /** 告知承诺制: the applicant's commitment, recorded verbatim; absent or null when it did not commit. */
+  commitment?: Commitment | null;
+  /** The verification (核查) of a commitment, from the result's issue. */
+  verification?: Verification | null;
+  /** A result revoked because its commitment was false. */
+  revoked?: { at: number; by: string; reason: string } | null;
+  /** Flagged because a prerequisite's result was revoked (the catalogue's `dependents: flag`, or a result already issued). */
+  flags?: { at: number; source: string; reason: string }[];
+  /** A joint matter's sessions, participants and rectification. */
+  joint?: JointState | null;
+  /** The officer the matter is assigned to within its department; null or absent: in the department's pool. */
+  assignee?: { officer: string; since: number; by: string } | null;
+  /** 视为撤回: the reminder the applicant was given for the open supplement request. */
+  withdrawalReminderAt?: number | null;
+}
+
+export interface Commitment {
+  /** The catalogue's conditions, verbatim. */
+  conditions: string;
+  /** The applicant's own statement, verbatim. */
+  statement: string;
+  by: string;
+  at: number;
+}
+
+/** A clock beside the matter's own (a verification, a participant's opinion): it warns and escalates on the process ladder. */
+export interface SideClock {
+  clock: MatterClock;
+  level: ClockLevel;
+  overdueSince: number | null;
+}
+
+export interface Verification extends SideClock {
+  startedAt: number;
+  outcome: { kind: 'confirmed' | 'false'; at: number; by: string; reason: string } | null;
+}
+
+export type OpinionKind = 'pass' | 'conditions' | 'fail' | 'deemedConsent';
+
+export interface Opinion {
+  kind: OpinionKind;
+  /** Failing items (fail) or the conditions attached (conditions). */
+  items: string[];
+  note: string;
+  at: number;
+  by: string;
+  round: number;
+}
+
+export interface JointParticipant {
+  department: string;
+  opinionDays: number;
+  /** This round's opinion clock; null once the participant need give no opinion this round. */
+  due: SideClock | null;
+  opinion: Opinion | null;
+  /** Opinions of earlier rounds. */
+  earlier: Opinion[];
+}
+
+export interface JointState {
+  session: { on: string; time: string; place: string; by: string; at: number; moved: { on: string; time: string; place: string; reason: string; by: string; at: number } | null } | null;
+  /** 1: the first inspection; 2: the re-inspection after rectification. */
+  round: number;
+  participants: JointParticipant[];
+  /** One consolidated rectification list (整改) on the applicant's clock. */
+  rectification: { items: { department: string; item: string }[]; requestedAt: number; submittedAt: number | null; note: string } | null;
+  /** The last round whose opinions were all in (settled once). */
+  completedRound: number | null;
 }
 
 export interface IntakeState {
@@ -222,6 +306,8 @@ export interface ApplicationState {
   closeContracts?: boolean;
   /** Whether level events carry their rule's instant (patch `levels-at-rule-instant`; older histories record when the timer fired). */
   levelsAtRuleInstant?: boolean;
+  /** Commitment, joint matters, assignment and remedies (patch `reform-instruments`; older histories ran without). */
+  reformInstruments?: boolean;
   calendars: CalendarYear[];
   events: AppEvent[];
 }

@@ -3,7 +3,9 @@ import { knownOrNull, workingDaysBetween, type WorkingCalendar } from './calenda
 import { clockDueOn, workingDaysUsed, type ClockLevel } from './clock';
 import { DAY_MS, endOfDay, toShanghaiIso } from './time';
 import { committedDueOn, contractDueOn, contractEndsAt, serviceEndsAt } from './intermediary';
-import type { ClockStop, ContractState, MatterState, ServiceState } from './types';
+import type { ClockStop, ContractState, MatterState, Opinion, ServiceState, SideClock } from './types';
+import { sideDueOn, sideLevelAt } from './application/matter-clock';
+import { withdrawalSchedule } from './application/remedies';
 import { forecast } from './forecast';
 
 /**
@@ -26,6 +28,8 @@ function stopView(cal: WorkingCalendar, s: ClockStop, now: number) {
     by: s.by,
     items: s.items ?? [],
     expectedWorkingDays: s.expectedWorkingDays ?? null,
+    approvedBy: s.approvedBy ?? null,
+    source: s.source ?? null,
     workingDays: knownOrNull(() => workingDaysBetween(cal, s.from, to)),
     calendarDays: Math.round(((to - s.from) / DAY_MS) * 10) / 10,
   };
@@ -79,6 +83,52 @@ export function viewMatter(app: Application, m: MatterState, now: number) {
     urges: m.urges.map((u) => ({ ...u, at: iso(u.at) })),
     decision: m.decision && { ...m.decision, at: iso(m.decision.at) },
     resultIssuedAt: iso(m.resultIssuedAt),
+    ...reformView(app, m, now),
+  };
+}
+
+function sideView(app: Application, side: SideClock, now: number) {
+  const dueOn = sideDueOn(app, side);
+  return { dueOn, dueAt: dueOn ? toShanghaiIso(endOfDay(dueOn) - 1) : null, level: sideLevelAt(app, side, now), overdueSince: iso(side.overdueSince) };
+}
+
+function opinionView(o: Opinion) {
+  return { ...o, at: iso(o.at)! };
+}
+
+/** Commitment, verification, joint opinions, assignment and the deemed-withdrawal date of one matter. */
+function reformView(app: Application, m: MatterState, now: number) {
+  const def = app.def(m.code);
+  const v = m.verification;
+  const j = m.joint;
+  const w = withdrawalSchedule(app, m);
+  return {
+    /** 告知承诺制: whether the catalogue allows it here, and the conditions the applicant would promise. */
+    commitmentPolicy: def.commitment ? { text: def.commitment.text, verificationDays: def.commitment.verificationDays } : null,
+    commitment: m.commitment ? { ...m.commitment, at: iso(m.commitment.at)! } : null,
+    verification: v ? { startedAt: iso(v.startedAt)!, ...sideView(app, v, now), level: v.outcome ? v.level : sideLevelAt(app, v, now), outcome: v.outcome && { ...v.outcome, at: iso(v.outcome.at)! } } : null,
+    revoked: m.revoked ? { ...m.revoked, at: iso(m.revoked.at)! } : null,
+    flags: (m.flags ?? []).map((f) => ({ ...f, at: iso(f.at)! })),
+    joint: j
+      ? {
+          silenceIsConsent: def.joint?.silenceIsConsent ?? false,
+          session: j.session && { ...j.session, at: iso(j.session.at)!, moved: j.session.moved && { ...j.session.moved, at: iso(j.session.moved.at)! } },
+          round: j.round,
+          participants: j.participants.map((p) => ({
+            department: p.department,
+            departmentName: app.snapshot.departments[p.department]?.name ?? p.department,
+            opinionDays: p.opinionDays,
+            waiting: p.due !== null && p.opinion === null,
+            due: p.due && { ...sideView(app, p.due, now), level: p.opinion ? p.due.level : sideLevelAt(app, p.due, now) },
+            opinion: p.opinion && opinionView(p.opinion),
+            earlier: p.earlier.map(opinionView),
+          })),
+          rectification: j.rectification && { ...j.rectification, requestedAt: iso(j.rectification.requestedAt)!, submittedAt: iso(j.rectification.submittedAt) },
+        }
+      : null,
+    assignee: m.assignee ? { ...m.assignee, since: iso(m.assignee.since)! } : null,
+    /** 视为撤回: when the open supplement request lapses and the matter is deemed withdrawn. */
+    withdrawal: w ? { withdrawnOn: w.withdrawnOn, remindedAt: iso(m.withdrawalReminderAt) } : null,
   };
 }
 
@@ -220,7 +270,7 @@ export function accountingTotals(app: Application, now: number) {
   return {
     governmentWorkingDays: stages.reduce((acc, x) => acc + x.governmentWorkingDays, 0),
     stages,
-    applicant: spans(cal, [...stops('supplement'), ...noticeWaits]),
+    applicant: spans(cal, [...stops('supplement'), ...stops('rectification'), ...noticeWaits]),
     specialProcedures: spans(cal, stops('specialProcedure')),
     calendarDays: Math.floor((end - s.startedAt) / DAY_MS),
     targetTotalDays: app.snapshot.targetTotalDays,

@@ -19,7 +19,11 @@ if (!existsSync(file)) {
     { token: token(), id: 'agent-park-01', name: '经开区帮代办中心', role: 'agent', applicants: ['ent-001'] },
     ...departments
       .filter((d) => d.code !== 'SUP')
-      .map((d) => ({ token: token(), id: `officer-${d.code.toLowerCase()}`, name: d.name, role: 'officer', department: d.code })),
+      .flatMap((d) => [
+        { token: token(), id: `officer-${d.code.toLowerCase()}`, name: d.name, role: 'officer', department: d.code },
+        { token: token(), id: `officer-${d.code.toLowerCase()}-2`, name: `${d.name}（二）`, role: 'officer', department: d.code },
+        { token: token(), id: `head-${d.code.toLowerCase()}`, name: `${d.name}负责人`, role: 'officer', department: d.code, head: true },
+      ]),
     { token: token(), id: 'sup-01', name: '市政府督查室', role: 'supervisor', department: 'SUP' },
     { token: token(), id: 'provincial-platform', name: '省工程建设项目审批管理系统', role: 'integrator', applicants: ['ent-001'] },
     { token: token(), id: 'admin', role: 'admin' },

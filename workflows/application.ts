@@ -70,6 +70,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
     closeContracts: patched('close-contracts'),
     // Since this patch level events carry their rule's instant; older ones carry when the timer fired.
     levelsAtRuleInstant: patched('levels-at-rule-instant'),
+    // Since this patch: commitments (告知承诺制), joint matters, work assignment and the catalogue's remedies.
+    reformInstruments: patched('reform-instruments'),
   });
   // Since this patch the application takes its first step (intake, the first stage opening)
   // before any handler is registered: an Update delivered with the start (buffered until its
@@ -122,7 +124,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
   const projection = !patched('read-model-projection')
     ? Promise.resolve()
     : patched('projection-by-reference')
-      ? projectByReference(app, () => app.ended)
+      ? projectByReference(app, () => app.finished)
       : projectChanges(app, () => app.ended);
 
   if (!advanceFirst) app.advance(now());
@@ -131,7 +133,9 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
     // actions do not move it) and replaced only when it moves: no timer cancelled and started
     // again with every action.
     const timer = new WakeTimer();
-    while (!app.ended) {
+    // An application that ended runs on while a commitment is under verification (核查); before
+    // patch 'reform-instruments' none is, and `finished` is `ended`.
+    while (!app.finished) {
       timer.wakeAt(app.nextWakeAt(now()));
       dirty = false;
       await condition(() => dirty || timer.fired);

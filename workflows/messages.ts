@@ -53,6 +53,18 @@ export const reviewDeliverableUpdate = commandUpdate('reviewDeliverable');
 export const urgeUpdate = commandUpdate('urge');
 export const escalateUpdate = commandUpdate('escalate');
 
+// 告知承诺制, joint matters and work assignment.
+export const commitUpdate = commandUpdate('commit');
+export const verifyCommitmentUpdate = commandUpdate('verifyCommitment');
+export const liftHoldUpdate = commandUpdate('liftHold');
+export const scheduleSessionUpdate = commandUpdate('scheduleSession');
+export const moveSessionUpdate = commandUpdate('moveSession');
+export const giveOpinionUpdate = commandUpdate('giveOpinion');
+export const submitRectificationUpdate = commandUpdate('submitRectification');
+export const claimMatterUpdate = commandUpdate('claimMatter');
+export const assignMatterUpdate = commandUpdate('assignMatter');
+export const returnToPoolUpdate = commandUpdate('returnToPool');
+
 /** Each command's Update, for the workflow to register in one loop. */
 export const commandUpdates: { [K in CommandName]: UpdateDefinition<CommandAnswer<K>, [CommandInput<K>]> } = {
   accept: acceptUpdate,
@@ -71,6 +83,16 @@ export const commandUpdates: { [K in CommandName]: UpdateDefinition<CommandAnswe
   reviewDeliverable: reviewDeliverableUpdate,
   urge: urgeUpdate,
   escalate: escalateUpdate,
+  commit: commitUpdate,
+  verifyCommitment: verifyCommitmentUpdate,
+  liftHold: liftHoldUpdate,
+  scheduleSession: scheduleSessionUpdate,
+  moveSession: moveSessionUpdate,
+  giveOpinion: giveOpinionUpdate,
+  submitRectification: submitRectificationUpdate,
+  claimMatter: claimMatterUpdate,
+  assignMatter: assignMatterUpdate,
+  returnToPool: returnToPoolUpdate,
 };
 
 // Administration: a fire-and-forget signal, recorded on the application.

@@ -8,6 +8,9 @@ import type { Application } from './core';
 import { batchMatters, batchOf, missingFor, passIntake, prerequisitesMet, receive, startMatter } from './intake';
 import { decide, milestones, updateLevel } from './matter-clock';
 import { closeContracts, closeUnneededContracts, currentContract, updateServiceLevel } from './services';
+import { verificationWakes } from './commitment';
+import { jointWakes, stepJoint } from './joint';
+import { remedyWakes, stepRemedies } from './remedies';
 import { end, issueResult, results, settleStage, startStage } from './stages';
 
 // What time alone decides: deemed acceptance, starts, warnings, escalation, terminations, stage
@@ -48,7 +51,7 @@ export function step(app: Application, now: number): boolean {
       passIntake(app, m, now, app.state.intakes[batchOf(m)]?.notice ? 'afterNotice' : 'unconditional');
       changed = true;
     }
-    const failedPre = app.def(m.code).prerequisites.find((p) => ['rejected', 'terminated', 'cancelled'].includes(app.state.matters[p]!.status));
+    const failedPre = app.def(m.code).prerequisites.find((p) => ['rejected', 'terminated', 'cancelled', 'withdrawn'].includes(app.state.matters[p]!.status));
     if (failedPre && (m.status === 'pending' || m.status === 'intake' || m.status === 'waitingPrerequisites')) {
       const reason = `prerequisite ${failedPre} was ${app.state.matters[failedPre]!.status}; this matter cannot start`;
       decide(app, m, now, { kind: 'cancelled', at: now, by: actorLabel(SYSTEM), reason });
@@ -74,6 +77,10 @@ export function step(app: Application, now: number): boolean {
     if (m.status === 'inProgress' || m.status === 'suspended') updateLevel(app, m, now);
   }
   for (const service of Object.values(app.state.services)) updateServiceLevel(app, service, now);
+  if (app.state.reformInstruments) {
+    changed = stepJoint(app, now) || changed;
+    changed = stepRemedies(app, now) || changed;
+  }
   if (stage && stage.status === 'inProgress') changed = settleStage(app, stageIndex, now) || changed;
   if (app.state.status === 'running') closeUnneededContracts(app, now);
   if (stageIndex < 0 && Object.values(app.state.matters).every((m) => DECIDED.has(m.status))) {
@@ -109,6 +116,8 @@ export function nextWakeAt(app: Application, now: number): number | null {
     const next = knownOrNull(() => contractMilestones(app.cal, c, app.snapshot.intermediary).find((x) => x.at > now));
     if (next) candidates.push(next.at);
   }
+  if (app.state.reformInstruments) candidates.push(...verificationWakes(app, now));
+  if (app.state.reformInstruments && !app.ended) candidates.push(...jointWakes(app, now), ...remedyWakes(app));
   const future = candidates.filter((c) => c > now);
   return future.length ? Math.min(...future) : null;
 }

@@ -5,7 +5,7 @@ import type { Application } from './core';
 /** A matter still under way: its clock or its intake can move. */
 export const OPEN: ReadonlySet<MatterState['status']> = new Set(OPEN_STATUSES);
 /** A matter with its outcome: nothing changes it any more. */
-export const DECIDED: ReadonlySet<MatterState['status']> = new Set(['approved', 'rejected', 'terminated', 'cancelled']);
+export const DECIDED: ReadonlySet<MatterState['status']> = new Set(['approved', 'rejected', 'terminated', 'cancelled', 'withdrawn']);
 
 export function actorLabel(a: Actor): string {
   if (a.role === 'agent' && a.onBehalfOf) return `agent ${a.id} for applicant ${a.onBehalfOf}`;
@@ -34,15 +34,27 @@ export function requireOfficerOf(actor: Actor, department: string, subject: stri
   }
 }
 
-/** The matter an officer of its department may still act on. */
-export function officerMatter(app: Application, actor: Actor, code: string, action: string): MatterState {
+/**
+ * The matter an officer of its department may still act on; once it is assigned, only as its
+ * assignee, the assignee's delegate or the department head (unless `assignment` is false: the
+ * assignment actions check their own rules).
+ */
+export function officerMatter(app: Application, actor: Actor, code: string, action: string, opts: { assignment?: boolean } = {}): MatterState {
   requireRunning(app);
   const m = matterFor(app, code);
   requireOfficerOf(actor, m.department, `matter ${code}`, action);
   if (DECIDED.has(m.status)) {
     throw new ActionRefused('ALREADY_DECIDED', `matter ${code} is already ${m.status}; it cannot be changed by ${action}`);
   }
+  if (opts.assignment !== false) requireAssignee(app, m, actor, action);
   return m;
+}
+
+/** Refuses an officer who may not act on an assigned matter. */
+export function requireAssignee(app: Application, m: MatterState, actor: Actor, action: string) {
+  const a = m.assignee;
+  if (!app.state.reformInstruments || !a || actor.head || actor.id === a.officer || actor.delegateFor === a.officer) return;
+  throw new ActionRefused('NOT_ASSIGNED', `matter ${m.code} is assigned to officer ${a.officer}; only that officer, its delegate or the department head may ${action} it`);
 }
 
 export function requireStatus(m: MatterState, allowed: MatterState['status'][], action: string) {
@@ -65,7 +77,10 @@ export function requireText(value: string | undefined, rule: string) {
 export function describeStatus(m: MatterState): string {
   if (m.status === 'suspended') {
     const s = m.stops.at(-1);
-    return s?.kind === 'supplement' ? 'suspended waiting for the applicant’s supplement' : `suspended for a ${s?.procedure ?? 'special procedure'}`;
+    if (s?.kind === 'supplement') return 'suspended waiting for the applicant’s supplement';
+    if (s?.kind === 'rectification') return 'suspended waiting for the applicant’s rectification (整改)';
+    if (s?.kind === 'hold') return `held because prerequisite ${s.source ?? ''}'s result was revoked`;
+    return `suspended for a ${s?.procedure ?? 'special procedure'}`;
   }
   const words: Record<MatterState['status'], string> = {
     pending: 'not yet received (its stage has not started)',
@@ -77,6 +92,7 @@ export function describeStatus(m: MatterState): string {
     rejected: 'rejected',
     terminated: 'terminated',
     cancelled: 'cancelled',
+    withdrawn: 'deemed withdrawn (视为撤回)',
   };
   return words[m.status];
 }

@@ -1,11 +1,15 @@
 import type { MatterView } from '../view';
 import { viewMatter } from '../view';
 import type { Application } from './core';
+import { ActionRefused } from '../errors';
 import { accept, checkAccept, checkMissingNotice, checkSupply, issueMissingNotice, supply } from './intake';
 import { approve, checkApprove, checkEndSpecial, checkExtend, checkReject, checkStartSpecial, checkSupplement, endSpecialProcedure, extend, reject, requestSupplement, startSpecialProcedure } from './matters';
 import { checkChooseProvider, checkDeliver, checkReplaceProvider, checkReview, chooseProvider, deliver, replaceProvider, reviewDeliverable } from './services';
 import { checkWithdraw, withdraw } from './stages';
 import { checkEscalate, checkUrge, escalate, urge } from './supervision';
+import { checkCommit, checkLiftHold, checkVerify, commit, liftHold, verify } from './commitment';
+import { checkGiveOpinion, checkMoveSession, checkScheduleSession, checkSubmitRectification, giveOpinion, moveSession, scheduleSession, submitRectification } from './joint';
+import { assign, checkAssign, checkClaim, checkRelease, claim, release } from './assignment';
 
 /** A matter action's answer: the matter, and the application's event count after it (read your writes with `minSeq`). */
 export type MatterAnswer = MatterView & { applicationSeq: number };
@@ -37,6 +41,14 @@ const matterAnswer = (app: Application, a: { matter: string }, now: number): Mat
   applicationSeq: app.state.events.length,
 });
 const applicationAnswer = (app: Application): ApplicationAnswer => ({ applicationSeq: app.state.events.length });
+
+/** A check that first refuses an application started before the reform instruments existed (patch `reform-instruments`). */
+function reform<I>(check: (app: Application, a: I, now: number) => void) {
+  return (app: Application, a: I, now: number) => {
+    if (!app.state.reformInstruments) throw new ActionRefused('NOT_AVAILABLE', 'this application was started before commitments and joint matters existed');
+    check(app, a, now);
+  };
+}
 
 /** An action on one matter, answered with that matter. */
 function onMatter<I extends { matter: string }>(check: (app: Application, a: I, now: number) => void, apply: (app: Application, a: I, now: number) => void): Command<I, MatterAnswer> {
@@ -73,6 +85,19 @@ export const commands = {
   // The supervision office (督办, 升级).
   urge: onMatter(checkUrge, urge),
   escalate: onMatter(checkEscalate, escalate),
+  // 告知承诺制: the applicant commits before acceptance; the department verifies the commitment or lifts a hold.
+  commit: onMatter(reform(checkCommit), commit),
+  verifyCommitment: onMatter(reform(checkVerify), verify),
+  liftHold: onMatter(reform(checkLiftHold), liftHold),
+  // Joint matters: the lead schedules (and moves once), participants give opinions, the applicant rectifies.
+  scheduleSession: onMatter(reform(checkScheduleSession), scheduleSession),
+  moveSession: onMatter(reform(checkMoveSession), moveSession),
+  giveOpinion: onMatter(reform(checkGiveOpinion), giveOpinion),
+  submitRectification: onMatter(reform(checkSubmitRectification), submitRectification),
+  // Work assigned to officers within the department.
+  claimMatter: onMatter(checkClaim, claim),
+  assignMatter: onMatter(checkAssign, assign),
+  returnToPool: onMatter(checkRelease, release),
 };
 
 export type CommandName = keyof typeof commands;

@@ -9,6 +9,7 @@ import { clockLevel, levelAt, overdueSinceAt } from './matter-clock';
 import { commands, type CommandAnswer, type CommandInput, type CommandName } from './commands';
 import { missingFor, prerequisitesMet, servicesOf, servicesPending } from './intake';
 import { contractLevel, identifyServices } from './services';
+import { commitAtStart, openVerifications, stepVerifications } from './commitment';
 
 /** Rules that arrived while applications were running: the workflow decides each with `patched`. */
 export interface EngineRules {
@@ -18,10 +19,12 @@ export interface EngineRules {
   closeContracts: boolean;
   /** Level events carry their rule's instant, not the instant the timer fired (`levels-at-rule-instant`). */
   levelsAtRuleInstant: boolean;
+  /** Commitment, joint matters, assignment and remedies (`reform-instruments`). */
+  reformInstruments: boolean;
 }
 
 /** Every rule: what an application started on the current code runs on. */
-export const CURRENT_RULES: EngineRules = { servicesGate: true, closeContracts: true, levelsAtRuleInstant: true };
+export const CURRENT_RULES: EngineRules = { servicesGate: true, closeContracts: true, levelsAtRuleInstant: true, reformInstruments: true };
 
 /**
  * One application's rules, as a deterministic state machine over explicit instants.
@@ -63,6 +66,7 @@ export class Application {
       servicesGate: rules.servicesGate,
       closeContracts: rules.closeContracts,
       levelsAtRuleInstant: rules.levelsAtRuleInstant,
+      ...(rules.reformInstruments ? { reformInstruments: true } : {}),
       calendars: [...input.snapshot.calendars],
       events: [],
     };
@@ -70,6 +74,7 @@ export class Application {
       data: { process: this.snapshot.code, definitionHash: this.snapshot.definitionHash, materials, zone: input.zone?.code ?? null },
     });
     if (rules.servicesGate) identifyServices(this, input, now);
+    if (rules.reformInstruments) commitAtStart(this, input, now);
     this.levelsAsOf = now;
   }
 
@@ -84,6 +89,11 @@ export class Application {
 
   get ended(): boolean {
     return this.state.status !== 'running';
+  }
+
+  /** Whether the workflow still has work after the application ended: commitments under verification (核查). */
+  get finished(): boolean {
+    return this.ended && openVerifications(this).length === 0;
   }
 
   def(code: string): ResolvedMatter {
@@ -124,6 +134,7 @@ export class Application {
     for (let guard = 0; guard < 1000 && this.state.status === 'running'; guard++) {
       if (!step(this, now)) break;
     }
+    if (this.state.reformInstruments) stepVerifications(this, now);
     this.levelsAsOf = Math.max(this.levelsAsOf ?? now, now);
   }
 

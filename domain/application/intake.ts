@@ -7,6 +7,8 @@ import { endOfDay, shanghaiDate } from '../time';
 import { SYSTEM, type IntakeState, type MatterState, type MissingItem, type ServiceState } from '../types';
 import { actorLabel, officerMatter, requireApplicant, requireOfficerOf, requireRunning, requireStatus, requireText } from './checks';
 import type { Application } from './core';
+import { COMMITTED_LIMIT_DAYS } from './commitment';
+import { openJoint } from './joint';
 import { restart, updateLevel } from './matter-clock';
 
 // ---- actions: the officer at the window (受理, 一次性告知) and the applicant's materials ----
@@ -112,7 +114,8 @@ export function startMatter(app: Application, m: MatterState, at: number, how: N
   m.status = 'inProgress';
   m.acceptedAt = at;
   m.acceptance = how;
-  m.clock = startClock(at, def.timeLimitDays);
+  // 告知承诺制: decided within one working day of acceptance, without substantive review.
+  m.clock = startClock(at, m.commitment ? COMMITTED_LIMIT_DAYS : def.timeLimitDays);
   const dueOn = app.tryDate(() => clockDueOn(app.cal, m.clock!));
   m.deferred = missingFor(app, m.code, 'deferrable').map((item) => ({ material: item.material, name: item.name, dueOn: null, suppliedAt: null }));
   dateDeferred(app, m);
@@ -120,6 +123,7 @@ export function startMatter(app: Application, m: MatterState, at: number, how: N
     matter: m.code,
     data: { acceptance: how, dueOn, deferred: m.deferred.map((d) => ({ material: d.material, dueOn: d.dueOn })) },
   });
+  openJoint(app, m, at);
   updateLevel(app, m, at);
 }
 
@@ -183,7 +187,7 @@ export function prerequisitesMet(app: Application, m: MatterState): boolean {
   if (servicesPending(app, m.code).length) return false;
   return app.def(m.code).prerequisites.every((code) => {
     const p = app.state.matters[code]!;
-    if (p.status !== 'approved' || p.resultIssuedAt === null) return false;
+    if (p.status !== 'approved' || p.resultIssuedAt === null || p.revoked) return false;
     if (p.stage === null || p.stage === m.stage) return true;
     return app.state.stages.find((s) => s.code === p.stage)?.status === 'completed';
   });

@@ -1,7 +1,7 @@
 import { knownOrNull, reckon } from '../calendar';
-import { CLOCK_LEVELS, clockDueOn, clockMilestones, higherLevel, levelChanges, levelRank, levelReachedAt, pastDeadline, restartClock, stopClock, usedBeforeRun, type ClockLevel } from '../clock';
+import { CLOCK_LEVELS, clockDueOn, clockMilestones, higherLevel, levelChanges, levelRank, levelReachedAt, nextMilestone, pastDeadline, restartClock, startClock, stopClock, usedBeforeRun, type ClockLevel } from '../clock';
 import { endOfDay } from '../time';
-import { SYSTEM, type Actor, type MatterDecision, type MatterState } from '../types';
+import { SYSTEM, type Actor, type MatterDecision, type MatterState, type SideClock } from '../types';
 import type { Application } from './core';
 
 /** Stops a matter's clock (a supplement or a special procedure), keeping the level it had reached. */
@@ -20,6 +20,7 @@ export function restart(app: Application, m: MatterState, now: number, actor: Ac
   m.clock = restartClock(m.clock!, now);
   m.status = 'inProgress';
   m.owedForSupplement = [];
+  if (m.withdrawalReminderAt != null) m.withdrawalReminderAt = null;
   if (s.kind === 'specialProcedure') app.record(now, 'specialProcedureEnded', actor, { matter: m.code, reason, data: { procedure: s.procedure } });
   app.record(now, 'clockRestarted', SYSTEM, {
     matter: m.code,
@@ -107,4 +108,50 @@ export function updateLevel(app: Application, m: MatterState, now: number) {
     app.record(x.at, 'levelChanged', SYSTEM, { matter: m.code, data: { from: m.level, to: x.level } });
     m.level = x.level;
   }
+}
+
+// ---- side clocks: a commitment's verification, a joint participant's opinion ----
+
+/** A side clock started at `at` for `days` working days, on the process's warning and escalation ladder. */
+export function startSideClock(at: number, days: number): SideClock {
+  return { clock: startClock(at, days), level: 'normal', overdueSince: null };
+}
+
+/** The side clock's ladder (warning, due, each escalation rung), or the part the published calendars reach. */
+export function sideMilestones(app: Application, side: SideClock): { level: ClockLevel; at: number }[] {
+  for (let n = app.snapshot.escalation.length; n >= 0; n--) {
+    const known = reckon(() => clockMilestones(app.cal, side.clock, app.snapshot.warning, app.snapshot.escalation.slice(0, n)));
+    if (known.ok) return known.value;
+  }
+  return [];
+}
+
+/** The level a side clock has reached at `now`. */
+export function sideLevelAt(app: Application, side: SideClock, now: number): ClockLevel {
+  return levelReachedAt(sideMilestones(app, side), now);
+}
+
+/** The side clock's due date, or null beyond the published calendars. */
+export function sideDueOn(app: Application, side: SideClock): string | null {
+  return knownOrNull(() => clockDueOn(app.cal, side.clock));
+}
+
+/**
+ * Records each level a side clock has reached since it last moved, at its rule's instant, with
+ * `record(at, from, to)`; `since` is when its levels were last brought up to date.
+ */
+export function updateSideLevel(app: Application, side: SideClock, since: number, now: number, record: (at: number, from: ClockLevel, to: ClockLevel) => void) {
+  const ms = sideMilestones(app, side);
+  const level = levelReachedAt(ms, now);
+  if (side.overdueSince === null && levelRank(level) >= levelRank('overdue')) side.overdueSince = ms.find((x) => x.level === 'overdue')?.at ?? now;
+  if (level === side.level) return;
+  for (const x of levelChanges(CLOCK_LEVELS, ms, side.level, level, since, now)) {
+    record(x.at, side.level, x.level);
+    side.level = x.level;
+  }
+}
+
+/** The next instant after `now` at which a side clock changes level, or null. */
+export function nextSideMilestone(app: Application, side: SideClock, now: number): number | null {
+  return nextMilestone(sideMilestones(app, side), now);
 }

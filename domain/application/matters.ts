@@ -6,6 +6,8 @@ import { SYSTEM } from '../types';
 import { actorLabel, describeStatus, officerMatter, requireStatus, requireText } from './checks';
 import type { Application } from './core';
 import { decide, isPastDeadline, restart, stop } from './matter-clock';
+import { checkJointApproval } from './joint';
+import { checkSupplementCap, withdrawalSchedule } from './remedies';
 import { issueResult } from './stages';
 
 // The department officer's actions on a matter under way: decide it, stop or extend its clock.
@@ -13,6 +15,7 @@ import { issueResult } from './stages';
 export function checkApprove(app: Application, a: ApproveInput) {
   const m = officerMatter(app, a.actor, a.matter, 'approve');
   requireStatus(m, ['inProgress'], 'approve');
+  checkJointApproval(m);
 }
 
 export function approve(app: Application, a: ApproveInput, now: number) {
@@ -53,15 +56,22 @@ export function checkSupplement(app: Application, a: SupplementInput) {
   if (unknown.length) {
     throw new ActionRefused('INVALID_INPUT', `items ${unknown.join(', ')} are not on matter ${m.code}'s material list (${[...known].join(', ')})`);
   }
+  checkSupplementCap(app, m, a.approvedBy);
 }
 
 export function requestSupplement(app: Application, a: SupplementInput, now: number) {
   checkSupplement(app, a);
   const m = app.state.matters[a.matter]!;
   const items = [...new Set(a.items)];
-  stop(app, m, now, { kind: 'supplement', from: now, to: null, reason: a.reason, by: actorLabel(a.actor), items });
+  const approvedBy = a.approvedBy?.trim() && m.stops.some((s) => s.kind === 'supplement') ? a.approvedBy.trim() : undefined;
+  stop(app, m, now, { kind: 'supplement', from: now, to: null, reason: a.reason, by: actorLabel(a.actor), items, ...(approvedBy ? { approvedBy } : {}) });
   m.owedForSupplement = items;
-  app.record(now, 'supplementRequested', a.actor, { matter: m.code, reason: a.reason, data: { items } });
+  const withdrawal = withdrawalSchedule(app, m);
+  app.record(now, 'supplementRequested', a.actor, {
+    matter: m.code,
+    reason: a.reason,
+    data: { items, ...(approvedBy ? { approvedBy } : {}), ...(withdrawal ? { deemedWithdrawnAfter: withdrawal.withdrawnOn } : {}) },
+  });
 }
 
 export function checkStartSpecial(app: Application, a: StartSpecialProcedureInput) {

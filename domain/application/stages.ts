@@ -4,6 +4,7 @@ import { actorLabel, OPEN, requireApplicant, requireRunning, requireText } from 
 import type { Application } from './core';
 import { receive } from './intake';
 import { decide } from './matter-clock';
+import { startVerification } from './commitment';
 import { closeContracts } from './services';
 
 // The four stages in order, each received at one window and issued together (一窗出件), and how
@@ -18,7 +19,7 @@ export function startStage(app: Application, index: number, now: number) {
   receive(app, def.matters.map((m) => m.code), stage.code, def.leadDepartment, now);
 }
 
-const failed = (m: MatterState) => m.status === 'rejected' || m.status === 'terminated' || m.status === 'cancelled';
+const failed = (m: MatterState) => m.status === 'rejected' || m.status === 'terminated' || m.status === 'cancelled' || m.status === 'withdrawn';
 
 /** Stage completion and one-window output (一窗出件), or the application's rejection. */
 export function settleStage(app: Application, index: number, now: number): boolean {
@@ -49,9 +50,11 @@ export function settleStage(app: Application, index: number, now: number): boole
 export function issueResult(app: Application, m: MatterState, now: number) {
   m.resultIssuedAt = now;
   app.record(now, 'resultIssued', SYSTEM, { matter: m.code, data: { result: m.decision?.result } });
+  startVerification(app, m, now);
 }
 
 function rejectApplication(app: Application, m: MatterState, now: number) {
+  if (m.status === 'withdrawn') return deemWithdrawn(app, m, now);
   for (const x of Object.values(app.state.matters)) {
     if (OPEN.has(x.status)) decide(app, x, now, { kind: 'cancelled', at: now, by: actorLabel(SYSTEM), reason: `application rejected on matter ${m.code}` });
   }
@@ -60,6 +63,18 @@ function rejectApplication(app: Application, m: MatterState, now: number) {
   const reason = m.decision!.reason;
   app.record(now, 'applicationRejected', SYSTEM, { matter: m.code, reason });
   end(app, { status: 'rejected', at: now, matter: m.code, by: m.decision!.by, reason, results: results(app) });
+}
+
+/** A milestone matter deemed withdrawn (视为撤回): the application ends withdrawn, by no one's action. */
+function deemWithdrawn(app: Application, m: MatterState, now: number) {
+  const reason = `matter ${m.code} was deemed withdrawn: ${m.decision!.reason}`;
+  for (const x of Object.values(app.state.matters)) {
+    if (OPEN.has(x.status)) decide(app, x, now, { kind: 'cancelled', at: now, by: actorLabel(SYSTEM), reason });
+  }
+  for (const s of app.state.stages) if (s.status !== 'completed') s.status = 'cancelled';
+  closeContracts(app, Object.values(app.state.services), now, reason);
+  app.record(now, 'withdrawn', SYSTEM, { matter: m.code, reason });
+  end(app, { status: 'withdrawn', at: now, matter: m.code, by: actorLabel(SYSTEM), reason, results: results(app) });
 }
 
 export function checkWithdraw(app: Application, a: WithdrawInput) {

@@ -30,6 +30,10 @@ export const TOKENS = {
   providerHuazhong: 'tok-provider-huazhong-env',
 } as const;
 export const officerToken = (dept: string) => `tok-officer-${dept.toLowerCase()}-xxxxxxxx`;
+/** A second officer of the department (DRC, HUD, EEB): `officer-drc-2`. */
+export const colleagueToken = (dept: string) => `tok-officer2-${dept.toLowerCase()}-xxxxxxx`;
+/** The department's head (DRC, HUD, EEB): `head-drc`. */
+export const headToken = (dept: string) => `tok-head-${dept.toLowerCase()}-xxxxxxxxxxx`;
 
 export const principals = principalRegistry([
   { token: TOKENS.applicant, id: 'ent-001', name: '浏阳市教育投资有限公司', role: 'applicant' },
@@ -43,6 +47,11 @@ export const principals = principalRegistry([
   { token: TOKENS.providerGreen, id: 'P_GREEN_ENV', name: '绿源环境科技有限公司', role: 'provider' },
   { token: TOKENS.providerHuazhong, id: 'P_HUAZHONG_ENV', role: 'provider' },
   ...catalogue.departments.map((d) => ({ token: officerToken(d.code), id: `officer-${d.code.toLowerCase()}`, role: 'officer' as const, department: d.code })),
+  // A second officer and the head of some departments: work assignment within the department.
+  ...['DRC', 'HUD', 'EEB'].flatMap((d) => [
+    { token: colleagueToken(d), id: `officer-${d.toLowerCase()}-2`, role: 'officer' as const, department: d },
+    { token: headToken(d), id: `head-${d.toLowerCase()}`, role: 'officer' as const, department: d, head: true },
+  ]),
 ]);
 
 /**

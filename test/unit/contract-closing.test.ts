@@ -140,7 +140,7 @@ describe('an application that ends closes its open contracts (pure engine)', () 
   });
 
   it('leaves contracts open on histories recorded before the close-contracts patch, as they ran', () => {
-    const app = contracted(undefined, { servicesGate: true, closeContracts: false, levelsAtRuleInstant: false });
+    const app = contracted(undefined, { servicesGate: true, closeContracts: false, levelsAtRuleInstant: false, reformInstruments: false });
     const withdrawnAt = at('2026-03-21T10:00:00+08:00');
     runUntil(app, withdrawnAt);
     app.act('withdraw', { actor: applicant, reason: '项目终止' }, withdrawnAt);

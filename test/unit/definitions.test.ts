@@ -32,12 +32,15 @@ const GOV = 'processes/government-investment.json';
 const matterIndex = (json: any, code: string) => json.matters.findIndex((m: any) => m.code === code);
 
 describe('published catalogue', () => {
-  it('loads two processes with four stages of at least six matters each', () => {
+  it('loads three processes with four stages each, of at least six matters where no joint matter replaces separate ones', () => {
     const c = loadCatalogue();
-    expect(c.processes.map((p) => p.code).sort()).toEqual(['GOV_INVESTMENT', 'SOCIAL_APPROVAL']);
+    expect(c.processes.map((p) => p.code).sort()).toEqual(['GOV_INVESTMENT', 'SOCIAL_APPROVAL', 'SOCIAL_REFORM']);
     for (const p of c.processes) {
       expect(p.stages.map((s) => s.code)).toEqual(['S1', 'S2', 'S3', 'S4']);
-      for (const s of p.stages) expect(s.matters.length).toBeGreaterThanOrEqual(6);
+      for (const s of p.stages) {
+        const replaced = s.matters.flatMap((m) => m.joint?.replaces ?? []).length;
+        expect(s.matters.length + replaced).toBeGreaterThanOrEqual(6);
+      }
       expect(p.definitionHash).toBe(c.hash);
     }
     expect(c.hash).toMatch(/^[0-9a-f]{64}$/);
@@ -48,6 +51,38 @@ describe('published catalogue', () => {
     const c = loadCatalogue();
     const social = c.processes.find((p) => p.code === 'SOCIAL_APPROVAL')!;
     expect(social.stages[0]!.matters.find((m) => m.code === 'LY05')!.prerequisites).toEqual(['LY03']);
+  });
+
+  it('the reform pilot: joint drawing review and joint acceptance replace the separate matters, remedies switched on per matter', () => {
+    const c = loadCatalogue();
+    const reform = c.processes.find((p) => p.code === 'SOCIAL_REFORM')!;
+    const codes = (i: number) => reform.stages[i]!.matters.map((m) => m.code);
+    const jg07 = reform.stages[3]!.matters.find((m) => m.code === 'JG07')!;
+    // 联合验收 in place of planning verification, fire, lightning, archives and the old joint acceptance.
+    expect(jg07.joint).toMatchObject({ silenceIsConsent: true, replaces: ['JG01', 'JG02', 'JG03', 'JG04', 'JG05'] });
+    expect(codes(3)).toEqual(['JG07', 'JG06']);
+    for (const replaced of jg07.joint!.replaces) expect(reform.stages.flatMap((s) => s.matters).map((m) => m.code)).not.toContain(replaced);
+    expect(codes(2)).toContain('SG07');
+    expect(codes(2)).not.toContain('SG01');
+    expect(reform.stages[2]!.matters.find((m) => m.code === 'SG03')!.prerequisites).toEqual(['SG07', 'SG04']);
+    expect(reform.stages[0]!.matters.find((m) => m.code === 'LY07')!.remedies).toEqual({ oneSupplement: true, withdrawAfterWorkingDays: 20, reminderWorkingDaysBefore: 3 });
+    // The other processes keep their separate acceptances, and no remedy is switched on there.
+    const social = c.processes.find((p) => p.code === 'SOCIAL_APPROVAL')!;
+    expect(social.stages[3]!.matters.map((m) => m.code)).toEqual(['JG01', 'JG02', 'JG03', 'JG04', 'JG05', 'JG06']);
+    expect(social.stages.flatMap((s) => s.matters).filter((m) => m.remedies)).toEqual([]);
+    // 告知承诺制 is the catalogue's, on every process that places the matter.
+    expect(social.stages[0]!.matters.find((m) => m.code === 'LY06')!.commitment).toMatchObject({ verificationDays: 30, dependents: 'suspend' });
+  });
+
+  it('refuses a joint matter whose participant is unknown or is its own lead', () => {
+    const unknown = catalogueWith('matters.json', (j) => {
+      j.matters[matterIndex(j, 'JG07')].joint.participants[0].department = 'XYZ';
+    });
+    expect(() => loadCatalogue(unknown)).toThrow(/joint\.participants\[0\]\.department: unknown department XYZ/);
+    const lead = catalogueWith('matters.json', (j) => {
+      j.matters[matterIndex(j, 'JG07')].joint.participants[0].department = 'HUD';
+    });
+    expect(() => loadCatalogue(lead)).toThrow(/HUD leads JG07; the lead is not also a participant/);
   });
 
   it('changes its content hash when any definition changes', () => {

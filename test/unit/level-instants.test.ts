@@ -165,7 +165,7 @@ describe('levels change at the rule’s instant (pure engine)', () => {
   });
 
   it('records when the timer fired on histories recorded before the levels-at-rule-instant patch, as they ran', () => {
-    const app = started({ servicesGate: true, closeContracts: true, levelsAtRuleInstant: false });
+    const app = started({ servicesGate: true, closeContracts: true, levelsAtRuleInstant: false, reformInstruments: false });
     runUntil(app, at('2026-04-12T10:00:00+08:00'), 1200);
     expect(levelEvents(app, 'LY01').slice(0, 2)).toEqual([
       ['warning', '2026-04-07T00:00:01.200+08:00'],

@@ -137,7 +137,7 @@ export class Run {
   passUntil(until: Instant, lateMs = 0): this {
     const end = ms(until);
     if (end < this.now) throw new Error(`the engine's clock is already past ${iso(end)}`);
-    for (let guard = 0; guard < 10_000 && !this.app.ended; guard++) {
+    for (let guard = 0; guard < 10_000 && !this.app.finished; guard++) {
       const next = this.app.nextWakeAt(this.now);
       if (next === null) break;
       const wake = Math.max(this.now + 1, next) + lateMs;
@@ -146,7 +146,7 @@ export class Run {
       this.app.advance(wake);
     }
     this.now = end;
-    if (!this.app.ended) this.app.advance(end);
+    if (!this.app.finished) this.app.advance(end);
     return this;
   }
 
@@ -165,7 +165,7 @@ export class Run {
     command.apply(a as never, this.now);
     const answer = command.answer(a as never, this.now) as Answer<N>;
     // The workflow's loop wakes after every message and advances: so does the driver.
-    if (!this.app.ended) this.app.advance(this.now);
+    if (!this.app.finished) this.app.advance(this.now);
     return { answer };
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applicant, start, without } from './driver';
 
 /** The rules an application started before the three patches runs on (`patched()` false on replay). */
-const BEFORE = { servicesGate: false, closeContracts: false, levelsAtRuleInstant: false };
+const BEFORE = { servicesGate: false, closeContracts: false, levelsAtRuleInstant: false, reformInstruments: false };
 const MONDAY = '2026-03-02T09:00:00+08:00';
 
 describe('rules that arrived while applications ran: older histories keep the rules they ran on', () => {

@@ -74,14 +74,14 @@ export function serveWeb(app: Express, dir: string): void {
 export function registerSession(api: OperationRegistry, demoPrincipals: readonly DemoPrincipal[] | undefined): void {
   api.add(
     { method: 'get', path: '/me', tag: 'system', summary: 'The principal of the bearer token', roles: ROLES, response: meSchema },
-    ({ principal }) => ({ id: principal.id, name: principal.name ?? null, role: principal.role, department: principal.department ?? null, applicants: principal.applicants }),
+    ({ principal }) => ({ id: principal.id, name: principal.name ?? null, role: principal.role, department: principal.department ?? null, head: principal.head ?? false, applicants: principal.applicants }),
   );
   api.add(
     { method: 'get', path: '/demo/principals', tag: 'system', summary: 'Demo principals to sign in as (embedded run only; 404 otherwise)', roles: 'public', response: demoPrincipalsSchema },
     () => {
       if (!demoPrincipals) throw new HttpProblem(404, 'Not found', 'demo sign-in is off (DEMO_SIGN_IN)', { code: 'NOT_FOUND' });
       return {
-        principals: demoPrincipals.map((p) => ({ token: p.token, id: p.id, name: p.name ?? null, role: p.role, department: p.department ?? null, applicants: p.applicants ?? [] })),
+        principals: demoPrincipals.map((p) => ({ token: p.token, id: p.id, name: p.name ?? null, role: p.role, department: p.department ?? null, head: p.head ?? false, applicants: p.applicants ?? [] })),
       };
     },
   );

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { EventRow, MatterRow, ProjectionBatch, ServiceRow } from '../domain/projection';
 import { boundedText } from '../domain/text';
+import { recordCredits } from './credit';
 
 /**
  * The writer of the read model. A workflow hands over a `ProjectionBatch` after each change; the
@@ -92,6 +93,7 @@ async function writeBatch(pool: Pool, batch: ProjectionBatch): Promise<{ applied
       await replaceServices(client, batch.application.applicationId, batch.services, complete);
     }
     const inserted = await insertEvents(client, batch.application.applicationId, batch.events);
+    await recordCredits(client, batch.application.applicationId, batch.events);
     if (applied || inserted > 0) await announce(client, batch, applied);
     await client.query('COMMIT');
     return { applied };

@@ -15,7 +15,7 @@ export interface Parties {
   applicantId: string;
   /** The principal that started it for the applicant; null when the applicant did. */
   startedBy: string | null;
-  /** Departments holding a matter of the application's process snapshot. */
+  /** Departments holding a matter of the application's process snapshot, or giving an opinion on a joint one. */
   departments: readonly string[];
   /** Providers holding a live or accepted contract (a terminated one no longer counts). */
   providers: readonly string[];
@@ -90,11 +90,15 @@ export function startForbidden(p: Principal, applicantId: string): HttpProblem |
 
 const mattersOf = (view: ApplicationView) => [...view.stages.flatMap((s) => s.matters), ...view.alongside];
 
+/**
+ * The parties of an application as its view shows them. A joint matter's participating
+ * departments are parties too: each gives its opinion on the lead department's matter.
+ */
 export function partiesOfView(view: ApplicationView): Parties {
   return {
     applicantId: view.applicant.id,
     startedBy: view.startedBy?.id ?? null,
-    departments: [...new Set(mattersOf(view).map((m) => m.department))],
+    departments: [...new Set(mattersOf(view).flatMap((m) => [m.department, ...(m.joint?.participants.map((p) => p.department) ?? [])]))],
     providers: [...new Set(view.services.flatMap((s) => s.contracts.filter((c) => c.status !== 'terminated').map((c) => c.provider)))],
   };
 }

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { QueryNotRegisteredError, type Client } from '@temporalio/client';
+import { QueryNotRegisteredError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import { code } from '../../contracts/fields';
 import { applicationReadSchema, startedApplicationSchema } from '../../contracts/responses';
@@ -11,47 +11,70 @@ import { allMatters } from '../../catalogue/snapshot';
 import { applicationWorkflow } from '../../workflows';
 import {
   acceptSchema,
+  assignSchema,
   chooseProviderSchema,
+  claimSchema,
+  commitSchema,
   decisionBodySchema,
   deliverSchema,
   endSpecialProcedureSchema,
   escalateSchema,
   extendSchema,
+  giveOpinionSchema,
+  liftHoldSchema,
   missingNoticeSchema,
+  moveSessionSchema,
+  releaseSchema,
   replaceProviderSchema,
   reviewBodySchema,
+  scheduleSessionSchema,
   startApplicationSchema,
   startSpecialProcedureSchema,
+  submitRectificationSchema,
   supplementSchema,
   supplySchema,
   urgeSchema,
+  verifySchema,
   withdrawSchema,
 } from '../../contracts/actions';
 import type { Actor } from '../../domain/types';
 import type { ApplicationAnswer } from '../../domain/application/commands';
-import { viewApplication, type ApplicationView } from '../../domain/view';
+import { shanghaiDate } from '../../domain/time';
+import { viewApplication, type ApplicationView, type MatterView } from '../../domain/view';
 import { applicationFromStore } from '../../domain/projection';
 import { projectedApplication } from '../../readmodel/queries';
+import { hasCreditRecord } from '../../readmodel/credit';
+import { isDelegateFor } from '../../readmodel/delegations';
 import {
   acceptUpdate,
   approveUpdate,
+  assignMatterUpdate,
   chooseProviderUpdate,
+  claimMatterUpdate,
+  commitUpdate,
   deliverUpdate,
   endSpecialProcedureUpdate,
   escalateUpdate,
   extendUpdate,
+  giveOpinionUpdate,
   issueMissingNoticeUpdate,
+  liftHoldUpdate,
+  moveSessionUpdate,
   rejectUpdate,
   replaceProviderUpdate,
+  returnToPoolUpdate,
   reviewDeliverableUpdate,
+  scheduleSessionUpdate,
   startSpecialProcedureUpdate,
   statusQuery,
   requestSupplementUpdate,
+  submitRectificationUpdate,
   supplyMaterialsUpdate,
   urgeUpdate,
+  verifyCommitmentUpdate,
   withdrawUpdate,
 } from '../../workflows/messages';
-import { actorOf, type Principal } from '../auth';
+import { actorOf, type Principal, type PrincipalRegistry } from '../auth';
 import { accessTo, coversDepartment, notVisible, partiesOfView, startForbidden, viewFor, type Access } from '../authz';
 import type { CatalogueHolder } from '../catalogue-holder';
 import { ROLES, type OperationRegistry } from '../operation';
@@ -73,6 +96,8 @@ export interface ApplicationsDeps {
   pool: Pool;
   catalogue: CatalogueHolder;
   taskQueue: string;
+  /** Who the officers of a department are (a matter is assigned only to one of its department's). */
+  principals: PrincipalRegistry;
   /** The instant reads are computed at (default: the machine's clock). */
   clock?: () => number;
 }
@@ -102,6 +127,31 @@ export interface Freshness {
 const READ_YOUR_WRITES_WAIT_MS = 2_000;
 const STRONG_READ_TIMEOUT_MS = 5_000;
 
+/**
+ * 告知承诺制 refused: the applicant has a credit record (失信) for a false commitment and the
+ * catalogue refuses commitment on these matters after one. `fields` name what the caller sent.
+ */
+function creditRefusal(fields: { field: string; matter: string }[]): HttpProblem {
+  const message = (matter: string) => `matter ${matter} refuses approval on commitment (告知承诺制) to an applicant with a credit record (失信) for a false commitment`;
+  return new HttpProblem(422, 'Commitment not allowed', `${fields[0]!.field}: ${message(fields[0]!.matter)}`, {
+    code: 'COMMITMENT_NOT_ALLOWED',
+    errors: fields.map((f) => ({ field: f.field, message: message(f.matter) })),
+  });
+}
+
+/** Whether an officer's department gives an opinion on this joint matter. */
+function takesPart(m: MatterView, department: string | undefined): boolean {
+  return !!department && !!m.joint?.participants.some((p) => p.department === department);
+}
+
+/** The opinion as a participant sends it: giveOpinionSchema without who and which matter, with its rule on items. */
+const opinionBody = z
+  .object(giveOpinionSchema.shape)
+  .omit({ actor: true, matter: true })
+  .refine((o) => o.opinion === 'pass' || o.items.length > 0, { message: 'a failing opinion lists its items, a conditional one its conditions', path: ['items'] });
+
+const matterIn = (view: ApplicationView, code: string): MatterView | undefined => [...view.stages.flatMap((s) => s.matters), ...view.alongside].find((m) => m.code === code);
+
 /** A stable application id for (caller, Idempotency-Key): Temporal's unique workflow ids make the start idempotent. */
 function idempotentId(principal: Principal, key: string): string {
   const h = createHash('sha256').update(`${principal.role}:${principal.id}\n${key}`).digest('hex');
@@ -109,7 +159,7 @@ function idempotentId(principal: Principal, key: string): string {
 }
 
 /** Applicants, officers, providers and the supervision office acting on applications. */
-export function registerApplications(api: OperationRegistry, { client, pool, catalogue, taskQueue, clock = Date.now }: ApplicationsDeps): void {
+export function registerApplications(api: OperationRegistry, { client, pool, catalogue, taskQueue, principals, clock = Date.now }: ApplicationsDeps): void {
   const handle = (id: string) => client.workflow.getHandle(id);
 
   /** The workflow's own view, as of now, with a short deadline: a strongly consistent read. */
@@ -243,6 +293,20 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
       const applicant = body.applicant ?? { id: p.id, name: p.name ?? p.id };
       const zone = body.zone === undefined ? null : cat.zones.find((z) => z.code === body.zone);
       if (zone === undefined) throw fieldProblem('body.zone', `is not a published zone; published: ${cat.zones.map((z) => z.code).join(', ') || 'none'}`);
+      const matters = new Map(allMatters(snapshot).map((m) => [m.code, m]));
+      const notCommittable = body.commitments.flatMap((c, i) => {
+        const field = `body.commitments.${i}.matter`;
+        const m = matters.get(c.matter);
+        if (!m) return [{ field, message: `matter ${c.matter} is not part of process ${snapshot.code}` }];
+        if (!m.commitment) return [{ field, message: `matter ${c.matter} is not approved on commitment (告知承诺制); these are: ${[...matters.values()].filter((x) => x.commitment).map((x) => x.code).join(', ') || 'none'}` }];
+        if (body.commitments.findIndex((x) => x.matter === c.matter) < i) return [{ field, message: `matter ${c.matter} is committed on twice` }];
+        return [];
+      });
+      if (notCommittable.length) {
+        throw new HttpProblem(400, 'Invalid request', `${notCommittable[0]!.field}: ${notCommittable[0]!.message}`, { code: 'INVALID_REQUEST', errors: notCommittable });
+      }
+      const strict = body.commitments.flatMap((c, i) => (matters.get(c.matter)!.commitment!.refuseAfterFalse ? [{ field: `body.commitments.${i}.matter`, matter: c.matter }] : []));
+      if (strict.length && (await hasCreditRecord(pool, applicant.id))) throw creditRefusal(strict);
 
       const keyHeader = req.get('idempotency-key');
       const key = keyHeader === undefined ? undefined : idempotencyKey.safeParse(keyHeader);
@@ -257,7 +321,18 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
           workflowId: applicationId,
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           memo: { requestHash },
-          args: [{ applicationId, projectName: body.projectName, applicant, snapshot, materials: [...new Set(body.materials)], zone, startedBy: p.role === 'applicant' ? null : { id: p.id, role: p.role } }],
+          args: [
+            {
+              applicationId,
+              projectName: body.projectName,
+              applicant,
+              snapshot,
+              materials: [...new Set(body.materials)],
+              zone,
+              startedBy: p.role === 'applicant' ? null : { id: p.id, role: p.role },
+              ...(body.commitments.length ? { commitments: body.commitments } : {}),
+            },
+          ],
         });
       } catch (e) {
         if (!(e instanceof WorkflowExecutionAlreadyStartedError) || !key) throw e;
@@ -292,6 +367,48 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
     ({ principal, params, body }) => applicationUpdate(principal, params.id, withdrawUpdate, (actor) => ({ actor, ...body })),
   );
 
+  /** The applicant's (or its agent's) actor on one matter, once the policy lets the caller at the application. */
+  async function applicantOnMatter(principal: Principal, params: { id: string; code: string }) {
+    const { view } = await authorized(principal, params.id);
+    return { view, actor: actorOf(principal, view.applicant.id), matter: params.code };
+  }
+
+  api.add(
+    {
+      method: 'post',
+      path: '/applications/:id/matters/:code/commitment',
+      tag: 'applicants',
+      summary: 'Commit on a matter (告知承诺制)',
+      roles: ['applicant', 'agent'],
+      params: matterParams,
+      body: commitSchema.omit({ actor: true, matter: true }),
+      response: matterAnswerSchema,
+    },
+    async ({ principal, params, body }) => {
+      const { view, ...on } = await applicantOnMatter(principal, params);
+      const policy = catalogue.current.matters.find((m) => m.code === params.code)?.commitment;
+      if (policy?.refuseAfterFalse && (await hasCreditRecord(pool, view.applicant.id))) throw creditRefusal([{ field: 'path.code', matter: params.code }]);
+      return update(params.id, commitUpdate, { ...on, ...body });
+    },
+  );
+
+  api.add(
+    {
+      method: 'post',
+      path: '/applications/:id/matters/:code/rectification',
+      tag: 'applicants',
+      summary: 'Submit a rectification (整改)',
+      roles: ['applicant', 'agent'],
+      params: matterParams,
+      body: submitRectificationSchema.omit({ actor: true, matter: true }),
+      response: matterAnswerSchema,
+    },
+    async ({ principal, params, body }) => {
+      const { view: _view, ...on } = await applicantOnMatter(principal, params);
+      return update(params.id, submitRectificationUpdate, { ...on, ...body });
+    },
+  );
+
   // ---- intermediary services ----
 
   api.add(
@@ -316,45 +433,140 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
 
   // ---- officer actions: the policy admits an involved department; the workflow's validators check the matter's department, state and rules ----
 
-  /** A utility's officer acts only on its own department's matters; an unknown code is the workflow's 404. */
-  async function officer(principal: Principal, params: { id: string; code: string }) {
+  /**
+   * The officer's actor: with `delegateFor` when the matter is assigned to another officer whose
+   * out-of-office delegation names the caller today (Asia/Shanghai date of the API's clock).
+   */
+  async function officerActor(principal: Principal, assignee: string | null | undefined): Promise<Actor> {
+    const actor = actorOf(principal);
+    if (!assignee || assignee === principal.id || principal.head) return actor;
+    return (await isDelegateFor(pool, principal.id, assignee, shanghaiDate(clock()))) ? { ...actor, delegateFor: assignee } : actor;
+  }
+
+  /**
+   * The officer acting on a matter. A utility's officer acts only on its own department's matters,
+   * or, with `participant`, on a joint matter its department gives an opinion on; an unknown code
+   * is the workflow's 404.
+   */
+  async function officer(principal: Principal, params: { id: string; code: string }, opts: { participant?: boolean } = {}) {
     const { view, access } = await authorized(principal, params.id);
-    const m = [...view.stages.flatMap((s) => s.matters), ...view.alongside].find((x) => x.code === params.code);
-    if (m && !coversDepartment(access, m.department)) throw notVisible(params.id);
-    return { actor: actorOf(principal), matter: params.code };
+    const m = matterIn(view, params.code);
+    if (m && !coversDepartment(access, m.department) && !(opts.participant && takesPart(m, principal.department))) throw notVisible(params.id);
+    return { actor: await officerActor(principal, m?.assignee?.officer), matter: params.code, department: m?.department };
+  }
+
+  /**
+   * An officer's action on a matter. Refused as NOT_ASSIGNED while the read model did not show the
+   * matter's assignee yet, it is tried once more as the assignee's delegate if the workflow's own
+   * view names an assignee whose delegation covers the caller today.
+   */
+  async function officerUpdate<Ret, Arg extends { actor: Actor; matter: string }>(
+    principal: Principal,
+    params: { id: string; code: string },
+    def: UpdateDefinition<Ret, [Arg]>,
+    rest: Omit<Arg, 'actor' | 'matter'>,
+    opts: { participant?: boolean } = {},
+  ): Promise<Ret> {
+    const { actor, matter } = await officer(principal, params, opts);
+    try {
+      return await update(params.id, def, { ...rest, actor, matter } as Arg);
+    } catch (e) {
+      if (actor.delegateFor || !(e instanceof WorkflowUpdateFailedError && e.cause instanceof ApplicationFailure && e.cause.type === 'NOT_ASSIGNED')) throw e;
+      const fresh = await officerActor(principal, matterIn((await workflowView(params.id)).view, params.code)?.assignee?.officer);
+      if (!fresh.delegateFor) throw e;
+      return update(params.id, def, { ...rest, actor: fresh, matter } as Arg);
+    }
   }
 
   api.add(
     { method: 'post', path: '/applications/:id/matters/:code/decision', tag: 'officers', summary: 'Decide a matter', roles: ['officer'], params: matterParams, body: decisionBodySchema, response: matterAnswerSchema },
     async ({ principal, params, body }) =>
       body.decision === 'approve'
-        ? update(params.id, approveUpdate, { ...(await officer(principal, params)), result: body.result, reason: body.reason })
-        : update(params.id, rejectUpdate, { ...(await officer(principal, params)), reason: body.reason }),
+        ? officerUpdate(principal, params, approveUpdate, { result: body.result, reason: body.reason })
+        : officerUpdate(principal, params, rejectUpdate, { reason: body.reason }),
   );
 
   api.add(
     { method: 'post', path: '/applications/:id/matters/:code/accept', tag: 'officers', summary: 'Accept a matter', roles: ['officer'], params: matterParams, body: acceptSchema.omit({ actor: true, matter: true }), response: matterAnswerSchema },
-    async ({ principal, params, body }) => update(params.id, acceptUpdate, { ...(await officer(principal, params)), ...body }),
+    ({ principal, params, body }) => officerUpdate(principal, params, acceptUpdate, body),
   );
 
   api.add(
     { method: 'post', path: '/applications/:id/matters/:code/supplement', tag: 'officers', summary: 'Request a supplement', roles: ['officer'], params: matterParams, body: supplementSchema.omit({ actor: true, matter: true }), response: matterAnswerSchema },
-    async ({ principal, params, body }) => update(params.id, requestSupplementUpdate, { ...(await officer(principal, params)), ...body }),
+    ({ principal, params, body }) => officerUpdate(principal, params, requestSupplementUpdate, body),
   );
 
   api.add(
     { method: 'post', path: '/applications/:id/matters/:code/special-procedure', tag: 'officers', summary: 'Start a special procedure', roles: ['officer'], params: matterParams, body: startSpecialProcedureSchema.omit({ actor: true, matter: true }), response: matterAnswerSchema },
-    async ({ principal, params, body }) => update(params.id, startSpecialProcedureUpdate, { ...(await officer(principal, params)), ...body }),
+    ({ principal, params, body }) => officerUpdate(principal, params, startSpecialProcedureUpdate, body),
   );
 
   api.add(
     { method: 'post', path: '/applications/:id/matters/:code/special-procedure/end', tag: 'officers', summary: 'End a special procedure', roles: ['officer'], params: matterParams, body: endSpecialProcedureSchema.omit({ actor: true, matter: true }), response: matterAnswerSchema },
-    async ({ principal, params, body }) => update(params.id, endSpecialProcedureUpdate, { ...(await officer(principal, params)), ...body }),
+    ({ principal, params, body }) => officerUpdate(principal, params, endSpecialProcedureUpdate, body),
   );
 
   api.add(
     { method: 'post', path: '/applications/:id/matters/:code/extension', tag: 'officers', summary: 'Extend a matter', roles: ['officer'], params: matterParams, body: extendSchema.omit({ actor: true, matter: true }), response: matterAnswerSchema },
-    async ({ principal, params, body }) => update(params.id, extendUpdate, { ...(await officer(principal, params)), ...body }),
+    ({ principal, params, body }) => officerUpdate(principal, params, extendUpdate, body),
+  );
+
+  // 告知承诺制: the department verifies the commitment, or lifts the hold a revoked prerequisite put on a matter.
+  api.add(
+    { method: 'post', path: '/applications/:id/matters/:code/verification', tag: 'officers', summary: 'Record a commitment’s verification (核查)', roles: ['officer'], params: matterParams, body: verifySchema.omit({ actor: true, matter: true }), response: matterAnswerSchema },
+    ({ principal, params, body }) => officerUpdate(principal, params, verifyCommitmentUpdate, body),
+  );
+
+  api.add(
+    { method: 'post', path: '/applications/:id/matters/:code/hold/lift', tag: 'officers', summary: 'Lift a hold for a revoked prerequisite', roles: ['officer'], params: matterParams, body: liftHoldSchema.omit({ actor: true, matter: true }), response: matterAnswerSchema },
+    ({ principal, params, body }) => officerUpdate(principal, params, liftHoldUpdate, body),
+  );
+
+  // Joint matters: the lead department schedules the session (and moves it once); participants give opinions.
+  api.add(
+    { method: 'post', path: '/applications/:id/matters/:code/session', tag: 'officers', summary: 'Schedule a joint matter’s session', roles: ['officer'], params: matterParams, body: scheduleSessionSchema.omit({ actor: true, matter: true }), response: matterAnswerSchema },
+    ({ principal, params, body }) => officerUpdate(principal, params, scheduleSessionUpdate, body),
+  );
+
+  api.add(
+    { method: 'post', path: '/applications/:id/matters/:code/session/move', tag: 'officers', summary: 'Move a joint matter’s session once', roles: ['officer'], params: matterParams, body: moveSessionSchema.omit({ actor: true, matter: true }), response: matterAnswerSchema },
+    ({ principal, params, body }) => officerUpdate(principal, params, moveSessionUpdate, body),
+  );
+
+  api.add(
+    {
+      method: 'post',
+      path: '/applications/:id/matters/:code/opinion',
+      tag: 'officers',
+      summary: 'Give a participating department’s opinion on a joint matter',
+      roles: ['officer'],
+      params: matterParams,
+      body: opinionBody,
+      response: matterAnswerSchema,
+    },
+    ({ principal, params, body }) => officerUpdate(principal, params, giveOpinionUpdate, body, { participant: true }),
+  );
+
+  // Work assigned to officers: claim from the department's pool, assignment by the head, return to the pool.
+  api.add(
+    { method: 'post', path: '/applications/:id/matters/:code/claim', tag: 'officers', summary: 'Claim a matter', roles: ['officer'], params: matterParams, body: claimSchema.omit({ actor: true, matter: true }), response: matterAnswerSchema },
+    ({ principal, params, body }) => officerUpdate(principal, params, claimMatterUpdate, body),
+  );
+
+  api.add(
+    { method: 'post', path: '/applications/:id/matters/:code/assign', tag: 'officers', summary: 'Assign a matter to an officer (department head)', roles: ['officer'], params: matterParams, body: assignSchema.omit({ actor: true, matter: true }), response: matterAnswerSchema },
+    async ({ principal, params, body }) => {
+      const { department, ...on } = await officer(principal, params);
+      if (department && !principals.officersOf(department).some((o) => o.id === body.officer)) {
+        throw fieldProblem('body.officer', `is not an officer of department ${department}, which matter ${params.code} belongs to`);
+      }
+      return update(params.id, assignMatterUpdate, { ...on, ...body });
+    },
+  );
+
+  api.add(
+    { method: 'post', path: '/applications/:id/matters/:code/release', tag: 'officers', summary: 'Return a matter to the department’s pool', roles: ['officer'], params: matterParams, body: releaseSchema.omit({ actor: true, matter: true }), response: matterAnswerSchema },
+    ({ principal, params, body }) => officerUpdate(principal, params, returnToPoolUpdate, body),
   );
 
   api.add(

@@ -1,8 +1,9 @@
 import { allMatters, type ProcessSnapshot } from '../catalogue/snapshot';
 import { Application } from './application/core';
-import type { AppEvent, ApplicationState, MatterState } from './types';
+import type { AppEvent, ApplicationState, MatterState, SideClock } from './types';
 import { accountingTotals, viewMatter, viewService } from './view';
-import { toShanghaiIso } from './time';
+import { endOfDay, toShanghaiIso } from './time';
+import { sideDueOn } from './application/matter-clock';
 
 /**
  * What the workflow hands the read model after a change: the application's summary row, every
@@ -58,8 +59,39 @@ export interface MatterRow {
   extended: boolean;
   /** When the matter first turned overdue, if it did. */
   overdueSince: string | null;
+  /** The officer it is assigned to; null in the department's pool (absent in batches from before assignment existed). */
+  assignee?: string | null;
   /** The matter's whole state, so the read model computes its view at any instant as the workflow does. */
   state?: MatterState;
+}
+
+/**
+ * Work a department owes on a matter beside the matter's own clock: the verification (核查) of a
+ * commitment, owed by the matter's department, or a participant's opinion on a joint matter in the
+ * current round, owed by the participant's department. Keyed by matter, kind and department.
+ */
+export interface TaskRow {
+  applicationId: string;
+  matter: string;
+  kind: 'verification' | 'opinion';
+  department: string;
+  matterName: string;
+  stage: string | null;
+  /** A verification: the matter's assignee; an opinion: null (another department owes it). */
+  assignee: string | null;
+  /** The joint round an opinion belongs to; null for a verification. */
+  round: number | null;
+  startedAt: string;
+  workingDays: number;
+  dueOn: string | null;
+  dueAt: string | null;
+  level: string;
+  status: 'open' | 'done';
+  overdueSince: string | null;
+  doneAt: string | null;
+  /** confirmed | false (verification); pass | conditions | fail | deemedConsent (opinion). */
+  outcome: string | null;
+  onTime: boolean | null;
 }
 
 /** The application's state apart from its matters and events (which travel as rows). */
@@ -110,6 +142,13 @@ export interface ProjectionBatch {
   matters: MatterRow[];
   services: ServiceRow[];
   events: EventRow[];
+  /**
+   * The tasks (verifications, opinions): all of them in a complete batch; in a delta, every task of
+   * the matters in `taskMatters` (a task of theirs not carried is gone). Absent in batches from
+   * before tasks existed: the writer then keeps the stored ones.
+   */
+  tasks?: TaskRow[];
+  taskMatters?: string[];
   /** False for a delta: the writer then upserts the rows given and keeps the others. */
   complete?: boolean;
   /** The application-level state; a delta carries it only when it changed. */
@@ -135,10 +174,15 @@ export class ProjectionDelta {
     };
     const matters = full.matters.filter((m) => changed(`m:${m.code}`, m));
     const services = full.services.filter((x) => changed(`s:${x.contractId}`, x));
+    // A matter's tasks travel together, so a delta can say which of them are gone.
+    const tasksOf = new Map<string, TaskRow[]>();
+    for (const t of full.tasks ?? []) tasksOf.set(t.matter, [...(tasksOf.get(t.matter) ?? []), t]);
+    const taskMatters = full.matters.map((m) => m.code).filter((code) => changed(`t:${code}`, tasksOf.get(code) ?? []));
     const stateChanged = full.state !== undefined && changed('state', full.state);
     if (first) return { ...full, complete: true };
     const { snapshot: _snapshot, state, ...rest } = full;
-    return { ...rest, matters, services, complete: false, ...(stateChanged ? { state } : {}) };
+    const tasks = taskMatters.flatMap((code) => tasksOf.get(code) ?? []);
+    return { ...rest, matters, services, tasks, taskMatters, complete: false, ...(stateChanged ? { state } : {}) };
   }
 
   /** Forget what was sent: after a batch the writer refused, the next one carries every row. */
@@ -152,6 +196,7 @@ export function projectionBatch(app: Application, now: number, fromSeq: number, 
   const s = app.state;
   const acc = accountingTotals(app, now);
   const id = s.input.applicationId;
+  const selected = Object.values(s.matters).filter((m) => !only || only.matters.has(m.code));
   return {
     application: {
       applicationId: id,
@@ -173,7 +218,7 @@ export function projectionBatch(app: Application, now: number, fromSeq: number, 
       calendarDays: acc.calendarDays,
       targetTotalDays: acc.targetTotalDays,
     },
-    matters: Object.values(s.matters).filter((m) => !only || only.matters.has(m.code)).map((m) => {
+    matters: selected.map((m) => {
       const v = viewMatter(app, m, now);
       return {
         applicationId: id,
@@ -198,9 +243,12 @@ export function projectionBatch(app: Application, now: number, fromSeq: number, 
         urgeCount: m.urges.length,
         extended: m.extension !== null,
         overdueSince: m.overdueSince != null ? toShanghaiIso(m.overdueSince) : null,
+        assignee: m.assignee?.officer ?? null,
         state: m,
       };
     }),
+    tasks: selected.flatMap((m) => taskRows(app, m)),
+    ...(only ? { taskMatters: selected.map((m) => m.code) } : {}),
     services: Object.values(s.services).filter((svc) => !only || only.services.has(svc.serviceType)).flatMap((svc): ServiceRow[] => {
       const v = viewService(app, svc, now);
       if (!v.contracts.length) {
@@ -309,6 +357,57 @@ export function projectionDeltaRead(app: Application, now: number, fromSeq: numb
   if (only === null) return projectionRead(app, now, fromSeq, withSnapshot);
   const { snapshot, ...batch } = projectionBatch(app, now, fromSeq, only);
   return { ...batch, complete: false, ...(withSnapshot ? { snapshot } : {}) };
+}
+
+/** The tasks a matter's state owes: its verification, and its joint participants' opinions of the current round. */
+export function taskRows(app: Application, m: MatterState): TaskRow[] {
+  const id = app.state.input.applicationId;
+  const base = { applicationId: id, matter: m.code, matterName: app.def(m.code).name, stage: m.stage };
+  const due = (side: SideClock) => {
+    const dueOn = sideDueOn(app, side);
+    return { dueOn, dueAt: dueOn ? toShanghaiIso(endOfDay(dueOn) - 1) : null, level: side.level, overdueSince: side.overdueSince != null ? toShanghaiIso(side.overdueSince) : null };
+  };
+  const rows: TaskRow[] = [];
+  const v = m.verification;
+  if (v) {
+    rows.push({
+      ...base,
+      kind: 'verification',
+      department: m.department,
+      assignee: m.assignee?.officer ?? null,
+      round: null,
+      startedAt: toShanghaiIso(v.startedAt),
+      workingDays: v.clock.limitDays,
+      ...due(v),
+      status: v.outcome ? 'done' : 'open',
+      doneAt: v.outcome ? toShanghaiIso(v.outcome.at) : null,
+      outcome: v.outcome?.kind ?? null,
+      // As the commitmentConfirmed event judges it: concluded before the clock turned overdue.
+      onTime: v.outcome ? v.level === 'normal' || v.level === 'warning' : null,
+    });
+  }
+  const j = m.joint;
+  for (const p of j?.participants ?? []) {
+    if (!p.due) continue;
+    const d = due(p.due);
+    // Round 1 runs from acceptance, a re-inspection from the rectification's submission.
+    const started = (j!.round > 1 ? j!.rectification?.submittedAt : null) ?? m.acceptedAt ?? app.state.startedAt;
+    rows.push({
+      ...base,
+      kind: 'opinion',
+      department: p.department,
+      assignee: null,
+      round: j!.round,
+      startedAt: toShanghaiIso(started),
+      workingDays: p.opinionDays,
+      ...d,
+      status: p.opinion ? 'done' : 'open',
+      doneAt: p.opinion ? toShanghaiIso(p.opinion.at) : null,
+      outcome: p.opinion?.kind ?? null,
+      onTime: p.opinion ? p.opinion.kind !== 'deemedConsent' && (d.dueOn === null || p.opinion.at < endOfDay(d.dueOn)) : null,
+    });
+  }
+  return rows;
 }
 
 function applicationStateRow(s: ApplicationState): ApplicationStateRow {

@@ -91,6 +91,7 @@ async function writeBatch(pool: Pool, batch: ProjectionBatch): Promise<{ applied
       const complete = batch.complete !== false;
       await replaceMatters(client, batch.application.applicationId, batch.application.processCode, batch.matters, complete);
       await replaceServices(client, batch.application.applicationId, batch.services, complete);
+      await replaceTasks(client, batch, complete);
     }
     const inserted = await insertEvents(client, batch.application.applicationId, batch.events);
     await recordCredits(client, batch.application.applicationId, batch.events);
@@ -121,11 +122,14 @@ async function announce(client: PoolClient, batch: ProjectionBatch, applied: boo
 /** Rows of another application or events past the batch's seq would corrupt the projection silently. */
 function checkBatch(batch: ProjectionBatch): void {
   const { applicationId, seq } = batch.application;
-  const foreign = [...batch.matters, ...batch.services, ...batch.events].find((r) => r.applicationId !== applicationId);
+  const foreign = [...batch.matters, ...batch.services, ...(batch.tasks ?? []), ...batch.events].find((r) => r.applicationId !== applicationId);
   if (foreign) throw new InvalidProjectionBatchError(applicationId, `holds a row of application ${foreign.applicationId}`);
   const ahead = batch.events.find((e) => e.seq < 1 || e.seq > seq);
   if (ahead) throw new InvalidProjectionBatchError(applicationId, `event seq ${ahead.seq} is outside 1..${seq}`);
-  const repeated = firstRepeat(batch.matters.map((m) => m.code)) ?? firstRepeat(batch.services.map((s) => s.contractId));
+  const repeated =
+    firstRepeat(batch.matters.map((m) => m.code)) ??
+    firstRepeat(batch.services.map((s) => s.contractId)) ??
+    firstRepeat((batch.tasks ?? []).map((t) => `${t.kind} ${t.department} of ${t.matter}`));
   if (repeated !== undefined) throw new InvalidProjectionBatchError(applicationId, `holds ${repeated} twice`);
 }
 
@@ -236,7 +240,29 @@ const MATTER_COLUMNS: Column[] = [
   { name: 'urge_count', key: 'urgeCount', type: 'integer' },
   { name: 'extended', key: 'extended', type: 'boolean' },
   { name: 'overdue_since', key: 'overdueSince', type: 'timestamptz' },
+  { name: 'assignee', key: 'assignee', type: 'text' },
   { name: 'state', key: 'state', type: 'jsonb' },
+];
+
+const TASK_COLUMNS: Column[] = [
+  { name: 'matter', key: 'matter', type: 'text' },
+  { name: 'kind', key: 'kind', type: 'text' },
+  { name: 'department', key: 'department', type: 'text' },
+  { name: 'matter_name', key: 'matterName', type: 'text' },
+  { name: 'stage', key: 'stage', type: 'text' },
+  { name: 'process_code', key: 'processCode', type: 'text' },
+  { name: 'assignee', key: 'assignee', type: 'text' },
+  { name: 'round', key: 'round', type: 'integer' },
+  { name: 'started_at', key: 'startedAt', type: 'timestamptz' },
+  { name: 'working_days', key: 'workingDays', type: 'integer' },
+  { name: 'due_on', key: 'dueOn', type: 'date' },
+  { name: 'due_at', key: 'dueAt', type: 'timestamptz' },
+  { name: 'level', key: 'level', type: 'text' },
+  { name: 'status', key: 'status', type: 'text' },
+  { name: 'overdue_since', key: 'overdueSince', type: 'timestamptz' },
+  { name: 'done_at', key: 'doneAt', type: 'timestamptz' },
+  { name: 'outcome', key: 'outcome', type: 'text' },
+  { name: 'on_time', key: 'onTime', type: 'boolean' },
 ];
 
 const SERVICE_COLUMNS: Column[] = [
@@ -267,7 +293,8 @@ const SERVICE_COLUMNS: Column[] = [
  * would leave dead rows and index entries behind on every workflow step.
  */
 function upsertSql(table: string, key: string, columns: Column[]): string {
-  const changing = columns.filter((c) => c.name !== key);
+  const keys = key.split(', ');
+  const changing = columns.filter((c) => !keys.includes(c.name));
   return `INSERT INTO ${table} AS t (application_id, ${columns.map((c) => c.name).join(', ')})
      SELECT $1, ${columns.map((c) => `r."${c.key}"`).join(', ')}
      FROM jsonb_to_recordset($2::jsonb) AS r(${columns.map((c) => `"${c.key}" ${c.type}`).join(', ')})
@@ -277,6 +304,7 @@ function upsertSql(table: string, key: string, columns: Column[]): string {
 
 const UPSERT_MATTERS = upsertSql('matters', 'code', MATTER_COLUMNS);
 const UPSERT_SERVICES = upsertSql('services', 'contract_id', SERVICE_COLUMNS);
+const UPSERT_TASKS = upsertSql('tasks', 'matter, kind, department', TASK_COLUMNS);
 
 /** The batch holds every matter of the application, so a stored matter it lacks is deleted. */
 async function replaceMatters(client: PoolClient, applicationId: string, processCode: string, matters: MatterRow[], complete: boolean): Promise<void> {
@@ -291,6 +319,28 @@ async function replaceServices(client: PoolClient, applicationId: string, servic
   }
   if (services.length === 0) return;
   await client.query(UPSERT_SERVICES, [applicationId, JSON.stringify(services)]);
+}
+
+/**
+ * A complete batch holds every task of the application, a delta every task of its `taskMatters`:
+ * a stored task of those it lacks is gone (a participant with no opinion to give in the
+ * re-inspection). A batch without tasks (from before they existed) leaves them as they are.
+ */
+async function replaceTasks(client: PoolClient, batch: ProjectionBatch, complete: boolean): Promise<void> {
+  const { applicationId, processCode } = batch.application;
+  const tasks = batch.tasks;
+  if (tasks === undefined) return;
+  const keys = tasks.map((t) => `${t.matter}|${t.kind}|${t.department}`);
+  if (complete) {
+    await client.query(`DELETE FROM tasks WHERE application_id = $1 AND matter || '|' || kind || '|' || department <> ALL ($2::text[])`, [applicationId, keys]);
+  } else if (batch.taskMatters?.length) {
+    await client.query(
+      `DELETE FROM tasks WHERE application_id = $1 AND matter = ANY ($2::text[]) AND matter || '|' || kind || '|' || department <> ALL ($3::text[])`,
+      [applicationId, batch.taskMatters, keys],
+    );
+  }
+  if (tasks.length === 0) return;
+  await client.query(UPSERT_TASKS, [applicationId, JSON.stringify(tasks.map((t) => ({ ...t, processCode })))]);
 }
 
 /** What a webhook receiver gets for one event; `id` is also the X-Event-Id header. */

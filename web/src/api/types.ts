@@ -102,3 +102,99 @@ export type Procedure = NonNullable<MatterView['stops'][number]['procedure']> | 
 
 /** A provider as GET /catalogue/providers lists it: each qualification marked valid on the asked date. */
 export type QualifiedProvider = z.output<typeof providersOnSchema>['providers'][number];
+
+// Issue 12: commitment (告知承诺制), joint matters, work assigned to officers, remedies.
+import type {
+  assignSchema,
+  claimSchema,
+  commitSchema,
+  giveOpinionSchema,
+  liftHoldSchema,
+  moveSessionSchema,
+  releaseSchema,
+  scheduleSessionSchema,
+  submitRectificationSchema,
+  verifySchema,
+} from '../../../contracts/actions';
+
+type MatterBody<S extends z.ZodType> = Body<S, 'actor' | 'matter'>;
+export type CommitBody = MatterBody<typeof commitSchema>;
+export type VerifyBody = MatterBody<typeof verifySchema>;
+export type LiftHoldBody = MatterBody<typeof liftHoldSchema>;
+export type ScheduleSessionBody = MatterBody<typeof scheduleSessionSchema>;
+export type MoveSessionBody = MatterBody<typeof moveSessionSchema>;
+export type GiveOpinionBody = MatterBody<typeof giveOpinionSchema>;
+export type RectificationBody = MatterBody<typeof submitRectificationSchema>;
+export type ClaimBody = MatterBody<typeof claimSchema>;
+export type AssignBody = MatterBody<typeof assignSchema>;
+export type ReleaseBody = MatterBody<typeof releaseSchema>;
+
+/** A matter's reform parts as the view carries them. */
+export type JointView = NonNullable<MatterView['joint']>;
+export type JointParticipantView = JointView['participants'][number];
+export type OpinionView = NonNullable<JointParticipantView['opinion']>;
+export type OpinionKind = OpinionView['kind'];
+export type VerificationView = NonNullable<MatterView['verification']>;
+export type StopKind = MatterView['stops'][number]['kind'];
+
+/** What an inbox row asks of the department: the matter itself, a commitment's verification (核查), a participant's opinion (会审意见). */
+export type InboxKind = 'matter' | 'verification' | 'opinion';
+/** GET /officers/inbox?view=mine|department */
+export type InboxView = 'mine' | 'department';
+export type InboxEntry = InboxRow & { kind: InboxKind; assignee: string | null };
+
+/** GET /officers/figures: per officer of the head's department (not public). */
+export interface OfficerFigures {
+  officer: string;
+  name?: string | null;
+  assignedOpen: number;
+  decided: number;
+  decidedOnTime: number;
+  overdueOpen: number;
+  medianWorkingDaysUsed: number | null;
+}
+export interface FiguresAnswer {
+  department?: string;
+  from?: string;
+  to?: string;
+  officers: OfficerFigures[];
+}
+
+/** An out-of-office delegation (rows are never deleted: a revoked one keeps its revokedAt). */
+export interface Delegation {
+  id: string | number;
+  officer: string;
+  delegate: string;
+  department?: string;
+  from: string;
+  until: string;
+  reason?: string | null;
+  createdAt?: string;
+  revokedAt?: string | null;
+}
+export interface DelegationsAnswer {
+  given: Delegation[];
+  received: Delegation[];
+}
+export interface DelegationBody {
+  delegate: string;
+  from: string;
+  until: string;
+  reason?: string;
+}
+
+/** GET /supervision/credit-records?applicant=: an applicant's false-commitment records (失信). */
+export interface CreditRecord {
+  applicant: string;
+  applicantName?: string | null;
+  applicationId: string;
+  matter: string;
+  kind: string;
+  at: string;
+  reason?: string | null;
+  by?: string | null;
+}
+export interface CreditRecordsAnswer {
+  applicant?: string;
+  items: CreditRecord[];
+}

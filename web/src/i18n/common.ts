@@ -7,7 +7,7 @@ import type { Acceptance, CommissionedBy, EventKind, Level, Procedure, Status } 
  */
 export const zhCN = {
   app: { title: '工程建设项目并联审批', short: '并联审批', skip: '跳到正文' },
-  nav: { applications: '我的申请', start: '发起申请', inbox: '待办事项', alerts: '预警督办', overview: '部门×阶段', scorecards: '绩效考核', providers: '中介服务', admin: '发布管理' },
+  nav: { applications: '我的申请', start: '发起申请', inbox: '待办事项', alerts: '预警督办', overview: '部门×阶段', scorecards: '绩效考核', providers: '中介服务', admin: '发布管理', figures: '承办统计', delegations: '外出委托', credit: '失信记录' },
   session: {
     signIn: '登录',
     signOut: '退出',
@@ -163,7 +163,7 @@ export const zhCN = {
 
 export const en: typeof zhCN = {
   app: { title: 'Construction project parallel approval', short: 'Parallel approval', skip: 'Skip to content' },
-  nav: { applications: 'My applications', start: 'Start an application', inbox: 'Inbox', alerts: 'Alerts', overview: 'Department × stage', scorecards: 'Scorecards', providers: 'Intermediaries', admin: 'Publishing' },
+  nav: { applications: 'My applications', start: 'Start an application', inbox: 'Inbox', alerts: 'Alerts', overview: 'Department × stage', scorecards: 'Scorecards', providers: 'Intermediaries', admin: 'Publishing', figures: 'Officers’ figures', delegations: 'Out of office', credit: 'Credit records' },
   session: {
     signIn: 'Sign in',
     signOut: 'Sign out',

@@ -28,6 +28,8 @@ export const zhCN = {
     times: '{n} 次',
     notOver: '未超期',
     readOnly: '管理员可查看；督办与升级由督查室办理。',
+    kind: '类型',
+    kinds: { matter: '事项办理', verification: '承诺核查', opinion: '会审意见' },
   },
   action: {
     urgeTitle: '督办事项',
@@ -95,6 +97,19 @@ export const zhCN = {
     chartRate: '各中介机构按时交付率柱状图',
     chartCounts: '各中介机构合同数、被更换与退回修改次数柱状图',
   },
+  credit: {
+    title: '失信记录',
+    intro: '申请人因告知承诺不实产生的失信记录。目录可据此拒绝其再次选择告知承诺。',
+    applicant: '申请人编号',
+    applicantHint: '例如 ent-001',
+    search: '查询',
+    ask: '输入申请人编号，查询其失信记录。',
+    none: '申请人 {applicant} 没有失信记录。',
+    count: '申请人 {applicant} 共有 {n} 条失信记录',
+    caption: '失信记录清单',
+    columns: { at: '记录时间', applicant: '申请人', matter: '事项', application: '申请', kind: '类型', reason: '原因' },
+    kinds: { falseCommitment: '承诺不实' },
+  },
 };
 
 export const en: typeof zhCN = {
@@ -126,6 +141,8 @@ export const en: typeof zhCN = {
     times: '{n}×',
     notOver: 'Not over',
     readOnly: 'Administrators may look; the supervision office urges and escalates.',
+    kind: 'Kind',
+    kinds: { matter: 'Matter', verification: 'Verification', opinion: 'Joint opinion' },
   },
   action: {
     urgeTitle: 'Urge a matter',
@@ -192,5 +209,18 @@ export const en: typeof zhCN = {
     committed: 'Average committed',
     chartRate: 'Bar chart of on-time delivery rate per provider',
     chartCounts: 'Bar chart of contracts, replacements and reworks per provider',
+  },
+  credit: {
+    title: 'Credit records',
+    intro: 'Records an applicant earned by a false commitment. The catalogue may refuse it commitment next time.',
+    applicant: 'Applicant id',
+    applicantHint: 'e.g. ent-001',
+    search: 'Search',
+    ask: 'Enter an applicant id to see its credit records.',
+    none: 'Applicant {applicant} has no credit record.',
+    count: 'Applicant {applicant} has {n} credit records',
+    caption: 'Credit records',
+    columns: { at: 'Recorded', applicant: 'Applicant', matter: 'Matter', application: 'Application', kind: 'Kind', reason: 'Reason' },
+    kinds: { falseCommitment: 'False commitment' },
   },
 };

@@ -8,4 +8,5 @@ export const routes: RouteRecordRaw[] = [
   { path: '/supervision/overview', component: () => import('./OverviewPage.vue'), meta: { roles, title: 'supervision.overview.title' } },
   { path: '/supervision/scorecards', component: () => import('./ScorecardsPage.vue'), meta: { roles, title: 'supervision.scorecards.title' } },
   { path: '/supervision/providers', component: () => import('./ProvidersPage.vue'), meta: { roles, title: 'supervision.providers.title' } },
+  { path: '/supervision/credit-records', component: () => import('./CreditRecordsPage.vue'), meta: { roles, title: 'supervision.credit.title' } },
 ];

@@ -172,6 +172,8 @@ export function stepJoint(app: Application, now: number): boolean {
       const dueOn = sideDueOn(app, p.due!);
       if (policy.silenceIsConsent && dueOn !== null && now >= endOfDay(dueOn)) {
         const at = endOfDay(dueOn);
+        // The warning it reached before its due day ended, even when nothing woke the application then.
+        updateOpinionLevel(app, m, p, at - 1);
         p.opinion = { kind: 'deemedConsent', items: [], note: '逾期视为同意', at, by: actorLabel(SYSTEM), round: m.joint.round };
         app.record(at, 'opinionDeemedConsent', SYSTEM, { matter: m.code, reason: `no opinion by ${dueOn}: deemed to consent (逾期视为同意)`, data: { department: p.department, round: m.joint.round } });
         changed = true;
@@ -216,15 +218,17 @@ export function checkJointApproval(m: MatterState) {
   if (failing.length) throw new ActionRefused('OPINION_FAILED', `matter ${m.code} failed the re-inspection of ${failing.map((p) => p.department).join(', ')}; it can only be rejected`);
 }
 
-/** The next instants at which a participant is deemed to consent or its opinion changes level. */
+/**
+ * The next instants at which a participant's opinion changes level or it is deemed to consent (at
+ * the end of its due day, the instant its clock would turn overdue): a silent participant is
+ * warned first either way.
+ */
 export function jointWakes(app: Application, now: number): number[] {
   const out: number[] = [];
   for (const m of Object.values(app.state.matters)) {
     if (!m.joint || m.status !== 'inProgress') continue;
-    const silence = app.def(m.code).joint!.silenceIsConsent;
     for (const p of waiting(m)) {
-      const dueOn = sideDueOn(app, p.due!);
-      const next = silence ? (dueOn ? endOfDay(dueOn) : null) : nextSideMilestone(app, p.due!, now);
+      const next = nextSideMilestone(app, p.due!, now);
       if (next !== null) out.push(next);
     }
   }

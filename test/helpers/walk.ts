@@ -1,6 +1,7 @@
 import { Application } from '../../domain/application/core';
 import { ActionRefused } from '../../domain/errors';
-import { WORKING_STATUSES, type Actor, type ApplicationInput, type MatterStatus } from '../../domain/types';
+import { WORKING_STATUSES, type Actor, type ApplicationInput, type MatterState, type MatterStatus } from '../../domain/types';
+import { shanghaiDate } from '../../domain/time';
 import { prng } from '../../scripts/prng';
 import { allMaterials, applicant, catalogue, officer, supervisor } from './temporal';
 import { escalateSignalled, publishCalendar, urgeSignalled } from '../../domain/application/supervision';
@@ -9,6 +10,9 @@ export const DAY = 86_400_000;
 const ACTIVE: ReadonlySet<MatterStatus> = new Set(WORKING_STATUSES);
 const admin: Actor = { id: 'admin', role: 'admin' };
 const provider = (id: string): Actor => ({ id, role: 'provider' });
+const head = (department: string): Actor => ({ id: `head-${department.toLowerCase()}`, role: 'officer', department, head: true });
+/** The officer a matter is assigned to, or its department's officer while it is in the pool. */
+const assigneeOf = (m: MatterState): Actor => officer(m.department, m.assignee?.officer);
 
 /** Applies an action the way the workflow does: only when its check passes, then lets time's rules run. */
 export function attempt(app: Application, now: number, check: () => void, apply: () => void): void {
@@ -36,20 +40,27 @@ export function walk(input: ApplicationInput, seed: number, steps: number, onSte
   const materials = allMaterials(input.snapshot.code);
   const calendar2026 = catalogue.calendars.find((c) => c.year === 2026)!;
 
-  for (let i = 0; i < steps && !app.ended; i++) {
+  // An application that ended runs on while a commitment is under verification (its workflow does too).
+  for (let i = 0; i < steps && !app.finished; i++) {
     const target = now + Math.floor(rnd() * DAY);
-    for (let wake = app.nextWakeAt(now); wake !== null && wake <= target && !app.ended; wake = app.nextWakeAt(now)) {
+    for (let wake = app.nextWakeAt(now); wake !== null && wake <= target && !app.finished; wake = app.nextWakeAt(now)) {
       now = Math.max(now, wake);
       app.advance(now);
     }
     now = target;
     app.advance(now);
-    if (app.ended) break;
+    if (app.finished) break;
 
-    const active = Object.values(app.state.matters).filter((x) => ACTIVE.has(x.status));
-    const m = pick(active.length > 0 && rnd() < 0.9 ? active : Object.values(app.state.matters));
+    const matters = Object.values(app.state.matters);
+    const active = matters.filter((x) => ACTIVE.has(x.status));
+    const m = pick(active.length > 0 && rnd() < 0.9 ? active : matters);
     const def = app.def(m.code);
-    const by = officer(m.department);
+    // Mostly whoever may act on the matter (its assignee, else any officer of the department), now and then a colleague or the head.
+    const by = rnd() < 0.8 ? assigneeOf(m) : pick([officer(m.department, `officer-${m.department.toLowerCase()}-2`), head(m.department)]);
+    const verifying = pick([...matters.filter((x) => x.verification && !x.verification.outcome), undefined]);
+    const joint = pick([...matters.filter((x) => x.joint && ACTIVE.has(x.status)), undefined]);
+    const participant = joint && pick(joint.joint!.participants);
+    const sessionOn = shanghaiDate(now + Math.floor(rnd() * 8) * DAY);
     const service = pick([...Object.values(app.state.services).filter((x) => x.status !== 'inHand' && x.status !== 'waived'), undefined]);
     const contract = service?.contracts.at(-1);
     // [weight, action]: approvals are common; a rejection or a withdrawal ends the walk, so only some walks try them.
@@ -61,7 +72,8 @@ export function walk(input: ApplicationInput, seed: number, steps: number, onSte
       }],
       [ending, () => attempt(app, now, () => app.check('reject', { actor: by, matter: m.code, reason: '不予许可' }, now), () => app.act('reject', { actor: by, matter: m.code, reason: '不予许可' }, now))],
       [1, () => {
-        const a = { actor: by, matter: m.code, items: [pick(def.materials).code], reason: '补正' };
+        // Now and then a second request with the department head's approval (the one-supplement remedy).
+        const a = { actor: by, matter: m.code, items: [pick(def.materials).code], reason: '补正', ...(rnd() < 0.5 ? { approvedBy: '局长' } : {}) };
         attempt(app, now, () => app.check('requestSupplement', a, now), () => app.act('requestSupplement', a, now));
       }],
       [1, () => {
@@ -119,6 +131,46 @@ export function walk(input: ApplicationInput, seed: number, steps: number, onSte
       [0.3, () => {
         publishCalendar(app, calendar2026, admin, now);
       }],
+      // 告知承诺制: the applicant commits, the department verifies, a hold is lifted.
+      [def.commitment ? 1 : 0, () => {
+        const a = { actor: applicant, matter: m.code, statement: '本单位承诺符合审批条件' };
+        attempt(app, now, () => app.check('commit', a, now), () => app.act('commit', a, now));
+      }],
+      [verifying ? 0.5 : 0, () => {
+        if (!verifying) return;
+        const a = { actor: officer(verifying.department), matter: verifying.code, outcome: rnd() < 0.5 ? ('false' as const) : ('confirmed' as const), reason: '现场核查' };
+        attempt(app, now, () => app.check('verifyCommitment', a, now), () => app.act('verifyCommitment', a, now));
+      }],
+      [m.stops.at(-1)?.kind === 'hold' ? 2 : 0, () => attempt(app, now, () => app.check('liftHold', { actor: by, matter: m.code, reason: '可继续办理' }, now), () => app.act('liftHold', { actor: by, matter: m.code, reason: '可继续办理' }, now))],
+      // Joint matters: the lead schedules and moves the session, participants give opinions, the applicant rectifies.
+      [joint ? 1 : 0, () => {
+        if (!joint) return;
+        const a = { actor: assigneeOf(joint), matter: joint.code, on: sessionOn, time: '09:30', place: '项目现场' };
+        attempt(app, now, () => app.check('scheduleSession', a, now), () => app.act('scheduleSession', a, now));
+      }],
+      [joint ? 0.5 : 0, () => {
+        if (!joint) return;
+        const a = { actor: assigneeOf(joint), matter: joint.code, on: sessionOn, time: '14:00', place: '项目现场', reason: '天气原因' };
+        attempt(app, now, () => app.check('moveSession', a, now), () => app.act('moveSession', a, now));
+      }],
+      [joint ? 4 : 0, () => {
+        if (!joint || !participant) return;
+        const opinion = pick(['pass', 'pass', 'conditions', 'fail'] as const);
+        const a = { actor: officer(participant.department), matter: joint.code, opinion, items: opinion === 'pass' ? [] : ['整改事项'], note: '' };
+        attempt(app, now, () => app.check('giveOpinion', a, now), () => app.act('giveOpinion', a, now));
+      }],
+      [joint ? 2 : 0, () => {
+        if (!joint) return;
+        const a = { actor: applicant, matter: joint.code, note: '已整改' };
+        attempt(app, now, () => app.check('submitRectification', a, now), () => app.act('submitRectification', a, now));
+      }],
+      // Work assigned to officers.
+      [0.5, () => attempt(app, now, () => app.check('claimMatter', { actor: by, matter: m.code }, now), () => app.act('claimMatter', { actor: by, matter: m.code }, now))],
+      [0.5, () => {
+        const a = { actor: head(m.department), matter: m.code, officer: pick([`officer-${m.department.toLowerCase()}`, `officer-${m.department.toLowerCase()}-2`]), reason: '' };
+        attempt(app, now, () => app.check('assignMatter', a, now), () => app.act('assignMatter', a, now));
+      }],
+      [0.5, () => attempt(app, now, () => app.check('returnToPool', { actor: by, matter: m.code, reason: '' }, now), () => app.act('returnToPool', { actor: by, matter: m.code, reason: '' }, now))],
       [ending, () => {
         attempt(app, now, () => app.check('withdraw', { actor: applicant, reason: '项目调整' }, now), () => app.act('withdraw', { actor: applicant, reason: '项目调整' }, now));
       }],

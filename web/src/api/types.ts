@@ -104,6 +104,8 @@ export type Procedure = NonNullable<MatterView['stops'][number]['procedure']> | 
 export type QualifiedProvider = z.output<typeof providersOnSchema>['providers'][number];
 
 // Issue 12: commitment (告知承诺制), joint matters, work assigned to officers, remedies.
+import type { Delegation } from '../../../readmodel/delegations';
+import type { CreditRecord } from '../../../readmodel/credit';
 import type {
   assignSchema,
   claimSchema,
@@ -142,6 +144,8 @@ export type InboxKind = 'matter' | 'verification' | 'opinion';
 /** GET /officers/inbox?view=mine|department */
 export type InboxView = 'mine' | 'department';
 export type InboxEntry = InboxRow & { kind: InboxKind; assignee: string | null };
+/** GET /supervision/alerts rows name what is late: the matter, a verification or a participant's opinion. */
+export type AlertEntry = AlertRow & { kind?: InboxKind };
 
 /** GET /officers/figures: per officer of the head's department (not public). */
 export interface OfficerFigures {
@@ -160,18 +164,8 @@ export interface FiguresAnswer {
   officers: OfficerFigures[];
 }
 
-/** An out-of-office delegation (rows are never deleted: a revoked one keeps its revokedAt). */
-export interface Delegation {
-  id: string | number;
-  officer: string;
-  delegate: string;
-  department?: string;
-  from: string;
-  until: string;
-  reason?: string | null;
-  createdAt?: string;
-  revokedAt?: string | null;
-}
+/** An out-of-office delegation (rows are never deleted: a revoked one keeps its revokedAt). GET /officers/delegations */
+export type { Delegation };
 export interface DelegationsAnswer {
   given: Delegation[];
   received: Delegation[];
@@ -183,18 +177,5 @@ export interface DelegationBody {
   reason?: string;
 }
 
-/** GET /supervision/credit-records?applicant=: an applicant's false-commitment records (失信). */
-export interface CreditRecord {
-  applicant: string;
-  applicantName?: string | null;
-  applicationId: string;
-  matter: string;
-  kind: string;
-  at: string;
-  reason?: string | null;
-  by?: string | null;
-}
-export interface CreditRecordsAnswer {
-  applicant?: string;
-  items: CreditRecord[];
-}
+/** GET /supervision/credit-records?applicant=: an applicant's false-commitment records (失信), a page newest first. */
+export type { CreditRecord };

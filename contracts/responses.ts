@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { calendarYearSchema, departmentSchema, escalationRungSchema, matterSchema, providerSchema, serviceTypeSchema, warningRuleSchema, zoneSchema } from '../catalogue/schema';
 import { roleSchema } from './roles';
+import { code, freeText, identifier, list, name } from './fields';
 import { alertLevelSchema, applicationViewSchema, date, departmentViewSchema, eventKindSchema, instant, matterAnswerSchema, matterViewSchema, providerViewSchema, serviceViewSchema, visibleApplicationSchema } from './views';
 
 /**
@@ -106,12 +107,22 @@ const listedMatter = {
   processCode: z.string(),
 };
 
-/** GET /officers/inbox: a department's open matters, with the working days left on the official calendar. */
+/** What a row of the inbox or the alerts is: the matter, its commitment's verification (核查) or a department's opinion on a joint matter. */
+export const itemKindSchema = z.enum(['matter', 'verification', 'opinion']);
+
+/**
+ * GET /officers/inbox: a department's open matters and the verifications and opinions it owes
+ * (view=department), or those assigned to the caller or to an officer whose delegation names the
+ * caller today (view=mine), with the working days left on the official calendar. A task row names
+ * its matter; its status, level, due date and `acceptedAt` (when its clock started) are its own.
+ */
 export const inboxRowSchema = z.strictObject({
   ...listedMatter,
+  kind: itemKindSchema,
   level: z.string(),
   acceptedAt: instant.nullable(),
   supplementCount: count,
+  assignee: identifier('officer id').nullable(),
   warning: z.boolean(),
   overdue: z.boolean(),
   workingDaysLeft: z.number().int().nullable(),
@@ -121,6 +132,7 @@ export const inboxPageSchema = pageOf(inboxRowSchema);
 /** GET /supervision/alerts: a matter at warning or above, with the working days it has run over as of `asOf`. */
 export const alertRowSchema = z.strictObject({
   ...listedMatter,
+  kind: itemKindSchema,
   department: z.string(),
   overdueSince: instant.nullable(),
   level: alertLevelSchema,
@@ -148,8 +160,54 @@ export const scorecardRowSchema = z.strictObject({
   withSupplement: count,
   supplementRate: rate,
   urges: count,
+  verificationsOnTime: count,
+  verificationsLate: count,
+  revocations: count,
 });
 export const scorecardsSchema = z.strictObject({ from: date, to: date, departments: z.array(scorecardRowSchema) });
+/** GET /officers/figures: one officer's work in a period (formulas: readmodel/figures.ts `OfficerFigures`). */
+export const officerFiguresSchema = z.strictObject({
+  officer: identifier('officer id'),
+  name: name().nullable(),
+  assignedOpen: count,
+  decided: count,
+  decidedOnTime: count,
+  overdueOpen: count,
+  medianWorkingDaysUsed: z.number().nonnegative().nullable(),
+});
+export const figuresSchema = z.strictObject({ department: code('department', 'DRC'), from: date, to: date, officers: list(officerFiguresSchema, 1000) });
+
+/** An out-of-office delegation (代岗): revoked ones stay, with revokedAt. */
+export const delegationSchema = z.strictObject({
+  id: z.string().regex(/^\d{1,18}$/),
+  officer: identifier('officer id'),
+  delegate: identifier('officer id'),
+  department: code('department', 'DRC'),
+  from: date,
+  until: date,
+  reason: freeText(),
+  createdAt: instant,
+  revokedAt: instant.nullable(),
+});
+/** GET /officers/delegations: those the caller gave and received, newest first (at most 100 of each). */
+export const delegationsSchema = z.strictObject({ given: list(delegationSchema, 100), received: list(delegationSchema, 100) });
+/** DELETE /officers/delegations/:id: 204, an empty body. */
+export const noContentSchema = z.literal('').describe('no content');
+
+/** GET /supervision/credit-records: an applicant's false commitments (失信), newest first. */
+export const creditRecordSchema = z.strictObject({
+  applicationId: identifier('application id'),
+  seq: count,
+  applicantId: identifier('applicant id'),
+  applicantName: name(),
+  kind: z.enum(['falseCommitment']),
+  matter: code('matter', 'LY06').nullable(),
+  department: code('department', 'DRC').nullable(),
+  reason: freeText().nullable(),
+  at: instant,
+});
+export const creditRecordsPageSchema = pageOf(creditRecordSchema);
+
 /** GET /supervision/scorecards.csv: a header row, then one row per department. */
 export const csvSchema = z.string().describe('text/csv');
 
@@ -261,6 +319,8 @@ export const meSchema = z.strictObject({
   name: z.string().nullable(),
   role: roleSchema,
   department: z.string().nullable(),
+  /** An officer who heads its department: assigns work and sees per-officer figures. */
+  head: z.boolean(),
   applicants: z.array(z.string()),
 });
 export const demoPrincipalsSchema = z.strictObject({ principals: z.array(meSchema.extend({ token: z.string() })) });

@@ -49,6 +49,10 @@ export function sqlLiterals(values: readonly string[]): string {
 export const OPEN_SQL = `m.status IN (${sqlLiterals(WORKING_STATUSES)})`;
 export const ALERT_SQL = `m.level IN (${sqlLiterals(ALERT_LEVELS)})`;
 export const URGED_SQL = `kind = ${sqlLiterals(['urged' satisfies EventKind])}`;
+/** The predicates of 006_reform.sql's task indexes: open tasks, and open tasks at warning or above. */
+export const OPEN_TASK_SQL = `t.status = 'open'`;
+export const TASK_ALERT_SQL = `t.level IN (${sqlLiterals(ALERT_LEVELS)})`;
+export const REVOKED_SQL = `kind = ${sqlLiterals(['resultRevoked' satisfies EventKind])}`;
 
 /** Decisions a department makes itself (办结 / 不予许可); termination and cancellation are not its performance. */
 const DEPARTMENT_DECISIONS_SQL = `decision IN (${sqlLiterals(['approved', 'rejected'] satisfies MatterDecision['kind'][])})`;
@@ -109,6 +113,10 @@ export interface InboxQuery {
   department: string;
   limit: number;
   after?: string;
+  /** department (default): the department's open work; mine: the work assigned to one of `officers`. */
+  view?: 'department' | 'mine';
+  /** For `mine`: the officer and the officers whose active delegation names the officer today. */
+  officers?: string[];
 }
 
 /** The matter columns both lists show, with the project they belong to. */
@@ -117,34 +125,69 @@ type ListedMatter = Pick<MatterRow, 'applicationId' | 'code' | 'name' | 'stage' 
   processCode: string;
 };
 
-export type InboxItem = ListedMatter & Pick<MatterRow, 'level' | 'acceptedAt' | 'supplementCount'>;
+/**
+ * What an inbox or alert row is: the matter itself, the verification (核查) of its commitment, or a
+ * department's opinion on a joint matter. A task row names its matter (`code`, `name`); its
+ * status is open, its level, due date and instants are its own clock's.
+ */
+export type ItemKind = 'matter' | 'verification' | 'opinion';
 
-const inboxCursor = z.tuple([timestampKey, keyPart, keyPart]);
+export type InboxItem = ListedMatter &
+  Pick<MatterRow, 'level' | 'acceptedAt' | 'supplementCount'> & {
+    kind: ItemKind;
+    /** The officer the matter is assigned to (a verification: the matter's); null in the pool, and for an opinion. */
+    assignee: string | null;
+  };
+
+// A matter's own key sorts before its tasks' ('opinion:…', 'verification:…'); an older cursor of three parts is a matter's.
+const inboxCursor = z.union([z.tuple([timestampKey, keyPart, keyPart]), z.tuple([timestampKey, keyPart, keyPart, z.string().regex(/^(|(opinion|verification):[A-Z][A-Z0-9_]{1,31})$/)])]);
 
 /**
- * The inbox SQL: open matters of one department, soonest due instant first, matters without
- * one (clock stopped or not started) last, then by application and code. Served by
- * `matters_inbox`. Exported so the benchmark can EXPLAIN exactly what `inbox` runs.
+ * The inbox SQL: one department's open matters and the open tasks it owes (or, `mine`, those
+ * assigned to the officers named), soonest due instant first, those without one (clock stopped or
+ * not started) last, then by application, matter and task. Each half is served by its own index
+ * (`matters_inbox` / `matters_mine`, `tasks_inbox` / `tasks_mine`) and read only as far as the page;
+ * the two are merged in order. Exported so the benchmark can EXPLAIN exactly what `inbox` runs.
  */
 export function inboxQuery(q: InboxQuery): SqlQuery {
   checkLimit(q.limit);
-  const values: unknown[] = [q.department];
-  let keyset = '';
+  const mine = q.view === 'mine';
+  if (mine && !q.officers?.length) throw new InvalidQueryError('view', 'mine needs the officer');
+  const values: unknown[] = [mine ? q.officers : q.department];
+  let matterKeyset = '';
+  let taskKeyset = '';
   if (q.after !== undefined) {
-    const [due, applicationId, code] = decodeCursor(q.after, inboxCursor);
-    values.push(due, applicationId, code);
-    keyset = 'AND (m.due_sort, m.application_id, m.code) > ($2::timestamptz, $3, $4)';
+    const [due, applicationId, code, item = ''] = decodeCursor(q.after, inboxCursor);
+    values.push(due, applicationId, code, item);
+    // A matter sorts before its own tasks, so after any item of (due, application, code) only later matters follow.
+    matterKeyset = 'AND (m.due_sort, m.application_id, m.code) > ($2::timestamptz, $3, $4)';
+    taskKeyset = 'AND (t.due_sort, t.application_id, t.matter, t.item_key) > ($2::timestamptz, $3, $4, $5)';
   }
   values.push(q.limit + 1);
+  const limit = `$${values.length}`;
+  const matterWhere = mine ? `m.assignee = ANY ($1::text[]) AND m.assignee IS NOT NULL` : 'm.department = $1';
+  const taskWhere = mine ? `t.assignee = ANY ($1::text[]) AND t.assignee IS NOT NULL` : 't.department = $1';
   return {
-    text: `SELECT m.application_id, a.project_name, m.process_code, m.code, m.name, m.stage, m.status, m.level,
-         m.due_on::text AS due_on, m.due_at, m.accepted_at, m.supplement_count, m.urge_count,
-         to_json(m.due_sort) #>> '{}' AS due_key
-       FROM matters m
-       JOIN applications a ON a.application_id = m.application_id
-       WHERE m.department = $1 AND ${OPEN_SQL} ${keyset}
-       ORDER BY m.due_sort, m.application_id, m.code
-       LIMIT $${values.length}`,
+    text: `SELECT i.*, a.project_name, to_json(i.due_sort) #>> '{}' AS due_key FROM (
+         (SELECT 'matter' AS kind, m.application_id, m.process_code, m.code, m.name, m.stage, m.status, m.level,
+            m.due_on::text AS due_on, m.due_at, m.accepted_at, m.supplement_count, m.urge_count, m.assignee,
+            m.due_sort, '' AS item_key
+          FROM matters m
+          WHERE ${matterWhere} AND ${OPEN_SQL} ${matterKeyset}
+          ORDER BY m.due_sort, m.application_id, m.code
+          LIMIT ${limit})
+         UNION ALL
+         (SELECT t.kind, t.application_id, t.process_code, t.matter, t.matter_name, t.stage, t.status, t.level,
+            t.due_on::text, t.due_at, t.started_at, 0, 0, t.assignee,
+            t.due_sort, t.item_key
+          FROM tasks t
+          WHERE ${taskWhere} AND ${OPEN_TASK_SQL} ${taskKeyset}
+          ORDER BY t.due_sort, t.application_id, t.matter, t.item_key
+          LIMIT ${limit})
+       ) i
+       JOIN applications a ON a.application_id = i.application_id
+       ORDER BY i.due_sort, i.application_id, i.code, i.item_key
+       LIMIT ${limit}`,
     values,
   };
 }
@@ -179,19 +222,24 @@ function listedMatter(r: ListedMatterDbRow): ListedMatter {
 }
 
 interface InboxDbRow extends ListedMatterDbRow {
+  kind: ItemKind;
   level: string;
   accepted_at: Date | null;
   supplement_count: number;
+  assignee: string | null;
   due_key: string;
+  item_key: string;
 }
 
 export async function inbox(pool: Pool, q: InboxQuery): Promise<Page<InboxItem>> {
   const { rows } = await pool.query<InboxDbRow>(inboxQuery(q));
-  return page(rows, q.limit, (r) => [r.due_key, r.application_id, r.code], (r) => ({
+  return page(rows, q.limit, (r) => [r.due_key, r.application_id, r.code, r.item_key], (r) => ({
     ...listedMatter(r),
+    kind: r.kind,
     level: r.level,
     acceptedAt: iso(r.accepted_at),
     supplementCount: r.supplement_count,
+    assignee: r.assignee,
   }));
 }
 
@@ -214,32 +262,40 @@ export interface AlertsQuery {
   after?: string;
 }
 
-export type AlertItem = ListedMatter & Pick<MatterRow, 'department' | 'overdueSince'> & { level: AlertLevel };
+export type AlertItem = ListedMatter & Pick<MatterRow, 'department' | 'overdueSince'> & { level: AlertLevel; kind: ItemKind };
 
-const alertsCursor = z.tuple([z.number().int().min(1).max(5), timestampKey, keyPart, keyPart]);
+// A matter's key ('') sorts before its tasks'; an older cursor of four parts is a matter's.
+const alertsCursor = z.union([
+  z.tuple([z.number().int().min(1).max(5), timestampKey, keyPart, keyPart]),
+  z.tuple([z.number().int().min(1).max(5), timestampKey, keyPart, keyPart, z.string().regex(/^(|(opinion|verification):[A-Z][A-Z0-9_]{1,31})$/)]),
+]);
 
-/** The WHERE terms the alerts list and its summary share: open matters at warning or above, narrowed by the filters. */
-function alertFilters(q: Omit<AlertsQuery, 'limit' | 'after'>, bind: (value: unknown) => string): string[] {
+/**
+ * The WHERE terms the alerts list and its summary share: open matters (alias m) or open tasks
+ * (alias t) at warning or above, narrowed by the filters.
+ */
+function alertFilters(q: Omit<AlertsQuery, 'limit' | 'after'>, bind: (value: unknown) => string, alias: 'm' | 't' = 'm'): string[] {
   if (q.level !== undefined && !(ALERT_LEVELS as readonly string[]).includes(q.level)) {
     throw new InvalidQueryError('level', `must be one of ${ALERT_LEVELS.join(', ')}`);
   }
-  const where = [OPEN_SQL, ALERT_SQL];
-  if (q.department !== undefined) where.push(`m.department = ${bind(q.department)}`);
-  if (q.stage !== undefined) where.push(`m.stage = ${bind(q.stage)}`);
+  const where = alias === 'm' ? [OPEN_SQL, ALERT_SQL] : [OPEN_TASK_SQL, TASK_ALERT_SQL];
+  if (q.department !== undefined) where.push(`${alias}.department = ${bind(q.department)}`);
+  if (q.stage !== undefined) where.push(`${alias}.stage = ${bind(q.stage)}`);
   // By severity rather than level: the same rows, but an equality on the alert indexes' leading sort column.
-  if (q.level !== undefined) where.push(`m.severity = ${bind(SEVERITY[q.level])}::smallint`);
-  if (q.processCode !== undefined) where.push(`m.process_code = ${bind(q.processCode)}`);
-  if (q.from !== undefined) where.push(`m.alert_at >= ${bind(dayStart('from', q.from))}::timestamptz`);
-  if (q.to !== undefined) where.push(`m.alert_at < ${bind(dayEnd('to', q.to))}::timestamptz`);
+  if (q.level !== undefined) where.push(`${alias}.severity = ${bind(SEVERITY[q.level])}::smallint`);
+  if (q.processCode !== undefined) where.push(`${alias}.process_code = ${bind(q.processCode)}`);
+  if (q.from !== undefined) where.push(`${alias}.alert_at >= ${bind(dayStart('from', q.from))}::timestamptz`);
+  if (q.to !== undefined) where.push(`${alias}.alert_at < ${bind(dayEnd('to', q.to))}::timestamptz`);
   return where;
 }
 
 /**
- * The alerts SQL: open matters at warning or above across applications, most severe level
- * first (leadership → supervision office → department head → overdue → warning), then the
- * oldest concern first: when it turned overdue, or for a warning its due instant. The period
- * filter applies to that same instant. Served by `matters_alerts`, or with a department by
- * `matters_alerts_by_department`.
+ * The alerts SQL: open matters, and open verifications and opinions, at warning or above across
+ * applications, most severe level first (leadership → supervision office → department head →
+ * overdue → warning), then the oldest concern first: when it turned overdue, or for a warning its
+ * due instant. The period filter applies to that same instant. Matters are served by
+ * `matters_alerts` (with a department, `matters_alerts_by_department`), tasks by `tasks_alerts`;
+ * each read only as far as the page, then merged in order.
  */
 export function alertsQuery(q: AlertsQuery): SqlQuery {
   checkLimit(q.limit);
@@ -248,38 +304,56 @@ export function alertsQuery(q: AlertsQuery): SqlQuery {
     values.push(value);
     return `$${values.length}`;
   };
-  const where = alertFilters(q, bind);
+  const matterWhere = alertFilters(q, bind, 'm');
+  const taskWhere = alertFilters(q, bind, 't');
   if (q.after !== undefined) {
-    const [severity, at, applicationId, code] = decodeCursor(q.after, alertsCursor);
-    where.push(
-      `(m.severity, m.alert_at, m.application_id, m.code) > (${bind(severity)}::smallint, ${bind(at)}::timestamptz, ${bind(applicationId)}, ${bind(code)})`,
-    );
+    const [severity, at, applicationId, code, item = ''] = decodeCursor(q.after, alertsCursor);
+    const key = [bind(severity), bind(at), bind(applicationId), bind(code)];
+    // A matter sorts before its own tasks, so after any item of (severity, instant, application, code) only later matters follow.
+    matterWhere.push(`(m.severity, m.alert_at, m.application_id, m.code) > (${key[0]}::smallint, ${key[1]}::timestamptz, ${key[2]}, ${key[3]})`);
+    taskWhere.push(`(t.severity, t.alert_at, t.application_id, t.matter, t.item_key) > (${key[0]}::smallint, ${key[1]}::timestamptz, ${key[2]}, ${key[3]}, ${bind(item)})`);
   }
+  const limit = bind(q.limit + 1);
   return {
-    text: `SELECT m.application_id, a.project_name, m.process_code, m.code, m.name, m.stage, m.department,
-         m.status, m.level, m.due_on::text AS due_on, m.due_at, m.overdue_since, m.urge_count,
-         m.severity, to_json(m.alert_at) #>> '{}' AS alert_key
-       FROM matters m
-       JOIN applications a ON a.application_id = m.application_id
-       WHERE ${where.join(' AND ')}
-       ORDER BY m.severity, m.alert_at, m.application_id, m.code
-       LIMIT ${bind(q.limit + 1)}`,
+    text: `SELECT i.*, a.project_name, to_json(i.alert_at) #>> '{}' AS alert_key FROM (
+         (SELECT 'matter' AS kind, m.application_id, m.process_code, m.code, m.name, m.stage, m.department,
+            m.status, m.level, m.due_on::text AS due_on, m.due_at, m.overdue_since, m.urge_count,
+            m.severity, m.alert_at, '' AS item_key
+          FROM matters m
+          WHERE ${matterWhere.join(' AND ')}
+          ORDER BY m.severity, m.alert_at, m.application_id, m.code
+          LIMIT ${limit})
+         UNION ALL
+         (SELECT t.kind, t.application_id, t.process_code, t.matter, t.matter_name, t.stage, t.department,
+            t.status, t.level, t.due_on::text, t.due_at, t.overdue_since, 0,
+            t.severity, t.alert_at, t.item_key
+          FROM tasks t
+          WHERE ${taskWhere.join(' AND ')}
+          ORDER BY t.severity, t.alert_at, t.application_id, t.matter, t.item_key
+          LIMIT ${limit})
+       ) i
+       JOIN applications a ON a.application_id = i.application_id
+       ORDER BY i.severity, i.alert_at, i.application_id, i.code, i.item_key
+       LIMIT ${limit}`,
     values,
   };
 }
 
 interface AlertDbRow extends ListedMatterDbRow {
+  kind: ItemKind;
   department: string;
   level: AlertLevel;
   overdue_since: Date | null;
   severity: number;
   alert_key: string;
+  item_key: string;
 }
 
 export async function alerts(pool: Pool, q: AlertsQuery): Promise<Page<AlertItem>> {
   const { rows } = await pool.query<AlertDbRow>(alertsQuery(q));
-  return page(rows, q.limit, (r) => [r.severity, r.alert_key, r.application_id, r.code], (r) => ({
+  return page(rows, q.limit, (r) => [r.severity, r.alert_key, r.application_id, r.code, r.item_key], (r) => ({
     ...listedMatter(r),
+    kind: r.kind,
     department: r.department,
     level: r.level,
     overdueSince: iso(r.overdue_since),
@@ -296,9 +370,10 @@ export interface AlertCount {
 }
 
 /**
- * Open alerts counted by department, stage and level (督查室's department × stage view), with
- * the filters of the alerts list, so each cell is the length of the list it stands for.
- * Ordered by department, stage (alongside last), most severe level first.
+ * Open alerts (matters and their late verifications and opinions) counted by department, stage
+ * and level (督查室's department × stage view), with the filters of the alerts list, so each cell
+ * is the length of the list it stands for. Ordered by department, stage (alongside last), most
+ * severe level first.
  */
 export async function alertsSummary(pool: Pool, q: Omit<AlertsQuery, 'limit' | 'after'>): Promise<AlertCount[]> {
   const values: unknown[] = [];
@@ -306,13 +381,17 @@ export async function alertsSummary(pool: Pool, q: Omit<AlertsQuery, 'limit' | '
     values.push(value);
     return `$${values.length}`;
   };
-  const where = alertFilters(q, bind);
+  const matterWhere = alertFilters(q, bind, 'm');
+  const taskWhere = alertFilters(q, bind, 't');
   const { rows } = await pool.query<{ department: string; stage: string | null; level: AlertLevel; count: number }>(
-    `SELECT m.department, m.stage, m.level, count(*)::int AS count
-       FROM matters m
-       WHERE ${where.join(' AND ')}
-       GROUP BY m.department, m.stage, m.level, m.severity
-       ORDER BY m.department, m.stage NULLS LAST, m.severity`,
+    `SELECT department, stage, level, count(*)::int AS count
+       FROM (
+         SELECT m.department, m.stage, m.level, m.severity FROM matters m WHERE ${matterWhere.join(' AND ')}
+         UNION ALL
+         SELECT t.department, t.stage, t.level, t.severity FROM tasks t WHERE ${taskWhere.join(' AND ')}
+       ) x
+       GROUP BY department, stage, level, severity
+       ORDER BY department, stage NULLS LAST, severity`,
     values,
   );
   return rows.map((r) => ({ department: r.department, stage: r.stage, level: r.level, count: r.count }));
@@ -356,6 +435,12 @@ export interface ScorecardRow {
   supplementRate: number | null;
   /** Events of kind 'urged' (督办) in the period on the department's matters (events.department, copied from the matter). */
   urges: number;
+  /** Verifications of commitments (核查) the department concluded in the period before they turned overdue. */
+  verificationsOnTime: number;
+  /** Verifications the department concluded in the period after they turned overdue. */
+  verificationsLate: number;
+  /** Results of the department's matters revoked in the period because the commitment was false (events of kind resultRevoked). */
+  revocations: number;
 }
 
 interface ScorecardDbRow {
@@ -369,6 +454,9 @@ interface ScorecardDbRow {
   avg_ratio: number | null;
   with_supplement: number;
   urges: number;
+  verifications_on_time: number;
+  verifications_late: number;
+  revocations: number;
 }
 
 /**
@@ -406,14 +494,32 @@ export async function scorecards(pool: Pool, q: ScorecardQuery): Promise<Scoreca
        WHERE ${URGED_SQL} AND at >= $1::timestamptz AND at < $2::timestamptz AND department IS NOT NULL
          AND ($3::text IS NULL OR department = $3)
        GROUP BY department
+     ), verifications AS (
+       SELECT department,
+         count(*) FILTER (WHERE on_time)::int AS verifications_on_time,
+         count(*) FILTER (WHERE NOT on_time)::int AS verifications_late
+       FROM tasks
+       WHERE done_at >= $1::timestamptz AND done_at < $2::timestamptz AND kind = 'verification'
+         AND ($3::text IS NULL OR department = $3)
+       GROUP BY department
+     ), revocations AS (
+       SELECT department, count(*)::int AS revocations
+       FROM events
+       WHERE ${REVOKED_SQL} AND at >= $1::timestamptz AND at < $2::timestamptz AND department IS NOT NULL
+         AND ($3::text IS NULL OR department = $3)
+       GROUP BY department
      )
      SELECT department,
        COALESCE(d.decided, 0) AS decided, COALESCE(d.decided_with_due, 0) AS decided_with_due,
        COALESCE(d.on_time, 0) AS on_time, COALESCE(d.early, 0) AS early, COALESCE(o.overdue, 0) AS overdue,
-       d.avg_used, d.avg_ratio, COALESCE(d.with_supplement, 0) AS with_supplement, COALESCE(u.urges, 0) AS urges
+       d.avg_used, d.avg_ratio, COALESCE(d.with_supplement, 0) AS with_supplement, COALESCE(u.urges, 0) AS urges,
+       COALESCE(v.verifications_on_time, 0) AS verifications_on_time, COALESCE(v.verifications_late, 0) AS verifications_late,
+       COALESCE(r.revocations, 0) AS revocations
      FROM decided d
      FULL JOIN overdue o USING (department)
      FULL JOIN urges u USING (department)
+     FULL JOIN verifications v USING (department)
+     FULL JOIN revocations r USING (department)
      ORDER BY department`,
     [from, to, q.department ?? null],
   );
@@ -439,6 +545,9 @@ function scorecardRow(r: ScorecardDbRow): ScorecardRow {
     withSupplement: r.with_supplement,
     supplementRate: ratio(r.with_supplement, r.decided),
     urges: r.urges,
+    verificationsOnTime: r.verifications_on_time,
+    verificationsLate: r.verifications_late,
+    revocations: r.revocations,
   };
 }
 
@@ -456,6 +565,9 @@ const CSV_COLUMNS: [string, (r: ScorecardRow) => string | number | null][] = [
   ['with_supplement', (r) => r.withSupplement],
   ['supplement_rate', (r) => fixed(r.supplementRate, 4)],
   ['urges', (r) => r.urges],
+  ['verifications_on_time', (r) => r.verificationsOnTime],
+  ['verifications_late', (r) => r.verificationsLate],
+  ['revocations', (r) => r.revocations],
 ];
 
 function fixed(value: number | null, digits: number): string | null {

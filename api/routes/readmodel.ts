@@ -1,8 +1,27 @@
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { code as codeOf, identifier } from '../../contracts/fields';
+import { code as codeOf, freeText, identifier } from '../../contracts/fields';
 import { isoDate } from '../../catalogue/schema';
-import { alertsPageSchema, alertsSummarySchema, applicationSummarySchema, auditTrailSchema, csvSchema, inboxPageSchema, pageOf, providerStatsListSchema, scorecardsSchema } from '../../contracts/responses';
+import {
+  alertsPageSchema,
+  alertsSummarySchema,
+  applicationSummarySchema,
+  auditTrailSchema,
+  creditRecordsPageSchema,
+  csvSchema,
+  delegationSchema,
+  delegationsSchema,
+  figuresSchema,
+  inboxPageSchema,
+  noContentSchema,
+  pageOf,
+  providerStatsListSchema,
+  scorecardsSchema,
+} from '../../contracts/responses';
+import { creditRecords } from '../../readmodel/credit';
+import { createDelegation, delegatingTo, delegationsOf, revokeDelegation } from '../../readmodel/delegations';
+import { officerFigures } from '../../readmodel/figures';
+import type { Principal, PrincipalRegistry } from '../auth';
 import { providerStats } from '../../readmodel/provider-stats';
 import { ALERT_LEVELS, alerts, alertsSummary, applicationsOf, auditTrail, inbox, projectedParties, scorecards, scorecardsCsv, type AlertItem, type Page } from '../../readmodel/queries';
 import { knownOrNull, workingDaysAfter } from '../../domain/calendar';
@@ -38,8 +57,31 @@ const alertFilter = z.object({
 
 const period = z.object({ from: isoDate, to: isoDate }).refine((p) => p.from <= p.to, { message: 'the period ends before it starts', path: ['to'] });
 
-/** Lists across applications, served by the PostgreSQL read model. */
-export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue: CatalogueHolder, clock: () => number = Date.now): void {
+const newDelegation = z
+  .object({
+    delegate: identifier('officer id'),
+    from: isoDate,
+    until: isoDate,
+    reason: freeText().optional(),
+  })
+  .refine((d) => d.from <= d.until, { message: 'the delegation ends before it starts', path: ['until'] });
+
+const delegationParams = z.object({ id: z.string().max(18, 'must be a delegation id').regex(/^\d{1,18}$/, 'must be a delegation id') });
+
+/**
+ * Lists across applications, served by the PostgreSQL read model. `principals` (the registry of
+ * api/auth.ts) names a department's officers: a head's figures list them, a delegation must name one.
+ */
+export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue: CatalogueHolder, clock: () => number = Date.now, principals?: PrincipalRegistry): void {
+  const departmentOf = (principal: Principal): string => {
+    if (!principal.department) throw new HttpProblem(403, 'Forbidden', `officer ${principal.id} belongs to no department`);
+    return principal.department;
+  };
+  const officersOf = (department: string): Principal[] => {
+    if (!principals) throw new HttpProblem(503, 'Unavailable', 'this server was started without its principal registry', { code: 'UNAVAILABLE' });
+    return principals.officersOf(department);
+  };
+
   /** Working days left to a due date, counted on the official calendar as of today. */
   const workingDaysLeft = (dueOn: string | null, today: string): number | null => {
     if (!dueOn) return null;
@@ -80,16 +122,17 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
       method: 'get',
       path: '/officers/inbox',
       tag: 'officers',
-      summary: "List own department's open matters by due time",
+      summary: "List own department's open work (or own assigned work) by due time",
       roles: ['officer'],
-      query: page,
+      query: page.extend({ view: z.enum(['department', 'mine'], 'must be department or mine').default('department') }),
       response: inboxPageSchema,
     },
     async ({ principal, query }) => {
-      if (!principal.department) throw new HttpProblem(403, 'Forbidden', `officer ${principal.id} belongs to no department`);
-      const result = await inbox(pool, { department: principal.department, limit: query.limit, after: query.after });
-      // One "today" for the whole page, as the alerts' asOf.
+      const department = departmentOf(principal);
+      // One "today" for the whole page, as the alerts' asOf; also the day delegations are judged on.
       const today = shanghaiDate(clock());
+      const officers = query.view === 'mine' ? [principal.id, ...(await delegatingTo(pool, principal.id, today))] : undefined;
+      const result = await inbox(pool, { department, view: query.view, officers, limit: query.limit, after: query.after });
       return {
         ...result,
         items: result.items.map((m) => ({ ...m, warning: m.level === 'warning', overdue: m.level !== 'normal' && m.level !== 'warning', workingDaysLeft: workingDaysLeft(m.dueOn, today) })),
@@ -155,6 +198,80 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
       const csv = scorecardsCsv(await scorecards(pool, query));
       res.status(200).type('text/csv').attachment(`scorecards-${query.from}-${query.to}.csv`).send(csv);
     },
+  );
+
+  api.add(
+    {
+      method: 'get',
+      path: '/officers/figures',
+      tag: 'officers',
+      summary: "Figures of each officer of the head's department for a period",
+      roles: ['officer'],
+      query: period,
+      response: figuresSchema,
+    },
+    async ({ principal, query }) => {
+      const department = departmentOf(principal);
+      if (!principal.head) throw new HttpProblem(403, 'Forbidden', `only the head of department ${department} sees its officers' figures`, { code: 'NOT_PERMITTED' });
+      const officers = officersOf(department).map((o) => ({ id: o.id, name: o.name }));
+      return { department, from: query.from, to: query.to, officers: await officerFigures(pool, { department, officers, from: query.from, to: query.to }) };
+    },
+  );
+
+  api.add(
+    {
+      method: 'post',
+      path: '/officers/delegations',
+      tag: 'officers',
+      summary: 'Name a colleague to act on own assigned matters while out of office',
+      roles: ['officer'],
+      body: newDelegation,
+      success: { status: 201, description: 'the delegation recorded' },
+      response: delegationSchema,
+    },
+    async ({ principal, body }) => {
+      const department = departmentOf(principal);
+      if (body.delegate === principal.id) throw fieldProblem('body.delegate', 'must be another officer than yourself');
+      if (!officersOf(department).some((o) => o.id === body.delegate)) throw fieldProblem('body.delegate', `is not an officer of department ${department}`);
+      return createDelegation(pool, { officer: principal.id, delegate: body.delegate, department, from: body.from, until: body.until, reason: body.reason });
+    },
+  );
+
+  api.add(
+    { method: 'get', path: '/officers/delegations', tag: 'officers', summary: 'List own delegations given and received', roles: ['officer'], response: delegationsSchema },
+    async ({ principal }) => delegationsOf(pool, principal.id),
+  );
+
+  api.add(
+    {
+      method: 'delete',
+      path: '/officers/delegations/:id',
+      tag: 'officers',
+      summary: 'Revoke own delegation (its row stays, with the instant revoked)',
+      roles: ['officer'],
+      params: delegationParams,
+      success: { status: 204, description: 'revoked (or revoked before)', contentType: 'text/plain' },
+      response: noContentSchema,
+    },
+    async ({ principal, params, res }) => {
+      const outcome = await revokeDelegation(pool, principal.id, params.id);
+      if (outcome === 'notFound') throw new HttpProblem(404, 'Not found', `no delegation ${params.id}`);
+      if (outcome === 'notOwn') throw new HttpProblem(403, 'Forbidden', `delegation ${params.id} is another officer's; only the officer who gave it revokes it`, { code: 'NOT_PERMITTED' });
+      res.status(204).end();
+    },
+  );
+
+  api.add(
+    {
+      method: 'get',
+      path: '/supervision/credit-records',
+      tag: 'supervision',
+      summary: "List applicants' false-commitment records",
+      roles: ['supervisor', 'admin'],
+      query: page.extend({ applicant: identifier('applicant id').optional() }),
+      response: creditRecordsPageSchema,
+    },
+    async ({ query }) => creditRecords(pool, query),
   );
 
   api.add(

@@ -86,6 +86,8 @@ describe('inbox', () => {
       acceptedAt: '2026-01-05T09:00:00.000+08:00',
       supplementCount: 0,
       urgeCount: 0,
+      kind: 'matter',
+      assignee: null,
     });
   });
 

@@ -137,6 +137,9 @@ describe('scorecards', () => {
       withSupplement: 0,
       supplementRate: null,
       urges: 1,
+      verificationsOnTime: 0,
+      verificationsLate: 0,
+      revocations: 0,
     });
 
     expect(nrp).toMatchObject({ department: 'NRP', decided: 2, decidedWithDue: 2, onTime: 1, early: 1, overdue: 0, withSupplement: 1, urges: 0 });
@@ -164,18 +167,18 @@ describe('scorecards', () => {
     const rows = await scorecards(db.pool, { from: '2026-01-01', to: '2026-03-31' });
     expect(scorecardsCsv(rows)).toBe(
       [
-        'department,decided,decided_with_due,on_time,early,on_time_rate,early_rate,overdue,avg_working_days_used,avg_used_ratio,with_supplement,supplement_rate,urges',
-        'DRC,4,3,2,1,0.6667,0.3333,2,7.50,0.8036,2,0.5000,3',
-        'HUD,0,0,0,0,,,1,,,0,,1',
-        'NRP,2,2,1,1,0.5000,0.5000,0,20.50,1.0250,1,0.5000,0',
+        'department,decided,decided_with_due,on_time,early,on_time_rate,early_rate,overdue,avg_working_days_used,avg_used_ratio,with_supplement,supplement_rate,urges,verifications_on_time,verifications_late,revocations',
+        'DRC,4,3,2,1,0.6667,0.3333,2,7.50,0.8036,2,0.5000,3,0,0,0',
+        'HUD,0,0,0,0,,,1,,,0,,1,0,0,0',
+        'NRP,2,2,1,1,0.5000,0.5000,0,20.50,1.0250,1,0.5000,0,0,0,0',
         '',
       ].join('\r\n'),
     );
   });
 
   it('quotes a CSV field that holds a comma or a quote', () => {
-    const row = { department: 'A,"B"', decided: 0, decidedWithDue: 0, onTime: 0, early: 0, onTimeRate: null, earlyRate: null, overdue: 0, avgWorkingDaysUsed: null, avgUsedRatio: null, withSupplement: 0, supplementRate: null, urges: 0 };
-    expect(scorecardsCsv([row]).split('\r\n')[1]).toBe('"A,""B""",0,0,0,0,,,0,,,0,,0');
+    const row = { department: 'A,"B"', decided: 0, decidedWithDue: 0, onTime: 0, early: 0, onTimeRate: null, earlyRate: null, overdue: 0, avgWorkingDaysUsed: null, avgUsedRatio: null, withSupplement: 0, supplementRate: null, urges: 0, verificationsOnTime: 0, verificationsLate: 0, revocations: 0 };
+    expect(scorecardsCsv([row]).split('\r\n')[1]).toBe('"A,""B""",0,0,0,0,,,0,,,0,,0,0,0,0');
   });
 
   it('refuses a period that ends before it starts', async () => {

@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { snapshotFor } from '../../catalogue/loader';
 import { allMatters } from '../../catalogue/snapshot';
-import { officerToken, TOKENS } from '../helpers/api';
+import { colleagueToken, headToken, officerToken, TOKENS, type HttpResult } from '../helpers/api';
 import { apiSuite } from '../helpers/suite';
 import { catalogue } from '../helpers/temporal';
 import { until } from '../helpers/until';
+import { shanghaiDate } from '../../domain/time';
 
 /**
  * The authorization matrix on the real stack (README "Who may see what"): reads of the status
@@ -29,6 +30,21 @@ function firstStageSnapshot() {
   };
 }
 
+/**
+ * Social investment (reform pilot) cut to its completion stage: the joint acceptance JG07 (HUD
+ * leads; NRP, MET and CAD give opinions) is accepted at the start. Only HUD holds a matter: the
+ * participants are parties as participants alone.
+ */
+function acceptanceStageSnapshot() {
+  const full = snapshotFor(catalogue, 'SOCIAL_REFORM')!;
+  return {
+    ...full,
+    definitionHash: createHash('sha256').update(`acceptance-stage-only/${full.definitionHash}`).digest('hex'),
+    stages: [full.stages.find((s) => s.code === 'S4')!],
+    alongside: [],
+  };
+}
+
 /** Every officer action on an application, with a body that passes validation. */
 const OFFICER_ACTIONS: [string, unknown][] = [
   ['matters/LY01/decision', { decision: 'approve', result: { number: '浏发改〔2026〕1号' } }],
@@ -39,6 +55,14 @@ const OFFICER_ACTIONS: [string, unknown][] = [
   ['matters/LY01/extension', { days: 5, approvedBy: '局长', reason: '情况复杂' }],
   ['stages/S1/missing-notice', { note: '' }],
   ['services/EIA_REPORT/review', { decision: 'accept' }],
+  ['matters/LY06/verification', { outcome: 'confirmed', reason: '核查属实' }],
+  ['matters/LY04/hold/lift', { reason: '恢复办理' }],
+  ['matters/LY01/session', { on: '2026-12-30', time: '09:30', place: '会议室' }],
+  ['matters/LY01/session/move', { on: '2026-12-31', time: '09:30', place: '会议室', reason: '改期' }],
+  ['matters/LY01/opinion', { opinion: 'pass' }],
+  ['matters/LY01/claim', {}],
+  ['matters/LY01/assign', { officer: 'officer-drc-2' }],
+  ['matters/LY01/release', {}],
 ];
 
 describe('authorization by object: who may read, audit and act on an application', () => {
@@ -141,6 +165,10 @@ describe('authorization by object: who may read, audit and act on an application
     const notOwn = await call('POST', `/applications/${own}/matters/LY01/decision`, wsc, { decision: 'approve', result: { number: 'x' } });
     expect(notOwn).toMatchObject({ status: 403, body: { code: 'NOT_A_PARTY' } });
     expect(notOwn.body.detail).not.toMatch(/DRC|ent-001/);
+    for (const [path, body] of [['matters/LY01/claim', {}], ['matters/LY01/opinion', { opinion: 'pass' }], ['matters/LY06/verification', { outcome: 'false', reason: 'x' }]] as const) {
+      expect(await call('POST', `/applications/${own}/${path}`, wsc, body)).toMatchObject({ status: 403, body: { code: 'NOT_A_PARTY' } });
+    }
+    expect((await call('POST', `/applications/${own}/matters/UT01/claim`, wsc, {})).status).toBe(200);
 
     const psc = officerToken('PSC');
     expect((await get(own, psc)).status).toBe(403);
@@ -198,5 +226,180 @@ describe('authorization by object: who may read, audit and act on an application
       }
     }
     expect((await call('POST', `/applications/${startedByOther}/matters/LY04/urge`, TOKENS.supervisor, { note: '请按时办结' })).status).toBe(202);
+  });
+
+  describe('the reform’s routes: commitment, verification, holds, joint sessions and opinions, rectification, assignment', () => {
+    /** ent-001's first stage with a commitment on LY06; LY08 waits in intake for its soil and water plan. */
+    let committed: string;
+    /** ent-001's joint acceptance, under way from the start. */
+    let joint: string;
+    const statement = '本公司承诺按报告落实各项措施。';
+    /** What each caller got, as `status code`, to compare with the expected matrix at once. */
+    const outcome = (r: HttpResult) => `${r.status} ${r.status < 300 ? 'ok' : r.body.code}`;
+    const asEach = async (path: string, body: unknown, callers: Record<string, string>) => {
+      const got: Record<string, string> = {};
+      for (const [who, token] of Object.entries(callers)) got[who] = outcome(await call('POST', path, token, body));
+      return got;
+    };
+
+    beforeAll(async () => {
+      const snapshot = firstStageSnapshot();
+      const materials = [...new Set(allMatters(snapshot).flatMap((m) => m.materials.map((x) => x.code)))].filter((m) => m !== 'M_EIA_DOCUMENT' && m !== 'M_SOIL_WATER_PLAN');
+      committed = (await suite.start('GOV_INVESTMENT', { applicationId: `app-${randomUUID()}`, snapshot, materials, commitments: [{ matter: 'LY06', statement }] })).workflowId;
+      const acceptance = acceptanceStageSnapshot();
+      joint = (await suite.start('SOCIAL_REFORM', { applicationId: `app-${randomUUID()}`, snapshot: acceptance, materials: [...new Set(allMatters(acceptance).flatMap((m) => m.materials.map((x) => x.code)))] })).workflowId;
+    });
+
+    it('lets the applicant and its agent commit before acceptance, refusing another applicant or agent as no party and every other role', async () => {
+      const path = `/applications/${committed}/matters/LY08/commitment`;
+      expect(
+        await asEach(path, { statement }, {
+          otherApplicant: TOKENS.otherApplicant,
+          otherAgent: TOKENS.otherAgent,
+          officer: officerToken('WRB'),
+          supervisor: TOKENS.supervisor,
+          integrator: TOKENS.integrator,
+          admin: TOKENS.admin,
+          provider: TOKENS.providerGreen,
+          agent: TOKENS.agent,
+          applicant: TOKENS.applicant,
+        }),
+      ).toEqual({
+        otherApplicant: '403 NOT_A_PARTY',
+        otherAgent: '403 NOT_A_PARTY',
+        officer: '403 ROLE_NOT_ALLOWED',
+        supervisor: '403 ROLE_NOT_ALLOWED',
+        integrator: '403 ROLE_NOT_ALLOWED',
+        admin: '403 ROLE_NOT_ALLOWED',
+        provider: '403 ROLE_NOT_ALLOWED',
+        agent: '200 ok',
+        // Once is enough: the agent committed for it.
+        applicant: '409 INVALID_STATE',
+      });
+      // After acceptance the rule refuses: LY06 was committed on at the start, LY01 allows no commitment.
+      expect(outcome(await call('POST', `/applications/${committed}/matters/LY01/commitment`, TOKENS.applicant, { statement }))).toBe('422 COMMITMENT_NOT_ALLOWED');
+    });
+
+    it('lets an officer of the matter’s department record the verification and lift a hold; another department is refused by the workflow, an uninvolved one by the API', async () => {
+      expect(outcome(await call('POST', `/applications/${committed}/matters/LY06/decision`, officerToken('DRC'), { decision: 'approve', result: { number: '浏发改〔2026〕6号' } }))).toBe('200 ok');
+      const verification = `/applications/${committed}/matters/LY06/verification`;
+      expect(
+        await asEach(verification, { outcome: 'confirmed', reason: '现场核查属实' }, {
+          applicant: TOKENS.applicant,
+          supervisor: TOKENS.supervisor,
+          uninvolved: officerToken('MET'),
+          utility: officerToken('WSC'),
+          otherDepartment: officerToken('NRP'),
+          department: officerToken('DRC'),
+        }),
+      ).toEqual({
+        applicant: '403 ROLE_NOT_ALLOWED',
+        supervisor: '403 ROLE_NOT_ALLOWED',
+        uninvolved: '403 NOT_A_PARTY',
+        utility: '403 NOT_A_PARTY',
+        otherDepartment: '403 WRONG_DEPARTMENT',
+        department: '200 ok',
+      });
+      expect(
+        await asEach(`/applications/${committed}/matters/LY04/hold/lift`, { reason: '恢复办理' }, {
+          applicant: TOKENS.applicant,
+          uninvolved: officerToken('MET'),
+          otherDepartment: officerToken('DRC'),
+          // LY04 is not held: the rule refuses its own department.
+          department: officerToken('NRP'),
+        }),
+      ).toEqual({ applicant: '403 ROLE_NOT_ALLOWED', uninvolved: '403 NOT_A_PARTY', otherDepartment: '403 WRONG_DEPARTMENT', department: '409 INVALID_STATE' });
+    });
+
+    it('lets the lead department schedule and move a joint session, and only participating departments give opinions, each a party by taking part', async () => {
+      const today = shanghaiDate(Date.now());
+      const at = (path: string) => `/applications/${joint}/matters/JG07/${path}`;
+      // MET, NRP and CAD hold no matter here: their part in JG07 makes them parties.
+      const read = await get(joint, officerToken('MET'));
+      expect(read.status).toBe(200);
+      expect(read.body.stages[0].matters.find((m: any) => m.code === 'JG07').joint.participants.map((p: any) => p.department)).toEqual(['NRP', 'MET', 'CAD']);
+      expect((await get(joint, officerToken('DRC'))).status).toBe(403);
+
+      const sessionCallers = { applicant: TOKENS.applicant, uninvolved: officerToken('DRC'), participant: officerToken('NRP'), lead: officerToken('HUD') };
+      expect(await asEach(at('session'), { on: today, time: '16:00', place: '市民中心三楼' }, sessionCallers)).toEqual({
+        applicant: '403 ROLE_NOT_ALLOWED',
+        uninvolved: '403 NOT_A_PARTY',
+        participant: '403 WRONG_DEPARTMENT',
+        lead: '200 ok',
+      });
+      expect(await asEach(at('session/move'), { on: today, time: '17:00', place: '项目现场', reason: '改在现场' }, sessionCallers)).toEqual({
+        applicant: '403 ROLE_NOT_ALLOWED',
+        uninvolved: '403 NOT_A_PARTY',
+        participant: '403 WRONG_DEPARTMENT',
+        lead: '200 ok',
+      });
+      // A matter that is not joint has no session: the rule refuses.
+      expect(outcome(await call('POST', `/applications/${own}/matters/LY01/session`, officerToken('DRC'), { on: today, time: '16:00', place: '会议室' }))).toBe('409 NOT_JOINT');
+
+      expect(
+        await asEach(at('opinion'), { opinion: 'pass', note: '同意' }, {
+          applicant: TOKENS.applicant,
+          supervisor: TOKENS.supervisor,
+          uninvolved: officerToken('DRC'),
+          utility: officerToken('WSC'),
+          lead: officerToken('HUD'),
+          met: officerToken('MET'),
+          nrp: officerToken('NRP'),
+        }),
+      ).toEqual({
+        applicant: '403 ROLE_NOT_ALLOWED',
+        supervisor: '403 ROLE_NOT_ALLOWED',
+        uninvolved: '403 NOT_A_PARTY',
+        utility: '403 NOT_A_PARTY',
+        lead: '403 WRONG_DEPARTMENT',
+        met: '200 ok',
+        nrp: '200 ok',
+      });
+
+      // No rectification is outstanding: the applicant and its agent are refused by the rule, anyone else before it.
+      expect(
+        await asEach(at('rectification'), { note: '已整改' }, {
+          officer: officerToken('HUD'),
+          otherApplicant: TOKENS.otherApplicant,
+          otherAgent: TOKENS.otherAgent,
+          applicant: TOKENS.applicant,
+          agent: TOKENS.agent,
+        }),
+      ).toEqual({ officer: '403 ROLE_NOT_ALLOWED', otherApplicant: '403 NOT_A_PARTY', otherAgent: '403 NOT_A_PARTY', applicant: '409 INVALID_STATE', agent: '409 INVALID_STATE' });
+    });
+
+    it('lets an officer of the department claim, only its head assign, and only the assignee or the head return a matter to the pool', async () => {
+      const at = (path: string) => `/applications/${committed}/matters/LY01/${path}`;
+      expect(
+        await asEach(at('claim'), {}, { applicant: TOKENS.applicant, supervisor: TOKENS.supervisor, uninvolved: officerToken('MET'), otherDepartment: officerToken('NRP'), officer: officerToken('DRC'), colleague: colleagueToken('DRC') }),
+      ).toEqual({
+        applicant: '403 ROLE_NOT_ALLOWED',
+        supervisor: '403 ROLE_NOT_ALLOWED',
+        uninvolved: '403 NOT_A_PARTY',
+        otherDepartment: '403 WRONG_DEPARTMENT',
+        officer: '200 ok',
+        colleague: '409 ALREADY_ASSIGNED',
+      });
+      expect(
+        await asEach(at('assign'), { officer: 'officer-drc-2', reason: '调整分工' }, {
+          admin: TOKENS.admin,
+          uninvolved: officerToken('MET'),
+          otherDepartment: officerToken('NRP'),
+          otherHead: headToken('EEB'),
+          colleague: colleagueToken('DRC'),
+          head: headToken('DRC'),
+        }),
+      ).toEqual({
+        admin: '403 ROLE_NOT_ALLOWED',
+        uninvolved: '403 NOT_A_PARTY',
+        otherDepartment: '403 WRONG_DEPARTMENT',
+        otherHead: '403 WRONG_DEPARTMENT',
+        colleague: '403 NOT_PERMITTED',
+        head: '200 ok',
+      });
+      expect(
+        await asEach(at('release'), { reason: '退回' }, { provider: TOKENS.providerGreen, uninvolved: officerToken('MET'), formerAssignee: officerToken('DRC'), assignee: colleagueToken('DRC'), head: headToken('DRC') }),
+      ).toEqual({ provider: '403 ROLE_NOT_ALLOWED', uninvolved: '403 NOT_A_PARTY', formerAssignee: '403 NOT_PERMITTED', assignee: '200 ok', head: '409 INVALID_STATE' });
+    });
   });
 });

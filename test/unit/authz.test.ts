@@ -103,6 +103,22 @@ describe('authorization by object (api/authz.ts)', () => {
     expect(partiesOfView(terminated).providers).toEqual([]);
   });
 
+  it('counts the departments giving opinions on an open joint matter among the parties, as participants alone', () => {
+    // Social investment (reform pilot) cut to its completion stage: HUD leads JG07; NRP, MET and CAD give opinions.
+    const full = applicationInput('SOCIAL_REFORM').snapshot;
+    const snapshot = { ...full, stages: full.stages.filter((s) => s.code === 'S4'), alongside: [] };
+    const at = (materials: string[]) => {
+      const engine = new Application(applicationInput('SOCIAL_REFORM', { snapshot, materials }), t);
+      engine.advance(t);
+      return partiesOfView(viewApplication(engine, t));
+    };
+    const all = [...new Set(snapshot.stages[0]!.matters.flatMap((m) => m.materials.map((x) => x.code)))];
+    expect([...at(all).departments].sort()).toEqual(['CAD', 'HUD', 'MET', 'NRP']);
+    expect(scope(who('officer', 'o-met', { department: 'MET' }), at(all))).toBe('whole');
+    // Before acceptance the joint matter has no opinions open, and its participants no part yet.
+    expect(at([]).departments).toEqual(['HUD']);
+  });
+
   it("shows a utility's officer the application header and its own matters, services and events only", () => {
     const { view } = contracted();
     const seen = viewFor(view, { scope: 'matters', department: 'WSC' }) as any;

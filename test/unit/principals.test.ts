@@ -25,6 +25,23 @@ describe('the principals file', () => {
     expect(registry.find('tok-officer-drc-xxxxxxxx')).toMatchObject({ department: 'DRC' });
   });
 
+  it('knows the head of a department and lists each department’s officers, to assign its matters to', () => {
+    const registry = load([
+      good,
+      { token: 'tok-officer-drc-xxxxxxxx', id: 'officer-drc', role: 'officer', department: 'DRC' },
+      { token: 'tok-officer2-drc-xxxxxxx', id: 'officer-drc-2', role: 'officer', department: 'DRC' },
+      { token: 'tok-head-drc-xxxxxxxxxxx', id: 'head-drc', role: 'officer', department: 'DRC', head: true },
+      { token: 'tok-officer-nrp-xxxxxxxx', id: 'officer-nrp', role: 'officer', department: 'NRP' },
+      { token: 'tok-supervisor-sup-01-xxx', id: 'sup-01', role: 'supervisor', department: 'DRC' },
+    ])();
+    expect(registry.find('tok-head-drc-xxxxxxxxxxx')).toMatchObject({ id: 'head-drc', head: true });
+    expect(registry.find('tok-officer-drc-xxxxxxxx')!.head).toBeUndefined();
+    // Officers only: a supervisor naming the department is not one of its officers.
+    expect(registry.officersOf('DRC').map((p) => p.id)).toEqual(['officer-drc', 'officer-drc-2', 'head-drc']);
+    expect(registry.officersOf('NRP').map((p) => p.id)).toEqual(['officer-nrp']);
+    expect(registry.officersOf('MET')).toEqual([]);
+  });
+
   it.each([
     ['a name with a control character', { ...good, name: '企业\u0000' }, '[0.name]'],
     ['a name with a lone surrogate', { ...good, name: '企业\uD800' }, '[0.name]'],
@@ -34,6 +51,7 @@ describe('the principals file', () => {
     ['a delegation that is no identifier', { ...good, role: 'agent', applicants: ['ent-001', 'x\u0007'] }, '[0.applicants.1]'],
     ['a token with a space', { ...good, token: 'tok applicant ent 001 xx' }, '[0.token]'],
     ['a token over 512 characters', { ...good, token: 't'.repeat(513) }, '[0.token]'],
+    ['a head flag that is no boolean', { ...good, role: 'officer', department: 'DRC', head: 'yes' }, '[0.head]'],
   ])('refuses %s, naming the file and the field', (_what, entry, field) => {
     const start = load([entry]);
     expect(start).toThrow(field);

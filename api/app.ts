@@ -100,7 +100,7 @@ export function createApi(deps: ApiDeps): express.Express & { operations: Operat
   const clock = deps.clock ?? Date.now;
   registerCatalogue(api, deps.catalogue, clock);
   registerApplications(api, { ...deps, clock });
-  registerReadModel(api, deps.pool, deps.catalogue, clock);
+  registerReadModel(api, deps.pool, deps.catalogue, clock, deps.principals);
   registerIntegrators(api, deps.pool, { allowlist: deps.webhookAllowlist ?? NO_ALLOWLIST, maxSubscriptions: deps.webhookMaxSubscriptions });
   registerAdmin(api, deps);
   // Live updates hold streams open: whoever serves the app ends them with `live.close()` before the server closes.

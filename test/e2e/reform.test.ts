@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { createDelegation } from '../../readmodel/delegations';
 import { colleagueToken, headToken, officerToken, TOKENS, type HttpResult } from '../helpers/api';
 import { apiSuite } from '../helpers/suite';
 import { allMaterials } from '../helpers/temporal';
@@ -251,7 +250,9 @@ describe('work assigned to officers over HTTP: claim, reassignment by the head, 
     expect((await act('LY06', 'claim', colleague)).status).toBe(200);
 
     // officer-drc-2 is away 15–21 June (端午 19–21) and names officer-drc.
-    await createDelegation(suite.db.pool, { officer: 'officer-drc-2', delegate: 'officer-drc', department: 'DRC', from: '2026-06-15', until: '2026-06-21', reason: '外出培训' });
+    expectInvalid(await call('POST', '/officers/delegations', colleague, { delegate: 'officer-nrp', from: '2026-06-15', until: '2026-06-21' }), 'body.delegate');
+    const delegated = await call('POST', '/officers/delegations', colleague, { delegate: 'officer-drc', from: '2026-06-15', until: '2026-06-21', reason: '外出培训' });
+    expect(delegated).toMatchObject({ status: 201, body: { officer: 'officer-drc-2', delegate: 'officer-drc', from: '2026-06-15', until: '2026-06-21', revokedAt: null } });
     await suite.sleepUntil('2026-06-12T10:00:00+08:00');
     expectRefused(await act('LY01', 'decision', drc, approveBody('LY01')), 403, 'NOT_ASSIGNED');
 

@@ -1,4 +1,4 @@
-import type { ApplicationRow, EventRow, MatterRow, ProjectionBatch, ServiceRow } from '../../domain/projection';
+import type { ApplicationRow, EventRow, MatterRow, ProjectionBatch, ServiceRow, TaskRow } from '../../domain/projection';
 
 /** Small builders of projection rows: a test names only the fields its rule is about. */
 
@@ -80,6 +80,31 @@ export function serviceRow(applicationId: string, contractId: string, overrides:
   };
 }
 
+/** An open verification of the matter's commitment, owed by DRC, unless told otherwise. */
+export function taskRow(applicationId: string, matter: string, overrides: Partial<TaskRow> = {}): TaskRow {
+  return {
+    applicationId,
+    matter,
+    kind: 'verification',
+    department: 'DRC',
+    matterName: `事项 ${matter}`,
+    stage: 'S1',
+    assignee: null,
+    round: null,
+    startedAt: '2026-01-05T09:00:00.000+08:00',
+    workingDays: 30,
+    dueOn: '2026-02-13',
+    dueAt: '2026-02-13T23:59:59.999+08:00',
+    level: 'normal',
+    status: 'open',
+    overdueSince: null,
+    doneAt: null,
+    outcome: null,
+    onTime: null,
+    ...overrides,
+  };
+}
+
 export function eventRow(applicationId: string, seq: number, overrides: Partial<EventRow> = {}): EventRow {
   return {
     applicationId,
@@ -104,7 +129,7 @@ export function eventRows(applicationId: string, from: number, to: number): Even
 
 export function batch(
   application: ApplicationRow,
-  parts: { matters?: MatterRow[]; services?: ServiceRow[]; events?: EventRow[] } = {},
+  parts: { matters?: MatterRow[]; services?: ServiceRow[]; events?: EventRow[]; tasks?: TaskRow[] } = {},
 ): ProjectionBatch {
-  return { application, matters: parts.matters ?? [], services: parts.services ?? [], events: parts.events ?? [] };
+  return { application, matters: parts.matters ?? [], services: parts.services ?? [], events: parts.events ?? [], ...(parts.tasks ? { tasks: parts.tasks } : {}) };
 }

@@ -177,7 +177,8 @@ describe('subscriptions', () => {
     expect(await fieldOf(['approved\u0000'])).toBe('eventTypes.0');
     expect(await fieldOf(Array.from({ length: 51 }, (_, i) => EVENT_KINDS[i % EVENT_KINDS.length]!))).toBe('eventTypes');
     expect(await fieldOf(['*'])).toBeNull();
-    expect(await fieldOf([...EVENT_KINDS])).toBeNull();
+    // Every kind the engine records (more than 50 since issue 12), 50 at a time.
+    for (let i = 0; i < EVENT_KINDS.length; i += 50) expect(await fieldOf(EVENT_KINDS.slice(i, i + 50))).toBeNull();
   });
 
   it('refuses a destination that is not public, naming the rule, unless the allowlist lets it through', async () => {

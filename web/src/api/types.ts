@@ -104,8 +104,7 @@ export type Procedure = NonNullable<MatterView['stops'][number]['procedure']> | 
 export type QualifiedProvider = z.output<typeof providersOnSchema>['providers'][number];
 
 // Issue 12: commitment (告知承诺制), joint matters, work assigned to officers, remedies.
-import type { Delegation } from '../../../readmodel/delegations';
-import type { CreditRecord } from '../../../readmodel/credit';
+import type { creditRecordSchema, delegationsSchema, figuresSchema } from '../../../contracts/responses';
 import type {
   assignSchema,
   claimSchema,
@@ -140,36 +139,22 @@ export type VerificationView = NonNullable<MatterView['verification']>;
 export type StopKind = MatterView['stops'][number]['kind'];
 
 /** What an inbox row asks of the department: the matter itself, a commitment's verification (核查), a participant's opinion (会审意见). */
-export type InboxKind = 'matter' | 'verification' | 'opinion';
+export type InboxKind = InboxRow['kind'];
 /** GET /officers/inbox?view=mine|department */
 export type InboxView = 'mine' | 'department';
-export type InboxEntry = InboxRow & { kind: InboxKind; assignee: string | null };
+/** An inbox row: its kind and assignee come with it. */
+export type InboxEntry = InboxRow;
 /** GET /supervision/alerts rows name what is late: the matter, a verification or a participant's opinion. */
-export type AlertEntry = AlertRow & { kind?: InboxKind };
+export type AlertEntry = AlertRow;
 
 /** GET /officers/figures: per officer of the head's department (not public). */
-export interface OfficerFigures {
-  officer: string;
-  name?: string | null;
-  assignedOpen: number;
-  decided: number;
-  decidedOnTime: number;
-  overdueOpen: number;
-  medianWorkingDaysUsed: number | null;
-}
-export interface FiguresAnswer {
-  department?: string;
-  from?: string;
-  to?: string;
-  officers: OfficerFigures[];
-}
+export type FiguresAnswer = z.output<typeof figuresSchema>;
+export type OfficerFigures = FiguresAnswer['officers'][number];
 
 /** An out-of-office delegation (rows are never deleted: a revoked one keeps its revokedAt). GET /officers/delegations */
-export type { Delegation };
-export interface DelegationsAnswer {
-  given: Delegation[];
-  received: Delegation[];
-}
+export type DelegationsAnswer = z.output<typeof delegationsSchema>;
+export type Delegation = DelegationsAnswer['given'][number];
+/** POST /officers/delegations (the route's body schema is its own, not exported). */
 export interface DelegationBody {
   delegate: string;
   from: string;
@@ -178,4 +163,4 @@ export interface DelegationBody {
 }
 
 /** GET /supervision/credit-records?applicant=: an applicant's false-commitment records (失信), a page newest first. */
-export type { CreditRecord };
+export type CreditRecord = z.output<typeof creditRecordSchema>;

@@ -79,15 +79,17 @@ export interface NewDelegation {
   from: string;
   until: string;
   reason?: string;
+  /** When it is given (epoch ms): the API's clock; now by default. */
+  at?: number;
 }
 
 /** Records a delegation (the caller checked that both are officers of `department` and from ≤ until). */
 export async function createDelegation(pool: Pool, d: NewDelegation): Promise<Delegation> {
   const { rows } = await pool.query<DelegationDbRow>(
-    `INSERT INTO delegations (officer, delegate, department, from_on, until_on, reason)
-     VALUES ($1, $2, $3, $4::date, $5::date, $6)
+    `INSERT INTO delegations (officer, delegate, department, from_on, until_on, reason, created_at)
+     VALUES ($1, $2, $3, $4::date, $5::date, $6, COALESCE($7::timestamptz, now()))
      RETURNING ${COLUMNS}`,
-    [d.officer, d.delegate, d.department, d.from, d.until, d.reason ?? ''],
+    [d.officer, d.delegate, d.department, d.from, d.until, d.reason ?? '', d.at === undefined ? null : new Date(d.at).toISOString()],
   );
   return delegationOf(rows[0]!);
 }
@@ -105,15 +107,16 @@ export async function delegationsOf(pool: Pool, officer: string): Promise<{ give
 }
 
 /**
- * Revokes the officer's own delegation: 'revoked' (now or before: a repeat is harmless), 'notFound'
- * (no such id), or 'notOwn' (another officer's).
+ * Revokes the officer's own delegation at `at` (epoch ms; now by default): 'revoked' (now or
+ * before: a repeat is harmless and keeps the first instant), 'notFound' (no such id), or 'notOwn'
+ * (another officer's).
  */
-export async function revokeDelegation(pool: Pool, officer: string, id: string): Promise<'revoked' | 'notFound' | 'notOwn'> {
+export async function revokeDelegation(pool: Pool, officer: string, id: string, at?: number): Promise<'revoked' | 'notFound' | 'notOwn'> {
   if (!/^\d{1,18}$/.test(id)) return 'notFound';
   const { rows } = await pool.query<{ officer: string }>(
-    `UPDATE delegations SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1::bigint AND officer = $2
+    `UPDATE delegations SET revoked_at = COALESCE(revoked_at, $3::timestamptz, now()) WHERE id = $1::bigint AND officer = $2
      RETURNING officer`,
-    [id, officer],
+    [id, officer, at === undefined ? null : new Date(at).toISOString()],
   );
   if (rows.length) return 'revoked';
   const exists = await pool.query('SELECT 1 FROM delegations WHERE id = $1::bigint', [id]);

@@ -233,7 +233,7 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
       const department = departmentOf(principal);
       if (body.delegate === principal.id) throw fieldProblem('body.delegate', 'must be another officer than yourself');
       if (!officersOf(department).some((o) => o.id === body.delegate)) throw fieldProblem('body.delegate', `is not an officer of department ${department}`);
-      return createDelegation(pool, { officer: principal.id, delegate: body.delegate, department, from: body.from, until: body.until, reason: body.reason });
+      return createDelegation(pool, { officer: principal.id, delegate: body.delegate, department, from: body.from, until: body.until, reason: body.reason, at: clock() });
     },
   );
 
@@ -254,7 +254,7 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
       response: noContentSchema,
     },
     async ({ principal, params, res }) => {
-      const outcome = await revokeDelegation(pool, principal.id, params.id);
+      const outcome = await revokeDelegation(pool, principal.id, params.id, clock());
       if (outcome === 'notFound') throw new HttpProblem(404, 'Not found', `no delegation ${params.id}`);
       if (outcome === 'notOwn') throw new HttpProblem(403, 'Forbidden', `delegation ${params.id} is another officer's; only the officer who gave it revokes it`, { code: 'NOT_PERMITTED' });
       res.status(204).end();

@@ -1,10 +1,10 @@
 import type { Application } from './application/core';
 import { knownOrNull, workingDaysBetween, type WorkingCalendar } from './calendar';
-import { clockDueOn, workingDaysUsed, type ClockLevel } from './clock';
+import { clockDueOn, levelRank, workingDaysUsed, type ClockLevel } from './clock';
 import { DAY_MS, endOfDay, toShanghaiIso } from './time';
 import { committedDueOn, contractDueOn, contractEndsAt, serviceEndsAt } from './intermediary';
 import type { ClockStop, ContractState, MatterState, Opinion, ServiceState, SideClock } from './types';
-import { sideDueOn, sideLevelAt } from './application/matter-clock';
+import { sideDueOn, sideLevelAt, sideMilestones } from './application/matter-clock';
 import { withdrawalSchedule } from './application/remedies';
 import { forecast } from './forecast';
 
@@ -87,9 +87,17 @@ export function viewMatter(app: Application, m: MatterState, now: number) {
   };
 }
 
-function sideView(app: Application, side: SideClock, now: number) {
+/**
+ * A verification's or an opinion's clock as of `now`: while it runs (no outcome, no opinion yet)
+ * its level and the instant it turned overdue by the rule instants, as the matter clock's view
+ * does, so a status asked at a later instant (or the read model's) agrees with the engine's once
+ * it wakes; once it stopped, what it had reached.
+ */
+function sideView(app: Application, side: SideClock, now: number, running: boolean) {
   const dueOn = sideDueOn(app, side);
-  return { dueOn, dueAt: dueOn ? toShanghaiIso(endOfDay(dueOn) - 1) : null, level: sideLevelAt(app, side, now), overdueSince: iso(side.overdueSince) };
+  const level = running ? sideLevelAt(app, side, now) : side.level;
+  const overdueAt = running && levelRank(level) >= levelRank('overdue') ? (sideMilestones(app, side).find((x) => x.level === 'overdue')?.at ?? null) : null;
+  return { dueOn, dueAt: dueOn ? toShanghaiIso(endOfDay(dueOn) - 1) : null, level, overdueSince: iso(side.overdueSince ?? overdueAt) };
 }
 
 function opinionView(o: Opinion) {
@@ -106,7 +114,7 @@ function reformView(app: Application, m: MatterState, now: number) {
     /** 告知承诺制: whether the catalogue allows it here, and the conditions the applicant would promise. */
     commitmentPolicy: def.commitment ? { text: def.commitment.text, verificationDays: def.commitment.verificationDays } : null,
     commitment: m.commitment ? { ...m.commitment, at: iso(m.commitment.at)! } : null,
-    verification: v ? { startedAt: iso(v.startedAt)!, ...sideView(app, v, now), level: v.outcome ? v.level : sideLevelAt(app, v, now), outcome: v.outcome && { ...v.outcome, at: iso(v.outcome.at)! } } : null,
+    verification: v ? { startedAt: iso(v.startedAt)!, ...sideView(app, v, now, !v.outcome), outcome: v.outcome && { ...v.outcome, at: iso(v.outcome.at)! } } : null,
     revoked: m.revoked ? { ...m.revoked, at: iso(m.revoked.at)! } : null,
     flags: (m.flags ?? []).map((f) => ({ ...f, at: iso(f.at)! })),
     joint: j
@@ -119,7 +127,7 @@ function reformView(app: Application, m: MatterState, now: number) {
             departmentName: app.snapshot.departments[p.department]?.name ?? p.department,
             opinionDays: p.opinionDays,
             waiting: p.due !== null && p.opinion === null,
-            due: p.due && { ...sideView(app, p.due, now), level: p.opinion ? p.due.level : sideLevelAt(app, p.due, now) },
+            due: p.due && sideView(app, p.due, now, p.opinion === null),
             opinion: p.opinion && opinionView(p.opinion),
             earlier: p.earlier.map(opinionView),
           })),

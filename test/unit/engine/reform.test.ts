@@ -82,6 +82,8 @@ describe('告知承诺制: approval on the applicant’s commitment (government 
     // 4–6, 9–13, 16–20, 23–27, 30–31 Mar (20), 1–3 Apr (23), 7–10 Apr (27), 13–15 Apr (30).
     expect(run.events('verificationStarted')).toEqual([expect.objectContaining({ matter: 'LY06', at: at('2026-03-03', '10:00:00'), data: { workingDays: 30, dueOn: '2026-04-15' } })]);
     expect(run.matter('LY06').verification).toMatchObject({ startedAt: at('2026-03-03', '10:00:00'), dueOn: '2026-04-15', level: 'normal', outcome: null });
+    // Asked at a later instant (the status query, the read model) before the engine wakes: the rule instants all the same.
+    expect(run.matter('LY06', '2026-04-17T10:00:00+08:00').verification).toMatchObject({ level: 'departmentHead', overdueSince: at('2026-04-16') });
 
     run.passUntil('2026-04-24T10:00:00+08:00');
     // Warned from the 28th working day (13 Apr, 2 left); overdue when 15 Apr ends; then 1, 3 and 5 working days after it.
@@ -354,6 +356,11 @@ describe('joint drawing review SG07, where silence escalates (social investment 
       ['MET', '2026-04-09'],
     ]);
     run.perform('giveOpinion', { actor: officer('CAD'), matter: 'SG07', opinion: 'pass', items: [], note: '' }, '2026-04-08T10:00:00+08:00');
+    const later = run.matter('SG07', '2026-04-13T10:00:00+08:00').joint!.participants;
+    expect(later.map((p) => [p.department, p.due!.level, p.due!.overdueSince])).toEqual([
+      ['CAD', 'normal', null],
+      ['MET', 'departmentHead', at('2026-04-10')],
+    ]);
     run.passUntil('2026-04-20T10:00:00+08:00');
     // Warned on its 7th day (0.9 × 7 → 7); overdue as 9 Apr ends; 1, 3 and 5 working days after it.
     expect(trail(run, 'SG07', 'opinionLevelChanged', 'opinionDeemedConsent')).toEqual([

@@ -437,9 +437,11 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
    * The officer's actor: with `delegateFor` when the matter is assigned to another officer whose
    * out-of-office delegation names the caller today (Asia/Shanghai date of the API's clock).
    */
-  async function officerActor(principal: Principal, assignee: string | null | undefined): Promise<Actor> {
+  async function officerActor(principal: Principal, matter: MatterView | undefined): Promise<Actor> {
     const actor = actorOf(principal);
-    if (!assignee || assignee === principal.id || principal.head) return actor;
+    const assignee = matter?.assignee?.officer;
+    // A delegation names a colleague of the same department; a participant of a joint matter acts as its own department.
+    if (!assignee || assignee === principal.id || principal.head || principal.department !== matter.department) return actor;
     return (await isDelegateFor(pool, principal.id, assignee, shanghaiDate(clock()))) ? { ...actor, delegateFor: assignee } : actor;
   }
 
@@ -452,7 +454,7 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
     const { view, access } = await authorized(principal, params.id);
     const m = matterIn(view, params.code);
     if (m && !coversDepartment(access, m.department) && !(opts.participant && takesPart(m, principal.department))) throw notVisible(params.id);
-    return { actor: await officerActor(principal, m?.assignee?.officer), matter: params.code, department: m?.department };
+    return { actor: await officerActor(principal, m), matter: params.code, department: m?.department };
   }
 
   /**
@@ -472,7 +474,7 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
       return await update(params.id, def, { ...rest, actor, matter } as Arg);
     } catch (e) {
       if (actor.delegateFor || !(e instanceof WorkflowUpdateFailedError && e.cause instanceof ApplicationFailure && e.cause.type === 'NOT_ASSIGNED')) throw e;
-      const fresh = await officerActor(principal, matterIn((await workflowView(params.id)).view, params.code)?.assignee?.officer);
+      const fresh = await officerActor(principal, matterIn((await workflowView(params.id)).view, params.code));
       if (!fresh.delegateFor) throw e;
       return update(params.id, def, { ...rest, actor: fresh, matter } as Arg);
     }

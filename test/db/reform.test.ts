@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ProjectionBatch } from '../../domain/projection';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ProjectionDelta, type ProjectionBatch } from '../../domain/projection';
 import { creditRecords, hasCreditRecord } from '../../readmodel/credit';
 import { createDelegation, delegatingTo, delegationsOf, isDelegateFor, revokeDelegation } from '../../readmodel/delegations';
 import { officerFigures } from '../../readmodel/figures';
-import { alerts, alertsQuery, alertsSummary, inbox, inboxQuery, scorecards, type InboxQuery } from '../../readmodel/queries';
+import { alerts, alertsQuery, alertsSummary, inbox, inboxQuery, OPEN_TASK_SQL, scorecards, TASK_ALERT_SQL, type InboxQuery } from '../../readmodel/queries';
 import { writeProjection } from '../../readmodel/writer';
 import { writerDatabase } from '../helpers/postgres';
 import { applicant, officer, start, type Run } from '../unit/engine/driver';
@@ -167,6 +169,24 @@ describe('projection of the reform instruments from the engine’s batches', () 
     expect(delta.complete).toBe(false);
     // Round 2: CAD re-inspects within 5 working days (14–15, 18–20 May); the others' rows are gone.
     expect(await jg07()).toEqual([expect.objectContaining({ department: 'CAD', round: 2, due_on: '2026-05-20', status: 'open', outcome: null })]);
+  });
+
+  it('carries in a delta of full batches only the tasks of matters whose tasks changed', () => {
+    const run = start('2026-03-02T09:00:00+08:00', { applicationId: 'app-reform-delta', commitments: [{ matter: 'LY06', statement: '本单位承诺' }] });
+    const delta = new ProjectionDelta();
+    expect(delta.next(run.fullProjection()).complete).toBe(true);
+    run.approve('LY06', '2026-03-03T10:00:00+08:00');
+    const started = delta.next(run.fullProjection());
+    expect([started.complete, started.taskMatters, started.tasks!.map((t) => [t.matter, t.kind, t.status])]).toEqual([false, ['LY06'], [['LY06', 'verification', 'open']]]);
+    run.approve('LY01');
+    const unrelated = delta.next(run.fullProjection());
+    expect([unrelated.taskMatters, unrelated.tasks]).toEqual([[], []]);
+  });
+
+  it('spells the open and late task predicates as the task indexes do', () => {
+    const migration = readFileSync(path.join(__dirname, '../../readmodel/db/migrations/006_reform.sql'), 'utf8');
+    expect(migration).toContain(`WHERE ${OPEN_TASK_SQL.replace('t.', '')};`);
+    expect(migration).toContain(`WHERE ${OPEN_TASK_SQL.replace('t.', '')} AND ${TASK_ALERT_SQL.replace('t.', '')};`);
   });
 
   it('accepts batches from before tasks and assignees existed, keeping the stored tasks', async () => {

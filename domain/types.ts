@@ -139,6 +139,8 @@ export interface MatterState {
   joint?: JointState | null;
   /** The officer the matter is assigned to within its department; null or absent: in the department's pool. */
   assignee?: { officer: string; since: number; by: string } | null;
+  /** A hold owed to a revoked prerequisite (`dependents: suspend`), applied when this matter's clock next runs. */
+  holdPending?: { source: string; reason: string } | null;
   /** 视为撤回: the reminder the applicant was given for the open supplement request. */
   withdrawalReminderAt?: number | null;
 }

@@ -1,9 +1,9 @@
 import type { CommitInput, LiftHoldInput, VerifyInput } from '../../contracts/actions';
 import { ActionRefused } from '../errors';
 import { SYSTEM, type ApplicationInput, type MatterState } from '../types';
-import { actorLabel, describeStatus, matterFor, requireApplicant, requireOfficerOf, requireRunning, requireText } from './checks';
+import { actorLabel, DECIDED, describeStatus, matterFor, requireApplicant, requireOfficerOf, requireRunning, requireText } from './checks';
 import type { Application } from './core';
-import { nextSideMilestone, restart, sideDueOn, startSideClock, stop, updateSideLevel } from './matter-clock';
+import { hold, nextSideMilestone, restart, sideDueOn, startSideClock, updateSideLevel } from './matter-clock';
 
 // 告知承诺制: approval on the applicant's written commitment. The matter is decided within one
 // working day of acceptance without substantive review; its result issues and later matters may
@@ -107,25 +107,30 @@ function dependentsOf(app: Application, code: string): MatterState[] {
 }
 
 /**
- * The catalogue's `dependents`: `flag` marks every matter that used the result; `suspend` holds
- * the clock of those under way until their department lifts the hold, and marks those already
- * decided (a result already issued cannot be held). Matters not yet started wait: a revoked
- * result is not an output they can start on.
+ * The catalogue's `dependents`, for the matters that name the revoked one as a prerequisite:
+ * `flag` marks them and they carry on; `suspend` holds the clock of those under way until their
+ * department lifts the hold, holds those not yet running as soon as their clock runs (accepted, or
+ * restarted after a stop), and marks those already decided (an issued result cannot be held).
+ * Matters further down that have already started are marked too (they built on it); those not
+ * started yet are left alone.
  */
 function affectDependents(app: Application, revoked: MatterState, now: number) {
   const policy = app.def(revoked.code).commitment!;
   const reason = `prerequisite ${revoked.code}'s result was revoked: the commitment on it was false`;
   for (const d of dependentsOf(app, revoked.code)) {
-    if (d.status === 'cancelled' || d.status === 'pending') continue;
-    if (policy.dependents === 'suspend' && d.status === 'inProgress') {
-      stop(app, d, now, { kind: 'hold', from: now, to: null, reason, by: actorLabel(SYSTEM), source: revoked.code });
-      app.record(now, 'dependentHeld', SYSTEM, { matter: d.code, reason, data: { source: revoked.code } });
-    } else {
-      (d.flags ??= []).push({ at: now, source: revoked.code, reason });
-      app.record(now, 'dependentFlagged', SYSTEM, { matter: d.code, reason, data: { source: revoked.code } });
+    const direct = app.def(d.code).prerequisites.includes(revoked.code);
+    if (d.status === 'cancelled' || (!direct && d.status === 'pending')) continue;
+    const suspend = direct && policy.dependents === 'suspend' && !DECIDED.has(d.status);
+    if (suspend && d.status === 'inProgress') {
+      hold(app, d, now, revoked.code, reason);
+      continue;
     }
+    (d.flags ??= []).push({ at: now, source: revoked.code, reason });
+    app.record(now, 'dependentFlagged', SYSTEM, { matter: d.code, reason, data: { source: revoked.code, ...(suspend ? { heldWhenRunning: true } : {}) } });
+    if (suspend) d.holdPending = { source: revoked.code, reason };
   }
 }
+
 
 export function checkLiftHold(app: Application, a: LiftHoldInput) {
   requireRunning(app);

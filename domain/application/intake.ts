@@ -9,7 +9,7 @@ import { actorLabel, officerMatter, requireApplicant, requireOfficerOf, requireR
 import type { Application } from './core';
 import { COMMITTED_LIMIT_DAYS } from './commitment';
 import { openJoint } from './joint';
-import { restart, updateLevel } from './matter-clock';
+import { hold, restart, updateLevel } from './matter-clock';
 
 // ---- actions: the officer at the window (受理, 一次性告知) and the applicant's materials ----
 
@@ -125,6 +125,7 @@ export function startMatter(app: Application, m: MatterState, at: number, how: N
   });
   openJoint(app, m, at);
   updateLevel(app, m, at);
+  if (m.holdPending) hold(app, m, at, m.holdPending.source, m.holdPending.reason);
 }
 
 /**
@@ -187,7 +188,9 @@ export function prerequisitesMet(app: Application, m: MatterState): boolean {
   if (servicesPending(app, m.code).length) return false;
   return app.def(m.code).prerequisites.every((code) => {
     const p = app.state.matters[code]!;
-    if (p.status !== 'approved' || p.resultIssuedAt === null || p.revoked) return false;
+    // A revoked result still counts as issued here: its dependents carry on flagged, or are held
+    // once their clock runs (commitment.ts), never left waiting for an output that will not come.
+    if (p.status !== 'approved' || p.resultIssuedAt === null) return false;
     if (p.stage === null || p.stage === m.stage) return true;
     return app.state.stages.find((s) => s.code === p.stage)?.status === 'completed';
   });

@@ -2,6 +2,7 @@ import { knownOrNull, reckon } from '../calendar';
 import { CLOCK_LEVELS, clockDueOn, clockMilestones, higherLevel, levelChanges, levelRank, levelReachedAt, nextMilestone, pastDeadline, restartClock, startClock, stopClock, usedBeforeRun, type ClockLevel } from '../clock';
 import { endOfDay } from '../time';
 import { SYSTEM, type Actor, type MatterDecision, type MatterState, type SideClock } from '../types';
+import { actorLabel } from './checks';
 import type { Application } from './core';
 
 /** Stops a matter's clock (a supplement or a special procedure), keeping the level it had reached. */
@@ -28,6 +29,14 @@ export function restart(app: Application, m: MatterState, now: number, actor: Ac
     data: { kind: s.kind, dueOn: app.tryDate(() => clockDueOn(app.cal, m.clock!)) },
   });
   updateLevel(app, m, now);
+  if (m.holdPending) hold(app, m, now, m.holdPending.source, m.holdPending.reason);
+}
+
+/** Stops a matter's clock for a revoked prerequisite (a false commitment), until its department lifts the hold. */
+export function hold(app: Application, m: MatterState, now: number, source: string, reason: string) {
+  m.holdPending = null;
+  stop(app, m, now, { kind: 'hold', from: now, to: null, reason, by: actorLabel(SYSTEM), source });
+  app.record(now, 'dependentHeld', SYSTEM, { matter: m.code, reason, data: { source } });
 }
 
 /** A decision ends the matter's clock where it stands and closes any open stop. */

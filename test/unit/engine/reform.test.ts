@@ -159,6 +159,37 @@ describe('告知承诺制: approval on the applicant’s commitment (government 
     expect(run.refusal('verifyCommitment', { actor: officer('DRC'), matter: 'LY06', outcome: 'confirmed', reason: '复核' }).message).toMatch(/already found false/);
   });
 
+  it('holds a dependent not yet running (suspend) the moment its clock starts, never leaving it waiting for an output that will not come', () => {
+    const run = committed();
+    run.approve('LY06', '2026-03-03T10:00:00+08:00');
+    run.approve('LY04');
+    // LY02 still waits for LY01 when the commitment is found false.
+    expect(run.matter('LY02').status).toBe('waitingPrerequisites');
+    const when = at('2026-03-05', '10:00:00');
+    run.perform('verifyCommitment', { actor: officer('DRC'), matter: 'LY06', outcome: 'false', reason: '现场核查：实际能效低于承诺值' }, '2026-03-05T10:00:00+08:00');
+    expect(trail(run, 'LY02', 'dependentFlagged')).toEqual([[when, 'dependentFlagged', { source: 'LY06', heldWhenRunning: true }]]);
+    // LY01 approved on Monday 9 Mar: LY02 is accepted and held at once, its 20 days untouched.
+    run.approve('LY01', '2026-03-09T11:00:00+08:00');
+    expect(run.matter('LY02')).toMatchObject({ status: 'suspended', acceptedAt: at('2026-03-09', '11:00:00'), workingDaysUsed: 0 });
+    expect(run.matter('LY02').stops).toEqual([expect.objectContaining({ kind: 'hold', source: 'LY06', from: at('2026-03-09', '11:00:00'), to: null })]);
+    expect(trail(run, 'LY02', 'accepted', 'clockStopped', 'dependentHeld').map(([, kind]) => kind)).toEqual(['accepted', 'clockStopped', 'dependentHeld']);
+    run.perform('liftHold', { actor: officer('DRC'), matter: 'LY02', reason: '节能措施已整改到位' }, '2026-03-10T09:00:00+08:00');
+    // Held on its acceptance day, so nothing used; restarted Tuesday 10 Mar: 20 days from 11 Mar end on 8 Apr (清明 4–6 Apr).
+    expect(run.matter('LY02')).toMatchObject({ status: 'inProgress', workingDaysLeft: 20, dueOn: '2026-04-08' });
+  });
+
+  it('lets a dependent not yet started carry on with its flag where the catalogue says flag (GC03 found false before the completion stage)', () => {
+    const run = start('2026-03-02T09:00:00+08:00', { commitments: [{ matter: 'GC03', statement: '本单位承诺防雷设计符合GB 50057' }] });
+    through(run, 'S3');
+    expect(run.matter('JG03').status).toBe('pending');
+    run.perform('verifyCommitment', { actor: officer('MET'), matter: 'GC03', outcome: 'false', reason: '防雷装置未按图施工' }, '2026-03-04T10:00:00+08:00');
+    expect(run.matter('JG03').flags).toEqual([expect.objectContaining({ source: 'GC03' })]);
+    through(run, 'S4');
+    expect(run.matter('JG03')).toMatchObject({ status: 'inProgress', clockRunning: true, flags: [expect.objectContaining({ source: 'GC03' })] });
+    for (let i = 0; i < 5 && run.view().status === 'running'; i++) run.approveRunning();
+    expect(run.view().status).toBe('completed');
+  });
+
   it('flags the dependents of a matter whose catalogue says flag (GC03 → JG03): they go on with their clocks running', () => {
     const run = start('2026-03-02T09:00:00+08:00', { commitments: [{ matter: 'GC03', statement: '本单位承诺防雷设计符合GB 50057' }] });
     through(run, 'S4');

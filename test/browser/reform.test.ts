@@ -246,4 +246,89 @@ describe('the reform in the pages: assignment, joint opinions, commitment (chrom
     expect(await accessibilityViolations(phone)).toEqual([]);
     await screenshot(phone, 'reform-applicant-commitment-390');
   });
+  it("an officer delegates to a colleague while away and revokes it (the row stays); the head sees each officer's figures, others are told they are the head's; the supervision office finds the credit record of a false commitment", async () => {
+    // Out of office: a delegation to oneself is refused at the form, one to a colleague is listed for both.
+    const page = await (await browsers.context()).newPage();
+    await signIn(page, suite.baseUrl, officerToken('DRC'));
+    await page.getByRole('link', { name: '外出委托' }).click();
+    await settled(page, 'delegations-page');
+    const form = page.getByTestId('delegation-form');
+    await form.locator('#delegate-input').fill('officer-drc');
+    for (const [field, date] of [['#delegation-from', '2026-04-20'], ['#delegation-until', '2026-12-31']]) {
+      await form.locator(field).fill(date);
+      await form.locator(field).press('Enter');
+    }
+    await page.getByTestId('delegation-submit').click();
+    await expect.poll(() => page.getByTestId('delegation-refusal').textContent(), { timeout: 10_000 }).toContain('body.delegate');
+    await form.locator('#delegate-input').fill('officer-drc-2');
+    await form.locator('#delegation-reason').fill('4月下旬参加省厅培训');
+    await page.getByTestId('delegation-submit').click();
+    const given = page.locator('[data-testid=delegations-given] [data-testid=delegation-row]');
+    await given.first().waitFor({ timeout: 10_000 });
+    expect(await given.first().textContent()).toMatch(/officer-drc-2[\s\S]*2026-04-20 至 2026-12-31[\s\S]*4月下旬参加省厅培训[\s\S]*生效中/);
+    await page.locator('.el-message').waitFor({ state: 'detached', timeout: 10_000 });
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'reform-delegations-1280');
+
+    const colleague = await (await browsers.context({ width: 390, height: 844 })).newPage();
+    await signIn(colleague, suite.baseUrl, colleagueToken('DRC'), '/delegations');
+    const received = colleague.locator('[data-testid=delegations-received] [data-testid=delegation-row]');
+    await received.first().waitFor({ timeout: 10_000 });
+    expect(await received.first().textContent()).toContain('officer-drc');
+    expect(await overflow(colleague)).toBeLessThanOrEqual(0);
+
+    // Revoked after a confirmation: listed still, as revoked, with nothing left to revoke.
+    await given.first().getByTestId('delegation-revoke').click();
+    await page.getByRole('dialog').getByRole('button', { name: '撤销' }).click();
+    await page.locator('[data-testid=delegations-given] [data-testid=delegation-row][data-state=revoked]').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('delegation-revoke').count()).toBe(0);
+
+    // The head's figures: every officer of the department, in a page other officers are told is not theirs.
+    const head = await (await browsers.context()).newPage();
+    await signIn(head, suite.baseUrl, headToken('DRC'));
+    await head.getByRole('link', { name: '承办统计' }).click();
+    await head.getByTestId('figures-table').waitFor({ timeout: 10_000 });
+    const officers = await head.locator('[data-testid=figures-row]').evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { officer: string } }).dataset.officer));
+    expect([...officers].sort()).toEqual(['head-drc', 'officer-drc', 'officer-drc-2']);
+    expect(await accessibilityViolations(head)).toEqual([]);
+    await screenshot(head, 'reform-figures-1280');
+    await colleague.goto(`${suite.baseUrl}/ui/officers/figures`);
+    await colleague.getByTestId('figures-not-head').waitFor();
+
+    // A false commitment: ent-002 commits on LY06, the result issues, the DRC finds it false.
+    const started = await suite.call('POST', '/applications', TOKENS.otherApplicant, {
+      processCode: 'GOV_INVESTMENT',
+      projectName: '浏阳市某物流园项目',
+      materials: allMaterials('GOV_INVESTMENT'),
+      commitments: [{ matter: 'LY06', statement: '本公司承诺项目能效达到先进值。' }],
+    });
+    expect(started.status).toBe(201);
+    const id: string = started.body.applicationId;
+    const at = `/applications/${id}/matters/LY06`;
+    expect((await suite.call('POST', `${at}/decision`, officerToken('DRC'), { decision: 'approve', result: { number: '浏发改能审〔2026〕9号' } })).status).toBe(200);
+    expect((await suite.call('POST', `${at}/verification`, officerToken('DRC'), { outcome: 'false', reason: '现场核查：实际能耗高出节能报告30%' })).status).toBe(200);
+    await expect.poll(async () => (await suite.call('GET', '/supervision/credit-records?applicant=ent-002', TOKENS.supervisor)).body.items.length, { timeout: 20_000 }).toBe(1);
+
+    const sup = await (await browsers.context()).newPage();
+    await signIn(sup, suite.baseUrl, TOKENS.supervisor);
+    await sup.getByRole('link', { name: '失信记录' }).click();
+    await sup.locator('#credit-applicant').fill('ent-002');
+    await sup.getByTestId('credit-search').click();
+    const record = sup.getByTestId('credit-row');
+    await record.waitFor({ timeout: 10_000 });
+    expect(await record.textContent()).toMatch(/另一家企业[\s\S]*ent-002[\s\S]*LY06[\s\S]*承诺不实/);
+    expect(new URL(sup.url()).searchParams.get('applicant')).toBe('ent-002');
+    expect(await accessibilityViolations(sup)).toEqual([]);
+    await screenshot(sup, 'reform-credit-records-1280');
+    // An applicant without any: said so.
+    await sup.locator('#credit-applicant').fill('ent-001');
+    await sup.getByTestId('credit-search').click();
+    await sup.getByTestId('credit-none').waitFor({ timeout: 10_000 });
+
+    // The officer's matter page shows the revocation and the verification's outcome.
+    await page.goto(`${suite.baseUrl}/ui/applications/${id}/matters/LY06`);
+    await page.getByTestId('matter-revoked').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('matter-verification').getAttribute('data-outcome')).toBe('false');
+    expect(await page.getByTestId('matter-verification').textContent()).toContain('实际能耗高出节能报告30%');
+  });
 });

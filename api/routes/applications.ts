@@ -370,7 +370,7 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
   /** The applicant's (or its agent's) actor on one matter, once the policy lets the caller at the application. */
   async function applicantOnMatter(principal: Principal, params: { id: string; code: string }) {
     const { view } = await authorized(principal, params.id);
-    return { view, actor: actorOf(principal, view.applicant.id), matter: params.code };
+    return { applicantId: view.applicant.id, on: { actor: actorOf(principal, view.applicant.id), matter: params.code } };
   }
 
   api.add(
@@ -385,9 +385,9 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
       response: matterAnswerSchema,
     },
     async ({ principal, params, body }) => {
-      const { view, ...on } = await applicantOnMatter(principal, params);
+      const { applicantId, on } = await applicantOnMatter(principal, params);
       const policy = catalogue.current.matters.find((m) => m.code === params.code)?.commitment;
-      if (policy?.refuseAfterFalse && (await hasCreditRecord(pool, view.applicant.id))) throw creditRefusal([{ field: 'path.code', matter: params.code }]);
+      if (policy?.refuseAfterFalse && (await hasCreditRecord(pool, applicantId))) throw creditRefusal([{ field: 'path.code', matter: params.code }]);
       return update(params.id, commitUpdate, { ...on, ...body });
     },
   );
@@ -403,10 +403,7 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
       body: submitRectificationSchema.omit({ actor: true, matter: true }),
       response: matterAnswerSchema,
     },
-    async ({ principal, params, body }) => {
-      const { view: _view, ...on } = await applicantOnMatter(principal, params);
-      return update(params.id, submitRectificationUpdate, { ...on, ...body });
-    },
+    async ({ principal, params, body }) => update(params.id, submitRectificationUpdate, { ...(await applicantOnMatter(principal, params)).on, ...body }),
   );
 
   // ---- intermediary services ----

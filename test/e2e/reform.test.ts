@@ -70,10 +70,8 @@ describe('告知承诺制 over HTTP: approved on commitment in a day, found fals
     expect(ly06).toMatchObject({ status: 200, body: { status: 'approved', decision: { kind: 'approved', at: around('2026-04-21T10:00') }, resultIssuedAt: around('2026-04-21T10:00'), verification: { startedAt: around('2026-04-21T10:00'), dueOn: '2026-06-04', level: 'normal', outcome: null } } });
     expect((await approve('LY01', drc)).status).toBe(200);
     expect((await approve('LY04', nrp)).status).toBe(200);
-    // LY02 used LY06's result; LY05 uses LY02's.
-    await suite.sleepUntil('2026-04-23T10:00:00+08:00');
-    expect((await approve('LY02', drc)).body).toMatchObject({ status: 'approved' });
-    expect(matterOf(await strong(id), 'LY05')).toMatchObject({ status: 'inProgress', acceptedAt: around('2026-04-23T10:00') });
+    // LY02 starts on LY06's result (and LY01's and LY04's); the DRC is still reviewing it weeks later.
+    expect(matterOf(await strong(id), 'LY02')).toMatchObject({ status: 'inProgress', acceptedAt: around('2026-04-21T10:00') });
 
     // Weeks later, the site check finds the commitment false.
     await suite.sleepUntil('2026-05-20T10:00:00+08:00');
@@ -89,23 +87,25 @@ describe('告知承诺制 over HTTP: approved on commitment in a day, found fals
     });
     expectRefused(await verify(drc, { outcome: 'confirmed', reason: '复核' }), 409, 'INVALID_STATE');
 
-    // LY06 'suspend's its dependents: LY02, already decided, is flagged; LY05, under way, is held.
+    // LY06 'suspend's the matters that used it: LY02, under way, is held on no one's time; LY05, received and waiting on LY02, is flagged.
     let view = await strong(id);
-    expect(matterOf(view, 'LY02')).toMatchObject({ status: 'approved', flags: [{ source: 'LY06', at: around('2026-05-20T10:00') }] });
-    expect(matterOf(view, 'LY05')).toMatchObject({ status: 'suspended', clockRunning: false, flags: [] });
-    expect(matterOf(view, 'LY05').stops.at(-1)).toMatchObject({ kind: 'hold', source: 'LY06', to: null });
+    expect(matterOf(view, 'LY02')).toMatchObject({ status: 'suspended', clockRunning: false, flags: [] });
+    expect(matterOf(view, 'LY02').stops).toEqual([expect.objectContaining({ kind: 'hold', source: 'LY06', to: null })]);
+    expect(matterOf(view, 'LY05')).toMatchObject({ status: 'waitingPrerequisites', flags: [{ source: 'LY06', at: around('2026-05-20T10:00') }] });
     expect(matterOf(view, 'LY01').flags).toEqual([]);
     expect(kindsOf(view, 'resultRevoked').map((e: any) => e.matter)).toEqual(['LY06']);
-    expect(kindsOf(view, 'dependentFlagged').map((e: any) => e.matter)).toEqual(['LY02']);
-    expect(kindsOf(view, 'dependentHeld').map((e: any) => e.matter)).toEqual(['LY05']);
+    expect(kindsOf(view, 'dependentHeld').map((e: any) => e.matter)).toEqual(['LY02']);
+    expect(kindsOf(view, 'dependentFlagged').map((e: any) => e.matter)).toEqual(['LY05']);
     expect(kindsOf(view, 'creditRecorded')).toEqual([expect.objectContaining({ matter: 'LY06', data: { applicant: 'ent-001', applicantName: '浏阳市教育投资有限公司', kind: 'falseCommitment' } })]);
 
-    // The NRP checks LY05 may go on without LY06's result, and lifts the hold.
-    const lift = (token: string) => call('POST', `/applications/${id}/matters/LY05/hold/lift`, token, { reason: '经核实，节能审查意见不影响规划许可，恢复办理' });
-    expectRefused(await lift(drc), 403, 'WRONG_DEPARTMENT');
-    expectInvalid(await call('POST', `/applications/${id}/matters/LY05/hold/lift`, nrp, {}), 'body.reason');
-    expect(await lift(nrp)).toMatchObject({ status: 200, body: { status: 'inProgress', clockRunning: true } });
-    expectRefused(await lift(nrp), 409, 'INVALID_STATE');
+    // The DRC checks LY02 may go on without LY06's result, lifts the hold and decides; LY05 then starts, its flag kept.
+    const lift = (token: string) => call('POST', `/applications/${id}/matters/LY02/hold/lift`, token, { reason: '经核实，节能审查结论不影响可研批复，恢复办理' });
+    expectRefused(await lift(nrp), 403, 'WRONG_DEPARTMENT');
+    expectInvalid(await call('POST', `/applications/${id}/matters/LY02/hold/lift`, drc, {}), 'body.reason');
+    expect(await lift(drc)).toMatchObject({ status: 200, body: { status: 'inProgress', clockRunning: true } });
+    expectRefused(await lift(drc), 409, 'INVALID_STATE');
+    expect((await approve('LY02', drc)).body).toMatchObject({ status: 'approved' });
+    expect(matterOf(await strong(id), 'LY05')).toMatchObject({ status: 'inProgress', flags: [{ source: 'LY06' }] });
 
     // Once the read model holds the credit record, the applicant's next commitment on such a matter is refused.
     await until('the credit record in the read model', async () => ((await call('GET', `/applications/${id}/audit`, TOKENS.supervisor)).body.events?.some((e: any) => e.kind === 'creditRecorded') ? true : undefined));

@@ -254,7 +254,7 @@ describe('the reform in the pages: assignment, joint opinions, commitment (chrom
     await settled(page, 'delegations-page');
     const form = page.getByTestId('delegation-form');
     await form.locator('#delegate-input').fill('officer-drc');
-    for (const [field, date] of [['#delegation-from', '2026-04-20'], ['#delegation-until', '2026-12-31']]) {
+    for (const [field, date] of [['#delegation-from', '2026-04-20'], ['#delegation-until', '2026-12-31']] as const) {
       await form.locator(field).fill(date);
       await form.locator(field).press('Enter');
     }

@@ -722,9 +722,12 @@ export interface ProjectedParties {
 /** The parties of each of these applications the read model holds (one query; an unknown id is absent). */
 export async function projectedParties(pool: Pool, applicationIds: readonly string[]): Promise<Map<string, ProjectedParties>> {
   if (applicationIds.length === 0) return new Map();
-  const { rows } = await pool.query<{ application_id: string; applicant_id: string; started_by: string | null; matters: Record<string, string>; providers: string[] }>(
+  const { rows } = await pool.query<{ application_id: string; applicant_id: string; started_by: string | null; matters: Record<string, string>; participants: string[]; providers: string[] }>(
     `SELECT a.application_id, a.applicant_id, a.started_by,
             COALESCE((SELECT json_object_agg(m.code, m.department) FROM matters m WHERE m.application_id = a.application_id), '{}') AS matters,
+            -- A joint matter's participating departments are parties once it is accepted, as in the view (api/authz.ts).
+            ARRAY(SELECT DISTINCT p->>'department' FROM matters m, jsonb_array_elements(m.state->'joint'->'participants') p
+                  WHERE m.application_id = a.application_id AND jsonb_typeof(m.state->'joint') = 'object') AS participants,
             ARRAY(SELECT DISTINCT s.provider_code FROM services s
                   WHERE s.application_id = a.application_id AND s.provider_code IS NOT NULL AND s.status <> 'terminated') AS providers
      FROM applications a WHERE a.application_id = ANY ($1::text[])`,
@@ -733,7 +736,7 @@ export async function projectedParties(pool: Pool, applicationIds: readonly stri
   return new Map(
     rows.map((r) => [
       r.application_id,
-      { applicantId: r.applicant_id, startedBy: r.started_by, departments: [...new Set(Object.values(r.matters))], providers: r.providers, departmentOf: r.matters },
+      { applicantId: r.applicant_id, startedBy: r.started_by, departments: [...new Set([...Object.values(r.matters), ...r.participants])], providers: r.providers, departmentOf: r.matters },
     ]),
   );
 }

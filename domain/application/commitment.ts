@@ -1,6 +1,6 @@
 import type { CommitInput, LiftHoldInput, VerifyInput } from '../../contracts/actions';
 import { ActionRefused } from '../errors';
-import { SYSTEM, type ApplicationInput, type MatterState } from '../types';
+import { SYSTEM, type Actor, type ApplicationInput, type MatterState } from '../types';
 import { actorLabel, DECIDED, describeStatus, matterFor, requireApplicant, requireOfficerOf, requireRunning, requireText } from './checks';
 import type { Application } from './core';
 import { hold, nextSideMilestone, restart, sideDueOn, startSideClock, updateSideLevel } from './matter-clock';
@@ -18,17 +18,20 @@ const BEFORE_ACCEPTANCE: ReadonlySet<MatterState['status']> = new Set(['pending'
 
 /** The commitments made with the start, for matters whose catalogue allows it (the API refused the others). */
 export function commitAtStart(app: Application, input: ApplicationInput, now: number) {
+  // The commitment is the applicant's, signed by whoever started the application for it.
+  const by = input.startedBy ? { id: input.startedBy.id, role: input.startedBy.role, ...(input.startedBy.role === 'agent' ? { onBehalfOf: input.applicant.id } : {}) } : { id: input.applicant.id, role: 'applicant' as const };
   for (const c of input.commitments ?? []) {
     const m = app.state.matters[c.matter];
     if (!m || !app.def(m.code).commitment || m.commitment) continue;
-    record(app, m, c.statement, actorLabel({ id: input.applicant.id, role: 'applicant' }), now);
+    record(app, m, c.statement, by, now);
   }
 }
 
-function record(app: Application, m: MatterState, statement: string, by: string, now: number) {
+function record(app: Application, m: MatterState, statement: string, actor: Actor, now: number) {
   const conditions = app.def(m.code).commitment!.text;
+  const by = actorLabel(actor);
   m.commitment = { conditions, statement, by, at: now };
-  app.record(now, 'commitmentMade', SYSTEM, { matter: m.code, reason: statement, data: { conditions, by } });
+  app.record(now, 'commitmentMade', actor, { matter: m.code, reason: statement, data: { conditions, by } });
 }
 
 export function checkCommit(app: Application, a: CommitInput) {
@@ -43,7 +46,7 @@ export function checkCommit(app: Application, a: CommitInput) {
 
 export function commit(app: Application, a: CommitInput, now: number) {
   checkCommit(app, a);
-  record(app, app.state.matters[a.matter]!, a.statement, actorLabel(a.actor), now);
+  record(app, app.state.matters[a.matter]!, a.statement, a.actor, now);
   app.advance(now);
 }
 

@@ -212,7 +212,7 @@ describe('supervision pages: alerts board, department × stage, scorecards, prov
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-download').click()]);
     expect(download.suggestedFilename()).toBe(`scorecards-${period.from}-${period.to}.csv`);
     const csv = readFileSync((await download.path())!, 'utf8');
-    expect(csv.split('\r\n')[0]).toBe('department,decided,decided_with_due,on_time,early,on_time_rate,early_rate,overdue,avg_working_days_used,avg_used_ratio,with_supplement,supplement_rate,urges');
+    expect(csv.split('\r\n')[0]).toBe('department,decided,decided_with_due,on_time,early,on_time_rate,early_rate,overdue,avg_working_days_used,avg_used_ratio,with_supplement,supplement_rate,urges,verifications_on_time,verifications_late,revocations');
     expect(csv).toBe((await suite.call('GET', `/supervision/scorecards.csv?from=${period.from}&to=${period.to}`, TOKENS.supervisor)).body);
 
     await page.goto(`${suite.baseUrl}/ui/supervision/scorecards?from=2026-06-01&to=2026-05-01`);

@@ -319,6 +319,10 @@ describe('authorization by object: who may read, audit and act on an application
       expect(read.status).toBe(200);
       expect(read.body.stages[0].matters.find((m: any) => m.code === 'JG07').joint.participants.map((p: any) => p.department)).toEqual(['NRP', 'MET', 'CAD']);
       expect((await get(joint, officerToken('DRC'))).status).toBe(403);
+      // The audit trail too (the read model's parties count a joint matter's participants).
+      await until('JG07 accepted in the read model', async () => ((await audit(joint, TOKENS.supervisor)).body.events?.some((e: any) => e.kind === 'accepted' && e.matter === 'JG07') ? true : undefined));
+      expect((await audit(joint, officerToken('MET'))).status).toBe(200);
+      expect((await audit(joint, officerToken('DRC'))).status).toBe(403);
 
       const sessionCallers = { applicant: TOKENS.applicant, uninvolved: officerToken('DRC'), participant: officerToken('NRP'), lead: officerToken('HUD') };
       expect(await asEach(at('session'), { on: today, time: '16:00', place: '市民中心三楼' }, sessionCallers)).toEqual({

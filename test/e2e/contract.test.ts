@@ -5,7 +5,9 @@ import { openApiPath } from '../../api/openapi';
 import { WEB_PAGES } from '../../api/web';
 import { CatalogueHolder } from '../../api/catalogue-holder';
 import { shanghaiDate } from '../../domain/time';
-import { officerToken, principals, responseChecks, TOKENS } from '../helpers/api';
+import { createHash, randomUUID } from 'node:crypto';
+import { snapshotFor } from '../../catalogue/loader';
+import { colleagueToken, headToken, officerToken, principals, responseChecks, TOKENS } from '../helpers/api';
 import { apiSuite } from '../helpers/suite';
 import { allMaterials, catalogue } from '../helpers/temporal';
 import { until } from '../helpers/until';
@@ -126,6 +128,27 @@ describe('API contract: OpenAPI document, authorization matrix, idempotent start
     await ok('POST', at('services/EIA_REPORT/contract'), TOKENS.applicant, { selection: { method: 'direct', provider: 'P_GREEN_ENV' } });
     await ok('POST', at('services/EIA_REPORT/delivery'), TOKENS.providerGreen, { note: '报告书' });
     await ok('POST', at('services/EIA_REPORT/review'), officerToken('EEB'), { decision: 'accept' });
+    // Issue 12's application routes, each answering its success: a commitment on a matter not yet received, the verification
+    // found false (its dependent held, the hold lifted), assignment, and a joint acceptance through its rectification.
+    const reform = (await ok('POST', '/applications', TOKENS.applicant, { processCode: 'GOV_INVESTMENT', projectName: '告知承诺项目', materials: allMaterials('GOV_INVESTMENT'), commitments: [{ matter: 'LY06', statement: '本公司承诺落实节能措施' }] })).body.applicationId;
+    const on = (path: string) => `/applications/${reform}/${path}`;
+    await ok('POST', on('matters/GC03/commitment'), TOKENS.applicant, { statement: '本公司承诺落实防雷措施' });
+    for (const [code, dept] of [['LY01', 'DRC'], ['LY04', 'NRP'], ['LY06', 'DRC']]) await ok('POST', on(`matters/${code}/decision`), officerToken(dept!), { decision: 'approve', result: { number: `浏〔2026〕${code}号` } });
+    await ok('POST', on('matters/LY02/claim'), officerToken('DRC'));
+    await ok('POST', on('matters/LY02/assign'), headToken('DRC'), { officer: 'officer-drc-2', reason: '调整分工' });
+    await ok('POST', on('matters/LY02/release'), headToken('DRC'), { reason: '退回' });
+    await ok('POST', on('matters/LY06/verification'), officerToken('DRC'), { outcome: 'false', reason: '现场核查不实' });
+    await ok('POST', on('matters/LY02/hold/lift'), officerToken('DRC'), { reason: '恢复办理' });
+    const full = snapshotFor(catalogue, 'SOCIAL_REFORM')!;
+    const acceptance = { ...full, definitionHash: createHash('sha256').update(`contract-acceptance/${full.definitionHash}`).digest('hex'), stages: full.stages.filter((s) => s.code === 'S4'), alongside: [] };
+    const joint = (await suite.start('SOCIAL_REFORM', { applicationId: `app-${randomUUID()}`, snapshot: acceptance, materials: allMaterials('SOCIAL_REFORM') })).workflowId;
+    const jg07 = (path: string) => `/applications/${joint}/matters/JG07/${path}`;
+    const sessionOn = shanghaiDate(Date.now());
+    await ok('POST', jg07('session'), officerToken('HUD'), { on: sessionOn, time: '16:00', place: '市民中心三楼' });
+    await ok('POST', jg07('session/move'), officerToken('HUD'), { on: sessionOn, time: '17:00', place: '项目现场', reason: '改在现场' });
+    for (const dept of ['NRP', 'MET']) await ok('POST', jg07('opinion'), officerToken(dept), { opinion: 'pass' });
+    await ok('POST', jg07('opinion'), officerToken('CAD'), { opinion: 'fail', items: ['人防门未安装到位'] });
+    await ok('POST', jg07('rectification'), TOKENS.applicant, { note: '已安装' });
     // The three shapes of the application: whole, a utility's share, a provider's share; from the read model and from the workflow.
     await ok('GET', `/applications/${id}`, TOKENS.applicant);
     await ok('GET', `/applications/${id}?consistency=strong`, TOKENS.supervisor);
@@ -140,6 +163,9 @@ describe('API contract: OpenAPI document, authorization matrix, idempotent start
     for (const p of ['/supervision/alerts', '/supervision/alerts/summary', `/supervision/scorecards?from=2026-01-01&to=${today}`, `/supervision/scorecards.csv?from=2026-01-01&to=${today}`, '/supervision/providers']) {
       await ok('GET', p, TOKENS.supervisor);
     }
+    await ok('GET', `/officers/figures?from=2026-01-01&to=${today}`, headToken('DRC'));
+    const delegation = await ok('POST', '/officers/delegations', colleagueToken('DRC'), { delegate: 'officer-drc', from: today, until: today, reason: '外出' });
+    await ok('DELETE', `/officers/delegations/${delegation.body.id}`, colleagueToken('DRC'));
     await ok('POST', at('withdraw'), TOKENS.applicant, { reason: '企业调整投资计划' });
 
     const created = await ok('POST', '/webhooks/subscriptions', TOKENS.integrator, { url: 'http://127.0.0.1:9/hook', eventTypes: ['approved'] });
@@ -152,8 +178,8 @@ describe('API contract: OpenAPI document, authorization matrix, idempotent start
 
     const mismatches = responseChecks.filter((c) => c.issues.length > 0);
     expect(mismatches).toEqual([]);
-    // Text answers (the docs page, the event stream, CSV) are not JSON; replacing a provider needs a late one (test/workflows).
-    const unchecked = new Set(['get /docs', 'get /live', 'get /supervision/scorecards.csv', 'post /applications/:id/services/:type/replace']);
+    // Text answers (the docs page, the event stream, CSV) and a revocation's 204 are not JSON; replacing a provider needs a late one (test/workflows).
+    const unchecked = new Set(['get /docs', 'get /live', 'get /supervision/scorecards.csv', 'delete /officers/delegations/:id', 'post /applications/:id/services/:type/replace']);
     const answered = new Set(responseChecks.filter((c) => c.status < 300).map((c) => c.operation));
     expect(app.operations.map((op) => `${op.method} ${op.path}`).filter((op) => !answered.has(op) && !unchecked.has(op))).toEqual([]);
     expect(responseChecks.filter((c) => c.status >= 400).length).toBeGreaterThan(200);

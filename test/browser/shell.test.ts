@@ -24,7 +24,7 @@ describe('the pages are served on the API origin under /ui/, and a user signs in
     expect(missing.body.code).toBe('NOT_FOUND');
     // An API path answers as the API still does.
     expect((await suite.call('GET', '/applications', TOKENS.applicant)).contentType).toMatch(/json/);
-    expect((await suite.call('GET', '/me', TOKENS.agent)).body).toEqual({ id: 'agent-park-01', name: null, role: 'agent', department: null, applicants: ['ent-001'] });
+    expect((await suite.call('GET', '/me', TOKENS.agent)).body).toEqual({ id: 'agent-park-01', name: null, role: 'agent', department: null, head: false, applicants: ['ent-001'] });
   });
 
   it('refuses a wrong token at the form, signs in with a pasted one, switches to English, and forgets the token on sign-out', async () => {

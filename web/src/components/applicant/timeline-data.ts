@@ -58,6 +58,7 @@ function runColour(m: MatterView): string {
     case 'terminated':
       return TIMELINE_COLOURS.rejected;
     case 'cancelled':
+    case 'withdrawn':
       return TIMELINE_COLOURS.closed;
     default:
       return m.level === 'normal' ? TIMELINE_COLOURS.normal : m.level === 'warning' ? TIMELINE_COLOURS.warning : TIMELINE_COLOURS.overdue;

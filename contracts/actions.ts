@@ -84,16 +84,17 @@ const session = {
 };
 export const scheduleSessionSchema = z.object({ actor: actorSchema, matter, ...session });
 export const moveSessionSchema = z.object({ actor: actorSchema, matter, ...session, reason });
-export const giveOpinionSchema = z
-  .object({
-    actor: actorSchema,
-    matter,
-    opinion: z.enum(['pass', 'conditions', 'fail']),
-    /** The failing items (fail) or the conditions (conditions). */
-    items: list(freeText('an item must not be empty', 500), 50).default([]),
-    note,
-  })
-  .refine((o) => o.opinion === 'pass' || o.items.length > 0, { message: 'a failing opinion lists its items, a conditional one its conditions', path: ['items'] });
+const opinionFields = {
+  opinion: z.enum(['pass', 'conditions', 'fail']),
+  /** The failing items (fail) or the conditions (conditions). */
+  items: list(freeText('an item must not be empty', 500), 50).default([]),
+  note,
+};
+const itemsGiven = (o: { opinion: string; items: unknown[] }) => o.opinion === 'pass' || o.items.length > 0;
+const itemsRule = { message: 'a failing opinion lists its items, a conditional one its conditions', path: ['items'] };
+export const giveOpinionSchema = z.object({ actor: actorSchema, matter, ...opinionFields }).refine(itemsGiven, itemsRule);
+/** What a participant sends to give its opinion: the route's body; the action adds who and which matter. */
+export const opinionBodySchema = z.object(opinionFields).refine(itemsGiven, itemsRule);
 export const submitRectificationSchema = z.object({ actor: actorSchema, matter, note: freeText('say what was rectified') });
 
 // Work assigned to officers within the department.

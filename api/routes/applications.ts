@@ -20,7 +20,7 @@ import {
   endSpecialProcedureSchema,
   escalateSchema,
   extendSchema,
-  giveOpinionSchema,
+  opinionBodySchema,
   liftHoldSchema,
   missingNoticeSchema,
   moveSessionSchema,
@@ -143,12 +143,6 @@ function creditRefusal(fields: { field: string; matter: string }[]): HttpProblem
 function takesPart(m: MatterView, department: string | undefined): boolean {
   return !!department && !!m.joint?.participants.some((p) => p.department === department);
 }
-
-/** The opinion as a participant sends it: giveOpinionSchema without who and which matter, with its rule on items. */
-const opinionBody = z
-  .object(giveOpinionSchema.shape)
-  .omit({ actor: true, matter: true })
-  .refine((o) => o.opinion === 'pass' || o.items.length > 0, { message: 'a failing opinion lists its items, a conditional one its conditions', path: ['items'] });
 
 const matterIn = (view: ApplicationView, code: string): MatterView | undefined => [...view.stages.flatMap((s) => s.matters), ...view.alongside].find((m) => m.code === code);
 
@@ -540,7 +534,7 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
       summary: 'Give a participating department’s opinion on a joint matter',
       roles: ['officer'],
       params: matterParams,
-      body: opinionBody,
+      body: opinionBodySchema,
       response: matterAnswerSchema,
     },
     ({ principal, params, body }) => officerUpdate(principal, params, giveOpinionUpdate, body, { participant: true }),

@@ -66,7 +66,9 @@ function rejectApplication(app: Application, m: MatterState, now: number) {
 }
 
 /** A milestone matter deemed withdrawn (视为撤回): the application ends withdrawn, by no one's action. */
-function deemWithdrawn(app: Application, m: MatterState, now: number) {
+function deemWithdrawn(app: Application, m: MatterState, timerAt: number) {
+  // At the rule's instant (the end of the last day for the materials), not when the timer fired.
+  const now = Math.min(timerAt, m.decision!.at);
   const reason = `matter ${m.code} was deemed withdrawn: ${m.decision!.reason}`;
   for (const x of Object.values(app.state.matters)) {
     if (OPEN.has(x.status)) decide(app, x, now, { kind: 'cancelled', at: now, by: actorLabel(SYSTEM), reason });

@@ -501,13 +501,14 @@ describe('remedies the catalogue switches on (social investment reform from Mond
     expect(run.matter('LY07')).toMatchObject({ status: 'suspended', withdrawal: { withdrawnOn: '2026-04-16', remindedAt: at('2026-04-14') } });
     expect(run.view().status).toBe('running');
 
-    run.passUntil('2026-04-20T10:00:00+08:00');
+    // A worker two hours late changes no instant: the rule's is the end of 16 Apr.
+    run.passUntil('2026-04-20T10:00:00+08:00', 2 * 3_600_000);
     expect(run.matter('LY07')).toMatchObject({ status: 'withdrawn', decision: { kind: 'withdrawn', at: at('2026-04-17'), by: 'system system' } });
     expect(run.events().filter((e) => e.at === at('2026-04-17')).map((e) => [e.kind, e.matter])).toEqual([
       ['deemedWithdrawn', 'LY07'],
       ['withdrawn', 'LY07'],
     ]);
-    expect(run.outcome).toMatchObject({ status: 'withdrawn', matter: 'LY07', by: 'system system', reason: expect.stringMatching(/deemed withdrawn/) });
+    expect(run.outcome).toMatchObject({ status: 'withdrawn', at: Date.parse(at('2026-04-17')), matter: 'LY07', by: 'system system', reason: expect.stringMatching(/deemed withdrawn/) });
     expect(run.view().stages.map((s) => s.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
     expect(run.matter('GC01').status).toBe('cancelled');
   });

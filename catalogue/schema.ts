@@ -236,9 +236,18 @@ export const calendarYearSchema = z
     source: z.object({ title: name('name the notice'), number: name('give the notice number', 100), publishedOn: isoDate }),
     holidays: list(z.object({ name: name('name the holiday', 100), from: isoDate, to: isoDate }), 40, 1, 'list at least one holiday'),
     makeupWorkingDays: list(z.object({ date: isoDate, for: name('name the holiday it makes up for', 100) }), 40),
+    /**
+     * 暂定: published before the State Council's notice for the year is out, from weekends and the
+     * fixed-date holidays (no make-up days); deadlines counted on it are shown as provisional, and
+     * the official year replaces it.
+     */
+    provisional: z.boolean().optional(),
   })
   .superRefine((cal, ctx) => {
     const inYear = (d: string) => d.startsWith(`${cal.year}-`);
+    if (cal.provisional && cal.makeupWorkingDays.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['makeupWorkingDays'], message: 'a provisional year has no make-up working days: only the official notice sets them' });
+    }
     cal.holidays.forEach((h, i) => {
       if (!inYear(h.from) || !inYear(h.to)) {
         ctx.addIssue({ code: 'custom', path: ['holidays', i], message: `holiday ${h.name} lies outside ${cal.year}` });

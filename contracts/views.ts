@@ -69,6 +69,8 @@ export const matterViewSchema = z.strictObject({
   dueOn: date.nullable(),
   dueAt: instant.nullable(),
   calendarGap: z.string().nullable(),
+  /** 暂定: the due date is counted through a provisional calendar year and may move when the official one is published. */
+  provisional: z.boolean(),
   workingDaysUsed: z.number().nullable(),
   workingDaysLeft: z.number().nullable(),
   level: clockLevelSchema,
@@ -78,7 +80,7 @@ export const matterViewSchema = z.strictObject({
   missing: z.array(z.strictObject({ matter: z.string(), material: z.string(), name: z.string() })),
   waitingFor: z.strictObject({ matters: z.array(z.string()), services: z.array(z.string()) }).nullable(),
   intermediaryServices: z.array(z.string()),
-  deferred: z.array(z.strictObject({ material: z.string(), name: z.string(), dueOn: date.nullable(), suppliedAt: instant.nullable() })),
+  deferred: z.array(z.strictObject({ material: z.string(), name: z.string(), dueOn: date.nullable(), suppliedAt: instant.nullable(), provisional: z.boolean() })),
   extension: z.strictObject({ days: z.number(), approvedBy: z.string(), reason: z.string(), at: instant.nullable() }).nullable(),
   urges: z.array(z.strictObject({ at: instant.nullable(), by: z.string(), note: z.string() })),
   decision: z
@@ -98,7 +100,7 @@ export const matterViewSchema = z.strictObject({
 
 /** A clock beside the matter's own: a verification's, a participant's opinion's. */
 function sideClockView() {
-  return { dueOn: date.nullable(), dueAt: instant.nullable(), level: clockLevelSchema, overdueSince: instant.nullable() };
+  return { dueOn: date.nullable(), dueAt: instant.nullable(), level: clockLevelSchema, overdueSince: instant.nullable(), provisional: z.boolean() };
 }
 
 function reformFields() {
@@ -183,6 +185,8 @@ const contractView = z.strictObject({
   dayKind: z.enum(['working', 'calendar']),
   committedDueOn: date.nullable(),
   dueOn: date.nullable(),
+  /** 暂定: the open due date is counted in working days through a provisional calendar year. */
+  provisional: z.boolean(),
   deliveries: z.array(z.strictObject({ at: instant, by: z.string(), note: z.string() })),
   returns: z.array(z.strictObject({ at: instant, by: z.string(), reasons: z.array(z.string()), reworkDays: z.number() })),
   closedAt: instant.nullable(),

@@ -16,6 +16,8 @@ export interface WorkingCalendar {
   readonly exceptions: ReadonlyMap<number, boolean>;
   /** The published years as spans of day numbers [first, last], for counting without dates. */
   readonly spans: readonly (readonly [number, number])[];
+  /** Years published provisionally (暂定), before the State Council's notice: what is counted on them may move. */
+  readonly provisional: readonly number[];
 }
 
 /** A date the published calendars do not cover: what depends on it stays unknown until its year is published. */
@@ -73,7 +75,42 @@ export function buildCalendar(years: readonly CalendarYear[]): WorkingCalendar {
   }
   const published = [...new Set(years.map((y) => y.year))].sort();
   const spans = published.map((y) => [dayNumber(`${String(y).padStart(4, '0')}-01-01`), dayNumber(`${String(y).padStart(4, '0')}-12-31`)] as const);
-  return { years: published, exceptions, spans };
+  const provisional = years.filter((y) => y.provisional).map((y) => y.year);
+  return { years: published, exceptions, spans, provisional };
+}
+
+/**
+ * Whether a count from `from` (not counted) to `to` touches a provisional year (暂定): a date
+ * reckoned so is provisional and may move when the official year is published over it.
+ */
+export function isProvisionalBetween(cal: WorkingCalendar, from: string, to: string): boolean {
+  if (cal.provisional.length === 0) return false;
+  const first = Number(from.slice(0, 4));
+  const last = Number(to.slice(0, 4));
+  return cal.provisional.some((y) => y >= Math.min(first, last) && y <= Math.max(first, last));
+}
+
+/** The holidays fixed by calendar date (全国年节及纪念日放假办法): the part of a year known before its notice. */
+export const FIXED_DATE_HOLIDAYS: readonly { name: string; from: string; to: string }[] = [
+  { name: '元旦', from: '01-01', to: '01-01' },
+  { name: '劳动节', from: '05-01', to: '05-02' },
+  { name: '国庆节', from: '10-01', to: '10-03' },
+];
+
+/**
+ * A provisional year (暂定) until the State Council's notice is out: weekends, the fixed-date
+ * holidays and any `guessed` ones (a lunar holiday on its expected dates), no make-up days.
+ */
+export function provisionalCalendarYear(year: number, publishedOn: string, guessed: readonly { name: string; from: string; to: string }[] = []): CalendarYear {
+  const y = String(year).padStart(4, '0');
+  return {
+    year,
+    timeZone: 'Asia/Shanghai',
+    source: { title: `${y}年节假日暂定安排（国务院通知发布前）`, number: `暂定-${y}`, publishedOn },
+    holidays: [...FIXED_DATE_HOLIDAYS.map((h) => ({ name: h.name, from: `${y}-${h.from}`, to: `${y}-${h.to}` })), ...guessed].sort((a, b) => a.from.localeCompare(b.from)),
+    makeupWorkingDays: [],
+    provisional: true,
+  };
 }
 
 /** Whether the day (a day number) is a working day; CalendarRangeError outside the published years. */

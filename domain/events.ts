@@ -42,6 +42,8 @@ export const EVENT_KINDS = [
   'serviceLevelChanged',
   'serviceSuppliedByApplicant',
   'calendarPublished',
+  // A deadline the published year moved (a provisional year replaced by the official one, 暂定 → 正式)
+  'deadlineMoved',
   // 告知承诺制
   'commitmentMade',
   'verificationStarted',

@@ -1,7 +1,7 @@
 import type { Application } from './application/core';
-import { knownOrNull, workingDaysBetween, type WorkingCalendar } from './calendar';
+import { isProvisionalBetween, knownOrNull, workingDaysBetween, type WorkingCalendar } from './calendar';
 import { clockDueOn, levelRank, workingDaysUsed, type ClockLevel } from './clock';
-import { DAY_MS, endOfDay, toShanghaiIso } from './time';
+import { DAY_MS, endOfDay, shanghaiDate, toShanghaiIso } from './time';
 import { committedDueOn, contractDueOn, contractEndsAt, serviceEndsAt } from './intermediary';
 import type { ClockStop, ContractState, MatterState, Opinion, ServiceState, SideClock } from './types';
 import { sideDueOn, sideLevelAt, sideMilestones } from './application/matter-clock';
@@ -60,6 +60,8 @@ export function viewMatter(app: Application, m: MatterState, now: number) {
     dueAt: dueOn ? toShanghaiIso(endOfDay(dueOn) - 1) : null,
     /** Set when the due date falls in a year whose calendar is not yet published. */
     calendarGap: calendarGap ? 'the due date lies in a year whose working-day calendar is not yet published' : null,
+    /** 暂定: the running clock's due date is counted through a provisional year and may move with the official one. */
+    provisional: !!m.clock?.runStart && dueOn !== null && m.acceptedAt !== null && isProvisionalBetween(cal, shanghaiDate(m.acceptedAt), dueOn),
     workingDaysUsed: used,
     workingDaysLeft: used === null || !m.clock ? null : m.clock.limitDays - used,
     /** As of `now`, from the rule instants: a level is new from its rule's instant, not from the timer. */
@@ -78,7 +80,11 @@ export function viewMatter(app: Application, m: MatterState, now: number) {
           }
         : null,
     intermediaryServices: def.intermediaryServices,
-    deferred: m.deferred.map((d) => ({ ...d, suppliedAt: iso(d.suppliedAt) })),
+    deferred: m.deferred.map((d) => ({
+      ...d,
+      suppliedAt: iso(d.suppliedAt),
+      provisional: d.suppliedAt === null && d.dueOn !== null && m.acceptedAt !== null && isProvisionalBetween(cal, shanghaiDate(m.acceptedAt), d.dueOn),
+    })),
     extension: m.extension && { ...m.extension, at: iso(m.extension.at) },
     urges: m.urges.map((u) => ({ ...u, at: iso(u.at) })),
     decision: m.decision && { ...m.decision, at: iso(m.decision.at) },
@@ -97,7 +103,8 @@ function sideView(app: Application, side: SideClock, now: number, running: boole
   const dueOn = sideDueOn(app, side);
   const level = running ? sideLevelAt(app, side, now) : side.level;
   const overdueAt = running && levelRank(level) >= levelRank('overdue') ? (sideMilestones(app, side).find((x) => x.level === 'overdue')?.at ?? null) : null;
-  return { dueOn, dueAt: dueOn ? toShanghaiIso(endOfDay(dueOn) - 1) : null, level, overdueSince: iso(side.overdueSince ?? overdueAt) };
+  const provisional = running && dueOn !== null && isProvisionalBetween(app.cal, side.clock.runStart ?? dueOn, dueOn);
+  return { dueOn, dueAt: dueOn ? toShanghaiIso(endOfDay(dueOn) - 1) : null, level, overdueSince: iso(side.overdueSince ?? overdueAt), provisional };
 }
 
 function opinionView(o: Opinion) {
@@ -145,6 +152,7 @@ function contractView(app: Application, c: ContractState, now: number) {
   const end = contractEndsAt(c, app.state.outcome?.at ?? null) ?? now;
   const firstDelivery = c.deliveries[0]?.at ?? null;
   const committed = knownOrNull(() => committedDueOn(cal, c));
+  const dueOn = c.status === 'open' ? knownOrNull(() => contractDueOn(cal, c)) : null;
   return {
     contractId: c.contractId,
     provider: c.provider,
@@ -157,7 +165,9 @@ function contractView(app: Application, c: ContractState, now: number) {
     committedDays: c.committedDays,
     dayKind: c.dayKind,
     committedDueOn: committed,
-    dueOn: c.status === 'open' ? knownOrNull(() => contractDueOn(cal, c)) : null,
+    dueOn,
+    /** 暂定: the provider's open due date is counted in working days through a provisional year. */
+    provisional: dueOn !== null && c.dayKind === 'working' && isProvisionalBetween(cal, c.clockStart, dueOn),
     deliveries: c.deliveries.map((d) => ({ ...d, at: iso(d.at)! })),
     returns: c.returns.map((r) => ({ ...r, at: iso(r.at)! })),
     closedAt: iso(c.closedAt),

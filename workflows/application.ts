@@ -72,6 +72,9 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
     levelsAtRuleInstant: patched('levels-at-rule-instant'),
     // Since this patch: commitments (告知承诺制), joint matters, work assignment and the catalogue's remedies.
     reformInstruments: patched('reform-instruments'),
+    // Since this patch a year published over another (暂定 → 正式) records each deadline it moves,
+    // counts the open dates again and keeps an official year from a provisional one.
+    provisionalCalendars: patched('provisional-calendars'),
   });
   // Since this patch the application takes its first step (intake, the first stage opening)
   // before any handler is registered: an Update delivered with the start (buffered until its

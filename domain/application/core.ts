@@ -1,5 +1,6 @@
 import { allMatters, type ProcessSnapshot, type ResolvedMatter } from '../../catalogue/snapshot';
-import { buildCalendar, knownOrNull, type WorkingCalendar } from '../calendar';
+import { buildCalendar, isProvisionalBetween, knownOrNull, type WorkingCalendar } from '../calendar';
+import { shanghaiDate } from '../time';
 import type { ClockLevel } from '../clock';
 import type { EventKind } from '../events';
 import { SYSTEM, type Actor, type AppEvent, type ApplicationInput, type ApplicationState, type ContractState, type MatterState, type MissingItem, type ServiceState, type SERVICE_LEVELS } from '../types';
@@ -21,10 +22,16 @@ export interface EngineRules {
   levelsAtRuleInstant: boolean;
   /** Commitment, joint matters, assignment and remedies (`reform-instruments`). */
   reformInstruments: boolean;
+  /**
+   * Provisional calendar years (`provisional-calendars`): a year published over another records each
+   * deadline it moves, its dates are counted again, a due date on a provisional year is marked so in its event.
+   * Absent: off, as in the rule sets older tests spell out.
+   */
+  provisionalCalendars?: boolean;
 }
 
 /** Every rule: what an application started on the current code runs on. */
-export const CURRENT_RULES: EngineRules = { servicesGate: true, closeContracts: true, levelsAtRuleInstant: true, reformInstruments: true };
+export const CURRENT_RULES: EngineRules = { servicesGate: true, closeContracts: true, levelsAtRuleInstant: true, reformInstruments: true, provisionalCalendars: true };
 
 /**
  * One application's rules, as a deterministic state machine over explicit instants.
@@ -43,6 +50,8 @@ export class Application {
   readonly defs: Map<string, ResolvedMatter>;
   /** The instant up to which time's rules were last applied (`advance`): a rung after it was crossed by time alone. */
   levelsAsOf?: number;
+  /** Rule `provisionalCalendars`; kept off the state because only the workflow publishes calendars and records events. */
+  readonly provisionalCalendars: boolean;
 
   /**
    * @param rules the rules this application runs on; workflows started before a rule existed replay
@@ -52,6 +61,7 @@ export class Application {
     this.snapshot = input.snapshot;
     this.defs = new Map(allMatters(input.snapshot).map((m) => [m.code, m]));
     this.cal = buildCalendar(input.snapshot.calendars);
+    this.provisionalCalendars = rules.provisionalCalendars ?? false;
     const { snapshot: _s, materials, ...rest } = input;
     this.state = {
       input: rest,
@@ -84,7 +94,7 @@ export class Application {
    */
   static fromState(snapshot: ProcessSnapshot, state: ApplicationState): Application {
     const app = Object.create(Application.prototype) as Application;
-    return Object.assign(app, { snapshot, state, defs: new Map(allMatters(snapshot).map((m) => [m.code, m])), cal: buildCalendar(state.calendars) });
+    return Object.assign(app, { snapshot, state, defs: new Map(allMatters(snapshot).map((m) => [m.code, m])), cal: buildCalendar(state.calendars), provisionalCalendars: true });
   }
 
   get ended(): boolean {
@@ -101,7 +111,11 @@ export class Application {
   }
 
   record(at: number, kind: EventKind, actor: Actor, extra: Omit<AppEvent, 'seq' | 'at' | 'kind' | 'actor'> = {}) {
-    this.state.events.push({ seq: this.state.events.length + 1, at, kind, actor: actorLabel(actor), ...extra });
+    // An event's due date counted on a provisional year says so, for its readers and webhooks.
+    const dueOn = extra.data?.['dueOn'];
+    const provisional = this.provisionalCalendars && typeof dueOn === 'string' && isProvisionalBetween(this.cal, shanghaiDate(at), dueOn);
+    const data = provisional ? { ...extra.data, provisional: true } : extra.data;
+    this.state.events.push({ seq: this.state.events.length + 1, at, kind, actor: actorLabel(actor), ...extra, ...(data ? { data } : {}) });
   }
 
   /** A date the calendar gives, or null while it lies in a year not yet published. */

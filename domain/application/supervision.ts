@@ -1,13 +1,16 @@
 import type { EscalateInput, UrgeInput } from '../../contracts/actions';
 import type { CalendarYear } from '../../catalogue/schema';
-import { buildCalendar } from '../calendar';
+import { buildCalendar, knownOrNull } from '../calendar';
+import { clockDueOn } from '../clock';
+import { contractDueOn } from '../intermediary';
 import { CLOCK_LEVELS, higherLevel, levelRank } from '../clock';
 import { ActionRefused } from '../errors';
-import type { Actor } from '../types';
+import { SYSTEM, type Actor, type IntakeState } from '../types';
 import { actorLabel, OPEN } from './checks';
 import type { Application } from './core';
-import { dateDeferred, noticeDueOn } from './intake';
-import { updateLevel } from './matter-clock';
+import { batchMatters, dateDeferred, noticeDueOn } from './intake';
+import { sideDueOn, updateLevel } from './matter-clock';
+import { withdrawalSchedule } from './remedies';
 
 // The supervision office (督办, 升级) and the administration's calendar.
 
@@ -70,12 +73,104 @@ export function escalateSignalled(app: Application, a: EscalateInput, now: numbe
   escalate(app, a, now);
 }
 
-/** A newly published calendar year: dates that lay beyond the published years are set now. */
+/**
+ * A newly published calendar year: dates that lay beyond the published years are set now. Since
+ * rule `provisionalCalendars` a provisional year (暂定) never replaces an official one, a year
+ * published over another counts the open dates again (notice, 容缺 items), and each deadline
+ * that moves is recorded (`deadlineMoved`: which clock, old → new due date).
+ */
 export function publishCalendar(app: Application, calendar: CalendarYear, actor: Actor, now: number) {
+  const replaced = app.state.calendars.find((c) => c.year === calendar.year);
+  if (app.provisionalCalendars && calendar.provisional && replaced && !replaced.provisional) return;
+  const before = app.provisionalCalendars && replaced ? openDeadlines(app) : null;
   app.state.calendars = [...app.state.calendars.filter((c) => c.year !== calendar.year), calendar].sort((a, b) => a.year - b.year);
   app.cal = buildCalendar(app.state.calendars);
+  if (app.provisionalCalendars) recountOpenDates(app);
   for (const intake of Object.values(app.state.intakes)) intake.noticeDueOn ??= noticeDueOn(app, intake.receivedAt);
   for (const m of Object.values(app.state.matters)) if (m.acceptedAt !== null && m.clock) dateDeferred(app, m);
-  app.record(now, 'calendarPublished', actor, { data: { year: calendar.year, notice: calendar.source.number } });
+  app.record(now, 'calendarPublished', actor, {
+    data: { year: calendar.year, notice: calendar.source.number, ...(calendar.provisional ? { provisional: true } : {}) },
+  });
+  if (before) recordMoves(app, before, calendar, now);
   app.advance(now);
+}
+
+/** Where a deadline belongs: its matter (or none: a contract), which clock, and the key it is compared by. */
+interface Deadline {
+  key: string;
+  matter?: string;
+  clock: 'matter' | 'deferred' | 'notice' | 'contract' | 'verification' | 'opinion' | 'withdrawal';
+  /** The material, department, service type or stage the clock is of, where the matter alone does not say. */
+  of?: string;
+  contractId?: string;
+  dueOn: string | null;
+}
+
+/** Every open deadline of the application as the calendar now gives it. */
+export function openDeadlines(app: Application): Deadline[] {
+  const out: Deadline[] = [];
+  for (const intake of Object.values(app.state.intakes)) {
+    if (!noticeOpen(app, intake)) continue;
+    // A batch is a stage, or a matter beside the stages.
+    const where = app.state.matters[intake.batch] ? { matter: intake.batch } : { of: intake.batch };
+    out.push({ key: `notice:${intake.batch}`, clock: 'notice', ...where, dueOn: intake.noticeDueOn });
+  }
+  for (const m of Object.values(app.state.matters)) {
+    if (OPEN.has(m.status) && m.clock?.runStart) out.push({ key: `matter:${m.code}`, matter: m.code, clock: 'matter', dueOn: knownOrNull(() => clockDueOn(app.cal, m.clock!)) });
+    if (OPEN.has(m.status)) {
+      for (const d of m.deferred) if (d.suppliedAt === null) out.push({ key: `deferred:${m.code}:${d.material}`, matter: m.code, clock: 'deferred', of: d.material, dueOn: d.dueOn });
+    }
+    const withdrawal = withdrawalSchedule(app, m);
+    if (withdrawal) out.push({ key: `withdrawal:${m.code}`, matter: m.code, clock: 'withdrawal', dueOn: withdrawal.withdrawnOn });
+    if (m.verification && !m.verification.outcome) out.push({ key: `verification:${m.code}`, matter: m.code, clock: 'verification', dueOn: sideDueOn(app, m.verification) });
+    for (const p of m.joint?.participants ?? []) {
+      if (p.due && !p.opinion) out.push({ key: `opinion:${m.code}:${p.department}`, matter: m.code, clock: 'opinion', of: p.department, dueOn: sideDueOn(app, p.due) });
+    }
+  }
+  for (const svc of Object.values(app.state.services)) {
+    for (const c of svc.contracts) {
+      if (c.status === 'open') out.push({ key: `contract:${c.contractId}`, clock: 'contract', of: svc.serviceType, contractId: c.contractId, dueOn: knownOrNull(() => contractDueOn(app.cal, c)) });
+    }
+  }
+  return out;
+}
+
+/** Whether the window's last day for a missing-materials notice still matters: no notice yet, matters still at intake. */
+function noticeOpen(app: Application, intake: IntakeState): boolean {
+  return intake.notice === null && intake.deemedAcceptedAt === null && batchMatters(app, intake.batch).some((m) => m.status === 'intake');
+}
+
+/** Counts the stored open dates again on the calendar now in force (they were set on the one replaced). */
+function recountOpenDates(app: Application) {
+  for (const intake of Object.values(app.state.intakes)) {
+    if (noticeOpen(app, intake)) intake.noticeDueOn = noticeDueOn(app, intake.receivedAt);
+  }
+  for (const m of Object.values(app.state.matters)) {
+    if (!OPEN.has(m.status) || m.acceptedAt === null || !m.clock) continue;
+    for (const d of m.deferred) if (d.suppliedAt === null) d.dueOn = null;
+    dateDeferred(app, m);
+  }
+}
+
+/** One `deadlineMoved` event per open deadline whose due date the published year changed. */
+function recordMoves(app: Application, before: Deadline[], calendar: CalendarYear, now: number) {
+  const was = new Map(before.map((d) => [d.key, d.dueOn]));
+  for (const d of openDeadlines(app)) {
+    const from = was.get(d.key);
+    if (from === undefined || from === null || d.dueOn === null || from === d.dueOn) continue;
+    app.record(now, 'deadlineMoved', SYSTEM, {
+      ...(d.matter ? { matter: d.matter } : {}),
+      ...(d.clock === 'notice' && d.of ? { stage: d.of } : {}),
+      reason: `${calendar.source.number}: ${from} → ${d.dueOn}`,
+      data: {
+        clock: d.clock,
+        ...(d.of !== undefined ? { of: d.of } : {}),
+        ...(d.contractId !== undefined ? { contractId: d.contractId } : {}),
+        from,
+        to: d.dueOn,
+        year: calendar.year,
+        notice: calendar.source.number,
+      },
+    });
+  }
 }

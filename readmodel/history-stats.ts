@@ -1,6 +1,8 @@
 import type { Pool } from 'pg';
 import { reckon, workingDaysAfter, type WorkingCalendar } from '../domain/calendar';
-import type { ContractSample, History, MatterSample } from '../domain/prediction';
+import { backtestApplication, summariseBacktest, type BacktestRow, type BacktestSummary, type ContractSample, type History, type MatterSample } from '../domain/prediction';
+import { applicationFromStore } from '../domain/projection';
+import { projectedApplication } from './queries';
 import { dayNumber, shanghaiDate } from '../domain/time';
 import type { ClockStop } from '../domain/types';
 
@@ -118,4 +120,36 @@ export async function readHistory(pool: Pool, cal: WorkingCalendar, q: HistoryQu
     return [{ applicationId: r.application_id, serviceType: r.service_type, provider: r.provider_code, dayKind: r.day_kind, committedDays: r.committed_days, acceptedAt: to, days }];
   });
   return { matters: matterSamples, contracts: contractSamples };
+}
+
+/**
+ * The backtest over the read model's completed applications (those started on or after `from`, a
+ * date, when given): each is rebuilt from its stored state and replayed to 25 %, 50 % and 75 % of
+ * its elapsed time against the history of the other applications decided before that instant.
+ */
+export async function runBacktest(pool: Pool, cal: WorkingCalendar, q: { from?: string; onApplication?: () => void } = {}): Promise<{ rows: BacktestRow[]; summary: BacktestSummary[] }> {
+  const values: unknown[] = [];
+  let from = '';
+  if (q.from !== undefined) {
+    values.push(q.from);
+    from = `AND started_at >= ($1::date::timestamp AT TIME ZONE 'Asia/Shanghai')`;
+  }
+  const ids = await pool.query<{ application_id: string }>(`SELECT application_id FROM applications WHERE status = 'completed' ${from} ORDER BY started_at, application_id`, values);
+  const history = await readHistory(pool, cal);
+  const rows: BacktestRow[] = [];
+  for (const { application_id } of ids.rows) {
+    const stored = await projectedApplication(pool, application_id);
+    if (stored) rows.push(...backtestApplication(applicationFromStore(stored.stored), history));
+    q.onApplication?.();
+  }
+  return { rows, summary: summariseBacktest(rows) };
+}
+
+/** How many completed applications the read model holds (the backtest's progress bar total). */
+export async function completedCount(pool: Pool, from?: string): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM applications WHERE status = 'completed' ${from ? `AND started_at >= ($1::date::timestamp AT TIME ZONE 'Asia/Shanghai')` : ''}`,
+    from ? [from] : [],
+  );
+  return rows[0]!.n;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { specialProcedureKind } from '../catalogue/schema';
+import { HOLDER_KINDS, SEGMENT_REASONS } from '../domain/attribution';
 import { CLOCK_LEVELS } from '../domain/clock';
 import { EVENT_KINDS, isEventKind } from '../domain/events';
 import { SERVICE_LEVELS } from '../domain/types';
@@ -245,6 +246,34 @@ export const accountingSchema = z.strictObject({
   ]),
 });
 
+/** Where the days went (domain/attribution.ts): the elapsed time along the critical path, by holder. */
+const holderKind = z.enum(HOLDER_KINDS);
+const attributionFigures = { calendarDays: days, workingDays: z.number().nullable(), overLimitWorkingDays: z.number().nullable(), overLimitCalendarDays: days };
+export const attributionSchema = z.strictObject({
+  asOf: instant,
+  settled: z.boolean(),
+  elapsed: z.strictObject({ calendarDays: days, workingDays: z.number().nullable() }),
+  holders: z.array(z.strictObject({ kind: holderKind, holder: z.string().nullable(), name: z.string(), ...attributionFigures })),
+  matters: z.array(z.strictObject({ department: z.string(), matter: z.string(), ...attributionFigures })),
+  path: z.array(
+    z.strictObject({
+      from: instant,
+      to: instant,
+      kind: holderKind,
+      holder: z.string().nullable(),
+      reason: z.enum(SEGMENT_REASONS),
+      matter: z.string().nullable(),
+      stage: z.string().nullable(),
+      serviceType: z.string().nullable(),
+      contractId: z.string().nullable(),
+      overAfter: date.nullable(),
+      calendarDays: days,
+      workingDays: z.number().nullable(),
+      overLimitWorkingDays: z.number().nullable(),
+    }),
+  ),
+});
+
 /**
  * An audit event's kind: one of domain/events.ts EVENT_KINDS, checked and listed in the OpenAPI
  * document. Its TypeScript type stays `string`, as AppEvent.kind and EventRow.kind are.
@@ -323,6 +352,7 @@ export const applicationViewSchema = z.strictObject({
   zone: z.string().nullable(),
   services: z.array(serviceViewSchema),
   accounting: accountingSchema,
+  attribution: attributionSchema,
   calendarYears: z.array(z.number().int()),
   events: z.array(viewEventSchema),
 });

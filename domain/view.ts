@@ -7,6 +7,7 @@ import type { ClockStop, ContractState, MatterState, Opinion, ServiceState, Side
 import { sideDueOn, sideLevelAt, sideMilestones } from './application/matter-clock';
 import { withdrawalSchedule } from './application/remedies';
 import { forecast } from './forecast';
+import { attribution } from './attribution';
 
 /**
  * The application's full state at one instant, as the status query returns it: every
@@ -341,6 +342,8 @@ export function viewApplication(app: Application, now: number) {
     zone: app.state.events[0]?.data?.zone ?? null,
     services: Object.values(s.services).map((x) => viewService(app, x, now)),
     accounting: accounting(app, now),
+    /** Where the days went: the elapsed time along the critical path, by holder (domain/attribution.ts). */
+    attribution: attribution(app, now),
     calendarYears: s.calendars.map((c) => c.year),
     events: s.events.map((e) => ({ ...e, at: iso(e.at)! })),
   };

@@ -9,7 +9,7 @@ describe('recorded histories replay on the current workflow code', () => {
 
   it('has the recorded scenarios', () => {
     expect(files).toEqual(
-      expect.arrayContaining(['full-government-investment.history', 'clock-stops.history', 'escalation.history', 'intake-terminated.history', 'rejected.history', 'withdrawn.history', 'calendar-published.history', 'intermediary.history', 'intake-terminated-v2.history', 'full-government-investment-v2.history', 'intermediary-v2.history', 'hostile-input-v3.history', 'contract-closed-withdrawn.history', 'contract-closed-rejected.history', 'level-instants.history', 'full-government-investment-v3.history', 'intermediary-v3.history', 'reform-v1.history']),
+      expect.arrayContaining(['full-government-investment.history', 'clock-stops.history', 'escalation.history', 'intake-terminated.history', 'rejected.history', 'withdrawn.history', 'calendar-published.history', 'intermediary.history', 'intake-terminated-v2.history', 'full-government-investment-v2.history', 'intermediary-v2.history', 'hostile-input-v3.history', 'contract-closed-withdrawn.history', 'contract-closed-rejected.history', 'level-instants.history', 'full-government-investment-v3.history', 'intermediary-v3.history', 'reform-v1.history', 'provisional-calendars.history']),
     );
   });
 

@@ -329,6 +329,43 @@ export const openApiDocumentSchema = z.looseObject({ openapi: z.literal('3.1.0')
 export const htmlSchema = z.string().describe('text/html');
 export const eventStreamSchema = z.string().describe('text/event-stream');
 
+// ---- predicted completion (issue 13 §2) ----
+
+const predictedOn = date.nullable().describe('YYYY-MM-DD; null when it lies in a year whose working-day calendar is not published');
+const share = z.number().min(0).max(1);
+const basis = z.enum(['history', 'pooled', 'limit']).describe("history: the code's own decided matters; pooled: every code's, scaled to this limit; limit: the legal limit (no history)");
+
+/** GET /applications/:id/prediction: the p50/p80 completion from the read model's history, beside the limit forecast and the targets. */
+export const predictionSchema = z.strictObject({
+  asOf: instant,
+  basis: z.enum(['history', 'actual']),
+  startedOn: date,
+  completion: z.strictObject({ p50On: predictedOn, p80On: predictedOn, p50TotalDays: z.number().int().nullable(), p80TotalDays: z.number().int().nullable() }),
+  targetTotalDays: count,
+  exceedsTarget: z.strictObject({ p50: z.boolean().nullable(), p80: z.boolean().nullable() }),
+  targets: z.array(z.strictObject({ days: count, p50Within: z.boolean().nullable(), p80Within: z.boolean().nullable() })),
+  forecast: z.strictObject({ completionOn: date, projectedTotalDays: z.number().int(), approximate: z.boolean() }),
+  stages: z.array(z.strictObject({ stage: z.string(), status: z.string(), p50On: predictedOn, p80On: predictedOn, forecastOn: date.nullable() })),
+  matters: z.array(
+    z.strictObject({
+      code: z.string(),
+      stage: z.string().nullable(),
+      department: z.string(),
+      status: z.enum(['decided', 'running', 'stopped', 'waiting', 'intake', 'pending']),
+      p50On: predictedOn,
+      p80On: predictedOn,
+      basis,
+      samples: count,
+      medianWorkingDays: count,
+      p80WorkingDays: count,
+      supplementRate: share,
+      specialProcedureRate: share,
+    }),
+  ),
+  calendarGaps: z.array(z.number().int()),
+  history: z.strictObject({ matters: count, contracts: count, minSamples: count }),
+});
+
 /** The answers /openapi.json names as components, so the operations that share them refer to one definition. */
 export const NAMED_ANSWERS: Record<string, z.ZodType> = {
   Problem: problemSchema,

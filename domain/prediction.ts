@@ -361,6 +361,7 @@ function serviceReady(app: Application, adder: DayAdder, h: History, svc: Servic
 export interface PredictedMatter {
   code: string;
   stage: string | null;
+  department: string;
   status: Phase['kind'];
   /** Predicted decision dates; null when unknown (a year not yet published). */
   p50On: string | null;
@@ -549,6 +550,7 @@ export function predict(app: Application, h: History, now: number): Prediction {
     matters: dist.matters.map(({ m, progress, model, end }) => ({
       code: m.code,
       stage: m.stage,
+      department: m.department,
       status: progress.phase.kind,
       p50On: dateQuantile(end, 0.5),
       p80On: dateQuantile(end, 0.8),

@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import { code } from '../../contracts/fields';
-import { applicationReadSchema, startedApplicationSchema } from '../../contracts/responses';
+import { applicationReadSchema, predictionSchema, startedApplicationSchema } from '../../contracts/responses';
 import { matterAnswerSchema, visibleApplicationSchema } from '../../contracts/views';
 import { snapshotFor } from '../../catalogue/loader';
 import { allMatters } from '../../catalogue/snapshot';
@@ -79,6 +79,7 @@ import { accessTo, coversDepartment, notVisible, partiesOfView, startForbidden, 
 import type { CatalogueHolder } from '../catalogue-holder';
 import { ROLES, type OperationRegistry } from '../operation';
 import { fieldProblem, HttpProblem, isDatabaseDown } from '../problem';
+import { predictionFor, predictionReader } from './prediction';
 
 export const idParams = z.object({ id: z.string().max(40, 'must be an application id such as app-…').regex(/^app-[0-9a-f-]{36}$/, 'must be an application id such as app-…') });
 const matterParams = idParams.extend({ code: code('matter', 'LY01') });
@@ -346,6 +347,17 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
     async ({ principal, params, query }) => {
       const { view, access, freshness } = await authorized(principal, params.id, query);
       return { ...viewFor(view, access), projection: freshness };
+    },
+  );
+
+  const prediction = predictionReader(pool, catalogue);
+  api.add(
+    { method: 'get', path: '/applications/:id/prediction', tag: 'applicants', summary: 'Predicted completion from history (p50/p80)', roles: ROLES, params: idParams, response: predictionSchema },
+    async ({ principal, params }) => {
+      const { access } = await authorized(principal, params.id);
+      const stored = await projectedApplication(pool, params.id);
+      if (!stored) throw new HttpProblem(503, 'Not yet in the read model', `application ${params.id} is not in the read model yet; try again shortly`, { code: 'NOT_PROJECTED' });
+      return predictionFor(await prediction(applicationFromStore(stored.stored), clock()), access);
     },
   );
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { allMatters } from '../../catalogue/snapshot';
 import { applicationFromStore } from '../../domain/projection';
-import { predict, type History, type MatterSample } from '../../domain/prediction';
+import { predict, type History, type MatterSample, type Prediction } from '../../domain/prediction';
+import { predictionSchema } from '../../contracts/responses';
+import type { z } from 'zod';
 import { applicant, snapshotOf, start, type Run } from './engine/driver';
 
 /** The application as the read model rebuilds it (what GET /applications/:id/prediction predicts on). */
@@ -93,5 +95,13 @@ describe('predicted completion from the history (issue 13 §2)', () => {
     run.perform('withdraw', { actor: applicant, reason: '项目终止' }, '2026-03-12T10:00:00+08:00');
     const p = predict(appOf(run), history([]), Date.parse('2026-03-13T10:00:00+08:00'));
     expect(p).toMatchObject({ basis: 'actual', completion: { p50On: '2026-03-12', p80On: '2026-03-12', p50TotalDays: 10 } });
+  });
+
+  it('answers in the shape GET /applications/:id/prediction declares', () => {
+    const run = start(NATIONAL_DAY_EVE);
+    const p = predict(appOf(run), history(samples('LY01', 7, [4, 5, 6, 7, 9])), Date.parse(NATIONAL_DAY_EVE));
+    expect(predictionSchema.safeParse(p).error).toBeUndefined();
+    const typed: z.output<typeof predictionSchema> = p satisfies Prediction;
+    expect(typed.completion.p50On).toBeNull();
   });
 });

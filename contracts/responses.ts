@@ -103,6 +103,8 @@ const listedMatter = {
   dueOn: date.nullable(),
   dueAt: instant.nullable(),
   urgeCount: count,
+  /** 暂定: the due date is counted through a provisional calendar year and may move with the official one. */
+  provisional: z.boolean(),
   projectName: z.string(),
   processCode: z.string(),
 };
@@ -226,6 +228,28 @@ export const providerStatsSchema = z.strictObject({
   reworks: count,
 });
 export const providerStatsListSchema = z.strictObject({ providers: z.array(providerStatsSchema) });
+/** GET /supervision/moved-deadlines: each deadline the official calendar year moved (暂定 → 正式), newest first. */
+export const movedDeadlineSchema = z.strictObject({
+  applicationId: identifier('application id'),
+  projectName: name(),
+  seq: count,
+  at: instant,
+  clock: z.enum(['matter', 'deferred', 'notice', 'contract', 'verification', 'opinion', 'withdrawal']),
+  matter: code('matter', 'LY01').nullable(),
+  matterName: name().nullable(),
+  department: code('department', 'DRC').nullable(),
+  /** The material, participant, service type or stage the clock is of, where the matter alone does not say. */
+  of: code('material, department, service type or stage', 'M_PUBLIC_PARTICIPATION').nullable(),
+  contractId: name().nullable(),
+  from: date,
+  to: date,
+  /** Calendar days later (positive) or earlier (negative). */
+  days: z.number().int(),
+  year: z.number().int(),
+  notice: name(),
+});
+export const movedDeadlinesPageSchema = pageOf(movedDeadlineSchema);
+
 
 // ---- catalogue ----
 

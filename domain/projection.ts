@@ -5,6 +5,7 @@ import { accountingTotals, viewMatter, viewService } from './view';
 import { endOfDay, toShanghaiIso } from './time';
 import { sideDueOn } from './application/matter-clock';
 
+import { isProvisionalBetween } from './calendar';
 /**
  * What the workflow hands the read model after a change: the application's summary row, every
  * matter's row (small: about 30 per application) and the audit events it has not handed over
@@ -62,6 +63,8 @@ export interface MatterRow {
   /** The officer it is assigned to; null in the department's pool (absent in batches from before assignment existed). */
   assignee?: string | null;
   /** The matter's whole state, so the read model computes its view at any instant as the workflow does. */
+  /** 暂定: the due date is counted through a provisional calendar year (absent in batches from before). */
+  provisional?: boolean;
   state?: MatterState;
 }
 
@@ -93,6 +96,8 @@ export interface TaskRow {
   outcome: string | null;
   onTime: boolean | null;
 }
+  /** 暂定: the open due date is counted through a provisional calendar year (absent in batches from before). */
+  provisional?: boolean;
 
 /** The application's state apart from its matters and events (which travel as rows). */
 export type ApplicationStateRow = Omit<ApplicationState, 'matters' | 'events'>;
@@ -247,6 +252,7 @@ export function projectionBatch(app: Application, now: number, fromSeq: number, 
         state: m,
       };
     }),
+        provisional: v.provisional,
     tasks: selected.flatMap((m) => taskRows(app, m)),
     ...(only ? { taskMatters: selected.map((m) => m.code) } : {}),
     services: Object.values(s.services).filter((svc) => !only || only.services.has(svc.serviceType)).flatMap((svc): ServiceRow[] => {
@@ -371,6 +377,7 @@ export function taskRows(app: Application, m: MatterState): TaskRow[] {
   const v = m.verification;
   if (v) {
     rows.push({
+  const provisional = (side: SideClock, open: boolean, dueOn: string | null) => open && dueOn !== null && isProvisionalBetween(app.cal, side.clock.runStart ?? dueOn, dueOn);
       ...base,
       kind: 'verification',
       department: m.department,
@@ -388,6 +395,7 @@ export function taskRows(app: Application, m: MatterState): TaskRow[] {
   }
   const j = m.joint;
   for (const p of j?.participants ?? []) {
+      provisional: provisional(v, !v.outcome, sideDueOn(app, v)),
     if (!p.due) continue;
     const d = due(p.due);
     // Round 1 runs from acceptance, a re-inspection from the rectification's submission.
@@ -409,6 +417,7 @@ export function taskRows(app: Application, m: MatterState): TaskRow[] {
   }
   return rows;
 }
+      provisional: provisional(p.due, !p.opinion, d.dueOn),
 
 function applicationStateRow(s: ApplicationState): ApplicationStateRow {
   const { matters: _m, events: _e, ...rest } = s;

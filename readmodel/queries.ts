@@ -123,6 +123,8 @@ export interface InboxQuery {
 type ListedMatter = Pick<MatterRow, 'applicationId' | 'code' | 'name' | 'stage' | 'status' | 'dueOn' | 'dueAt' | 'urgeCount'> & {
   projectName: string;
   processCode: string;
+  /** 暂定: the due date is counted through a provisional calendar year and may move with the official one. */
+  provisional: boolean;
 };
 
 /**
@@ -170,7 +172,7 @@ export function inboxQuery(q: InboxQuery): SqlQuery {
   return {
     text: `SELECT i.*, a.project_name, to_json(i.due_sort) #>> '{}' AS due_key FROM (
          (SELECT 'matter' AS kind, m.application_id, m.process_code, m.code, m.name, m.stage, m.status, m.level,
-            m.due_on::text AS due_on, m.due_at, m.accepted_at, m.supplement_count, m.urge_count, m.assignee,
+            m.due_on::text AS due_on, m.due_at, COALESCE(m.provisional, false) AS provisional, m.accepted_at, m.supplement_count, m.urge_count, m.assignee,
             m.due_sort, '' AS item_key
           FROM matters m
           WHERE ${matterWhere} AND ${OPEN_SQL} ${matterKeyset}
@@ -178,7 +180,7 @@ export function inboxQuery(q: InboxQuery): SqlQuery {
           LIMIT ${limit})
          UNION ALL
          (SELECT t.kind, t.application_id, t.process_code, t.matter, t.matter_name, t.stage, t.status, t.level,
-            t.due_on::text, t.due_at, t.started_at, 0, 0, t.assignee,
+            t.due_on::text, t.due_at, COALESCE(t.provisional, false), t.started_at, 0, 0, t.assignee,
             t.due_sort, t.item_key
           FROM tasks t
           WHERE ${taskWhere} AND ${OPEN_TASK_SQL} ${taskKeyset}
@@ -203,6 +205,7 @@ interface ListedMatterDbRow {
   status: string;
   due_on: string | null;
   due_at: Date | null;
+  provisional: boolean;
   urge_count: number;
 }
 
@@ -217,6 +220,7 @@ function listedMatter(r: ListedMatterDbRow): ListedMatter {
     status: r.status,
     dueOn: r.due_on,
     dueAt: iso(r.due_at),
+    provisional: r.provisional,
     urgeCount: r.urge_count,
   };
 }
@@ -317,7 +321,7 @@ export function alertsQuery(q: AlertsQuery): SqlQuery {
   return {
     text: `SELECT i.*, a.project_name, to_json(i.alert_at) #>> '{}' AS alert_key FROM (
          (SELECT 'matter' AS kind, m.application_id, m.process_code, m.code, m.name, m.stage, m.department,
-            m.status, m.level, m.due_on::text AS due_on, m.due_at, m.overdue_since, m.urge_count,
+            m.status, m.level, m.due_on::text AS due_on, m.due_at, COALESCE(m.provisional, false) AS provisional, m.overdue_since, m.urge_count,
             m.severity, m.alert_at, '' AS item_key
           FROM matters m
           WHERE ${matterWhere.join(' AND ')}
@@ -325,7 +329,7 @@ export function alertsQuery(q: AlertsQuery): SqlQuery {
           LIMIT ${limit})
          UNION ALL
          (SELECT t.kind, t.application_id, t.process_code, t.matter, t.matter_name, t.stage, t.department,
-            t.status, t.level, t.due_on::text, t.due_at, t.overdue_since, 0,
+            t.status, t.level, t.due_on::text, t.due_at, COALESCE(t.provisional, false), t.overdue_since, 0,
             t.severity, t.alert_at, t.item_key
           FROM tasks t
           WHERE ${taskWhere.join(' AND ')}

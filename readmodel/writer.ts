@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { EventRow, MatterRow, ProjectionBatch, ServiceRow } from '../domain/projection';
 import { boundedText } from '../domain/text';
 import { recordCredits } from './credit';
+import { recordMovedDeadlines } from './moved-deadlines';
 
 /**
  * The writer of the read model. A workflow hands over a `ProjectionBatch` after each change; the
@@ -96,6 +97,7 @@ async function writeBatch(pool: Pool, batch: ProjectionBatch): Promise<{ applied
     const inserted = await insertEvents(client, batch.application.applicationId, batch.events);
     await recordCredits(client, batch.application.applicationId, batch.events);
     if (applied || inserted > 0) await announce(client, batch, applied);
+    await recordMovedDeadlines(client, batch.application.applicationId, batch.events);
     await client.query('COMMIT');
     return { applied };
   } catch (err) {
@@ -242,6 +244,7 @@ const MATTER_COLUMNS: Column[] = [
   { name: 'overdue_since', key: 'overdueSince', type: 'timestamptz' },
   { name: 'assignee', key: 'assignee', type: 'text' },
   { name: 'state', key: 'state', type: 'jsonb' },
+  { name: 'provisional', key: 'provisional', type: 'boolean' },
 ];
 
 const TASK_COLUMNS: Column[] = [
@@ -264,6 +267,7 @@ const TASK_COLUMNS: Column[] = [
   { name: 'outcome', key: 'outcome', type: 'text' },
   { name: 'on_time', key: 'onTime', type: 'boolean' },
 ];
+  { name: 'provisional', key: 'provisional', type: 'boolean' },
 
 const SERVICE_COLUMNS: Column[] = [
   { name: 'contract_id', key: 'contractId', type: 'text' },

@@ -59,13 +59,19 @@ export function registerAdmin(api: OperationRegistry, deps: { client: Client; ca
       method: 'post',
       path: '/admin/calendars',
       tag: 'admin',
-      summary: "Publish a year's working-day calendar",
+      summary: "Publish a year's working-day calendar, official or provisional (暂定: before the State Council's notice; the official year replaces it and running applications record each deadline it moves)",
       roles: ['admin'],
       body: calendarYearSchema,
       success: { status: 202, description: 'written; the broadcast to running applications has started (follow it at /admin/calendars/broadcasts/{broadcastId})' },
       response: calendarPublishedSchema,
     },
     async ({ principal, body }): Promise<CalendarPublished> => {
+      const published = deps.catalogue.current.calendars.find((c) => c.year === body.year);
+      if (body.provisional && published && !published.provisional) {
+        throw new HttpProblem(409, 'Conflict', `the official ${body.year} calendar (${published.source.number}) is published; a provisional year cannot replace it`, {
+          code: 'OFFICIAL_CALENDAR_PUBLISHED',
+        });
+      }
       writeFileSync(path.join(dir, 'calendars', `${body.year}.json`), `${JSON.stringify(body, null, 2)}\n`);
       deps.catalogue.reload();
       const broadcastId = `calendar-${body.year}-${randomUUID()}`;

@@ -9,6 +9,7 @@ import {
   auditTrailSchema,
   creditRecordsPageSchema,
   csvSchema,
+  movedDeadlinesPageSchema,
   delegationSchema,
   delegationsSchema,
   figuresSchema,
@@ -21,6 +22,7 @@ import {
 import { creditRecords } from '../../readmodel/credit';
 import { createDelegation, delegatingTo, delegationsOf, revokeDelegation } from '../../readmodel/delegations';
 import { officerFigures } from '../../readmodel/figures';
+import { movedDeadlines } from '../../readmodel/moved-deadlines';
 import type { Principal, PrincipalRegistry } from '../auth';
 import { providerStats } from '../../readmodel/provider-stats';
 import { ALERT_LEVELS, alerts, alertsSummary, applicationsOf, auditTrail, inbox, projectedParties, scorecards, scorecardsCsv, type AlertItem, type Page } from '../../readmodel/queries';
@@ -308,3 +310,22 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
     },
   );
 }
+  api.add(
+    {
+      method: 'get',
+      path: '/supervision/moved-deadlines',
+      tag: 'supervision',
+      summary: 'List the deadlines the official calendar year moved (暂定 → 正式)',
+      roles: ['supervisor', 'admin'],
+      query: page.extend({
+        department: codeOf('department', 'DRC').optional(),
+        year: z.string().regex(/^\d{4}$/, 'must be a year such as 2027').transform(Number).optional(),
+      }),
+      response: movedDeadlinesPageSchema,
+    },
+    async ({ query }) => {
+      known(query, 'department');
+      return movedDeadlines(pool, query);
+    },
+  );
+

@@ -32,9 +32,9 @@ export const OFFICIAL_2027: CalendarYear = {
  * (5–14 Feb), 15–19 Feb, Saturday 20 Feb (调休). Due dates by limit in working days, each pair
  * [provisional, official].
  */
-export const MOVES_FROM_25_JAN: Record<number, [string, string]> = {
+export const MOVES_FROM_25_JAN = {
   5: ['2027-02-01', '2027-01-31'],
   7: ['2027-02-03', '2027-02-02'],
   10: ['2027-02-10', '2027-02-15'],
   15: ['2027-02-17', '2027-02-20'],
-};
+} as const satisfies Record<number, readonly [provisional: string, official: string]>;

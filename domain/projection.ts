@@ -4,8 +4,8 @@ import type { AppEvent, ApplicationState, MatterState, SideClock } from './types
 import { accountingTotals, viewMatter, viewService } from './view';
 import { endOfDay, toShanghaiIso } from './time';
 import { sideDueOn } from './application/matter-clock';
-
 import { isProvisionalBetween } from './calendar';
+
 /**
  * What the workflow hands the read model after a change: the application's summary row, every
  * matter's row (small: about 30 per application) and the audit events it has not handed over
@@ -62,9 +62,9 @@ export interface MatterRow {
   overdueSince: string | null;
   /** The officer it is assigned to; null in the department's pool (absent in batches from before assignment existed). */
   assignee?: string | null;
-  /** The matter's whole state, so the read model computes its view at any instant as the workflow does. */
   /** 暂定: the due date is counted through a provisional calendar year (absent in batches from before). */
   provisional?: boolean;
+  /** The matter's whole state, so the read model computes its view at any instant as the workflow does. */
   state?: MatterState;
 }
 
@@ -95,9 +95,9 @@ export interface TaskRow {
   /** confirmed | false (verification); pass | conditions | fail | deemedConsent (opinion). */
   outcome: string | null;
   onTime: boolean | null;
-}
   /** 暂定: the open due date is counted through a provisional calendar year (absent in batches from before). */
   provisional?: boolean;
+}
 
 /** The application's state apart from its matters and events (which travel as rows). */
 export type ApplicationStateRow = Omit<ApplicationState, 'matters' | 'events'>;
@@ -249,10 +249,10 @@ export function projectionBatch(app: Application, now: number, fromSeq: number, 
         extended: m.extension !== null,
         overdueSince: m.overdueSince != null ? toShanghaiIso(m.overdueSince) : null,
         assignee: m.assignee?.officer ?? null,
+        provisional: v.provisional,
         state: m,
       };
     }),
-        provisional: v.provisional,
     tasks: selected.flatMap((m) => taskRows(app, m)),
     ...(only ? { taskMatters: selected.map((m) => m.code) } : {}),
     services: Object.values(s.services).filter((svc) => !only || only.services.has(svc.serviceType)).flatMap((svc): ServiceRow[] => {
@@ -373,11 +373,11 @@ export function taskRows(app: Application, m: MatterState): TaskRow[] {
     const dueOn = sideDueOn(app, side);
     return { dueOn, dueAt: dueOn ? toShanghaiIso(endOfDay(dueOn) - 1) : null, level: side.level, overdueSince: side.overdueSince != null ? toShanghaiIso(side.overdueSince) : null };
   };
+  const provisional = (side: SideClock, open: boolean, dueOn: string | null) => open && dueOn !== null && isProvisionalBetween(app.cal, side.clock.runStart ?? dueOn, dueOn);
   const rows: TaskRow[] = [];
   const v = m.verification;
   if (v) {
     rows.push({
-  const provisional = (side: SideClock, open: boolean, dueOn: string | null) => open && dueOn !== null && isProvisionalBetween(app.cal, side.clock.runStart ?? dueOn, dueOn);
       ...base,
       kind: 'verification',
       department: m.department,
@@ -391,11 +391,11 @@ export function taskRows(app: Application, m: MatterState): TaskRow[] {
       outcome: v.outcome?.kind ?? null,
       // As the commitmentConfirmed event judges it: concluded before the clock turned overdue.
       onTime: v.outcome ? v.level === 'normal' || v.level === 'warning' : null,
+      provisional: provisional(v, !v.outcome, sideDueOn(app, v)),
     });
   }
   const j = m.joint;
   for (const p of j?.participants ?? []) {
-      provisional: provisional(v, !v.outcome, sideDueOn(app, v)),
     if (!p.due) continue;
     const d = due(p.due);
     // Round 1 runs from acceptance, a re-inspection from the rectification's submission.
@@ -413,11 +413,11 @@ export function taskRows(app: Application, m: MatterState): TaskRow[] {
       doneAt: p.opinion ? toShanghaiIso(p.opinion.at) : null,
       outcome: p.opinion?.kind ?? null,
       onTime: p.opinion ? p.opinion.kind !== 'deemedConsent' && (d.dueOn === null || p.opinion.at < endOfDay(d.dueOn)) : null,
+      provisional: provisional(p.due, !p.opinion, d.dueOn),
     });
   }
   return rows;
 }
-      provisional: provisional(p.due, !p.opinion, d.dueOn),
 
 function applicationStateRow(s: ApplicationState): ApplicationStateRow {
   const { matters: _m, events: _e, ...rest } = s;

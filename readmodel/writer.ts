@@ -96,8 +96,8 @@ async function writeBatch(pool: Pool, batch: ProjectionBatch): Promise<{ applied
     }
     const inserted = await insertEvents(client, batch.application.applicationId, batch.events);
     await recordCredits(client, batch.application.applicationId, batch.events);
-    if (applied || inserted > 0) await announce(client, batch, applied);
     await recordMovedDeadlines(client, batch.application.applicationId, batch.events);
+    if (applied || inserted > 0) await announce(client, batch, applied);
     await client.query('COMMIT');
     return { applied };
   } catch (err) {
@@ -243,8 +243,8 @@ const MATTER_COLUMNS: Column[] = [
   { name: 'extended', key: 'extended', type: 'boolean' },
   { name: 'overdue_since', key: 'overdueSince', type: 'timestamptz' },
   { name: 'assignee', key: 'assignee', type: 'text' },
-  { name: 'state', key: 'state', type: 'jsonb' },
   { name: 'provisional', key: 'provisional', type: 'boolean' },
+  { name: 'state', key: 'state', type: 'jsonb' },
 ];
 
 const TASK_COLUMNS: Column[] = [
@@ -266,8 +266,8 @@ const TASK_COLUMNS: Column[] = [
   { name: 'done_at', key: 'doneAt', type: 'timestamptz' },
   { name: 'outcome', key: 'outcome', type: 'text' },
   { name: 'on_time', key: 'onTime', type: 'boolean' },
-];
   { name: 'provisional', key: 'provisional', type: 'boolean' },
+];
 
 const SERVICE_COLUMNS: Column[] = [
   { name: 'contract_id', key: 'contractId', type: 'text' },

@@ -9,6 +9,8 @@ import { projectedApplication } from '../../readmodel/queries';
 import { writeProjection } from '../../readmodel/writer';
 import { catalogue, start, type Run } from '../unit/engine/driver';
 import { writerDatabase } from '../helpers/postgres';
+import { http, officerToken, startApi, TOKENS } from '../helpers/api';
+import { CatalogueHolder } from '../../api/catalogue-holder';
 import { applicationRow, batch, matterRow, serviceRow } from './factories';
 
 const fixture = writerDatabase();
@@ -92,6 +94,24 @@ describe('prediction and backtest over the read model (issue 13 §2)', () => {
     // Stage 2 onwards needs 2027's calendar, which is not published: unknown.
     expect(p.completion.p50On).toBeNull();
     expect(p.calendarGaps).toEqual([2027]);
+  });
+
+  it('answers GET /applications/:id/prediction from the read model alone, as the caller may see the application', async () => {
+    const api = await startApi({ client: {} as never }, 'no-worker', { pool: fixture.db.pool, catalogue: new CatalogueHolder(catalogue), clock: () => at('2026-09-28T10:00:00+08:00') });
+    try {
+      const path = `/applications/${APP(99)}/prediction`;
+      const mine = await http(api.url, 'GET', path, TOKENS.applicant);
+      expect(mine.status).toBe(200);
+      expect(mine.body.matters.find((m: { code: string }) => m.code === 'LY01')).toMatchObject({ p50On: '2026-10-12', p80On: '2026-10-15' });
+      expect(mine.body).toMatchObject({ basis: 'history', targetTotalDays: 100, forecast: { completionOn: expect.any(String) }, calendarGaps: [2027] });
+      // A utility's officer (water supply) sees its own matter only; another applicant sees nothing.
+      const utility = await http(api.url, 'GET', path, officerToken('WSC'));
+      expect(utility.body.matters.map((m: { code: string }) => m.code)).toEqual(['UT01']);
+      expect(utility.body.stages).toEqual([]);
+      expect((await http(api.url, 'GET', path, TOKENS.otherApplicant)).status).toBe(403);
+    } finally {
+      await api.close();
+    }
   });
 
   it('backtests completed applications at 25/50/75 % of their time: the one that ran as its history did is exact, the one whose JG06 took 3 working days more is 5 days off', async () => {

@@ -20,9 +20,9 @@ import {
   scorecardsSchema,
 } from '../../contracts/responses';
 import { creditRecords } from '../../readmodel/credit';
+import { movedDeadlines } from '../../readmodel/moved-deadlines';
 import { createDelegation, delegatingTo, delegationsOf, revokeDelegation } from '../../readmodel/delegations';
 import { officerFigures } from '../../readmodel/figures';
-import { movedDeadlines } from '../../readmodel/moved-deadlines';
 import type { Principal, PrincipalRegistry } from '../auth';
 import { providerStats } from '../../readmodel/provider-stats';
 import { ALERT_LEVELS, alerts, alertsSummary, applicationsOf, auditTrail, inbox, projectedParties, scorecards, scorecardsCsv, type AlertItem, type Page } from '../../readmodel/queries';
@@ -277,6 +277,25 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
   );
 
   api.add(
+    {
+      method: 'get',
+      path: '/supervision/moved-deadlines',
+      tag: 'supervision',
+      summary: 'List the deadlines the official calendar year moved (暂定 → 正式)',
+      roles: ['supervisor', 'admin'],
+      query: page.extend({
+        department: codeOf('department', 'DRC').optional(),
+        year: z.string().regex(/^\d{4}$/, 'must be a year such as 2027').transform(Number).optional(),
+      }),
+      response: movedDeadlinesPageSchema,
+    },
+    async ({ query }) => {
+      known(query, 'department');
+      return movedDeadlines(pool, query);
+    },
+  );
+
+  api.add(
     { method: 'get', path: '/supervision/providers', tag: 'supervision', summary: 'Intermediary provider statistics', roles: ['supervisor', 'admin', 'applicant', 'agent'], query: z.object({ from: isoDate.optional(), to: isoDate.optional(), provider: codeOf('provider', 'P_GREEN_ENV').optional() }), response: providerStatsListSchema },
     async ({ query }) => {
       known(query, 'provider');
@@ -310,22 +329,3 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
     },
   );
 }
-  api.add(
-    {
-      method: 'get',
-      path: '/supervision/moved-deadlines',
-      tag: 'supervision',
-      summary: 'List the deadlines the official calendar year moved (暂定 → 正式)',
-      roles: ['supervisor', 'admin'],
-      query: page.extend({
-        department: codeOf('department', 'DRC').optional(),
-        year: z.string().regex(/^\d{4}$/, 'must be a year such as 2027').transform(Number).optional(),
-      }),
-      response: movedDeadlinesPageSchema,
-    },
-    async ({ query }) => {
-      known(query, 'department');
-      return movedDeadlines(pool, query);
-    },
-  );
-

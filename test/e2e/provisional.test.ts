@@ -43,11 +43,11 @@ describe('provisional calendar years on the read model and the supervision board
     expect(started.status).toBe(201);
     const id: string = started.body.applicationId;
 
-    const ly01 = await until(
-      async () => ({ status: 200, body: await inboxRow('DRC', 'LY01') }),
-      (r) => r.body !== undefined,
+    const inbox = await until(
+      () => suite.call('GET', '/officers/inbox', officerToken('DRC')),
+      (r) => r.body.items.some((i: { code: string }) => i.code === 'LY01'),
     );
-    expect(ly01.body).toMatchObject({ applicationId: id, dueOn: DUE[7][0], provisional: true });
+    expect(inbox.body.items.find((i: { code: string }) => i.code === 'LY01')).toMatchObject({ applicationId: id, kind: 'matter', dueOn: DUE[7][0], provisional: true });
     expect(await inboxRow('EEB', 'LY07')).toMatchObject({ dueOn: DUE[15][0], provisional: true });
 
     // The applicant supplies the 容缺 item on Friday 29 Jan, before its provisional last day.

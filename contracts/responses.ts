@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { calendarYearSchema, departmentSchema, escalationRungSchema, matterSchema, providerSchema, serviceTypeSchema, warningRuleSchema, zoneSchema } from '../catalogue/schema';
 import { roleSchema } from './roles';
+import { HOLDER_KINDS } from '../domain/attribution';
 import { code, freeText, identifier, list, name } from './fields';
 import { alertLevelSchema, applicationViewSchema, date, departmentViewSchema, eventKindSchema, instant, matterAnswerSchema, matterViewSchema, providerViewSchema, serviceViewSchema, visibleApplicationSchema } from './views';
 
@@ -167,6 +168,23 @@ export const scorecardRowSchema = z.strictObject({
   revocations: count,
 });
 export const scorecardsSchema = z.strictObject({ from: date, to: date, departments: z.array(scorecardRowSchema) });
+/** Days on the critical path and days over the limit caused, for a period (readmodel/attribution.ts `PathFigures`). */
+const pathFigures = {
+  applications: count,
+  calendarDays: z.number(),
+  workingDays: z.number().nullable(),
+  overLimitCalendarDays: z.number(),
+  overLimitWorkingDays: z.number().nullable(),
+};
+/** GET /supervision/scorecards/critical-path: where the days went, per department and per provider. */
+export const criticalPathScorecardsSchema = z.strictObject({
+  from: date,
+  to: date,
+  asOf: instant,
+  departments: z.array(z.strictObject({ department: z.string(), ...pathFigures })),
+  providers: z.array(z.strictObject({ provider: z.string(), ...pathFigures })),
+  totals: z.array(z.strictObject({ kind: z.enum(HOLDER_KINDS), applications: count, calendarDays: z.number(), workingDays: z.number().nullable() })),
+});
 /** GET /officers/figures: one officer's work in a period (formulas: readmodel/figures.ts `OfficerFigures`). */
 export const officerFiguresSchema = z.strictObject({
   officer: identifier('officer id'),

@@ -466,3 +466,43 @@ export function attribution(app: Application, now: number) {
 }
 
 export type Attribution = ReturnType<typeof attribution>;
+
+/**
+ * The read model's rows of the path (table attribution_segments): one per stretch, its holder and
+ * instants; the stretch still held when the batch was made has no end (`toAt` null: it runs on),
+ * so a period's figures count it up to the period's end or the instant asked.
+ */
+export interface AttributionRow {
+  applicationId: string;
+  position: number;
+  kind: HolderKind;
+  holder: string | null;
+  reason: SegmentReason;
+  matter: string | null;
+  stage: string | null;
+  serviceType: string | null;
+  contractId: string | null;
+  fromAt: string;
+  toAt: string | null;
+  overAfter: string | null;
+}
+
+export function attributionRows(app: Application, now: number): AttributionRow[] {
+  const open = app.state.outcome === null;
+  // The holder that runs on is the one holding just after `now` (a stage completed at `now` hands over to the next).
+  const path = criticalPath(app, open ? now + 1 : now);
+  return path.map((x, i) => ({
+    applicationId: app.state.input.applicationId,
+    position: i + 1,
+    kind: x.kind,
+    holder: x.holder,
+    reason: x.reason,
+    matter: x.matter,
+    stage: x.stage,
+    serviceType: x.serviceType,
+    contractId: x.contractId,
+    fromAt: toShanghaiIso(x.from),
+    toAt: open && i === path.length - 1 ? null : toShanghaiIso(Math.min(x.to, now)),
+    overAfter: x.overAfter,
+  }));
+}

@@ -4,6 +4,7 @@ import type { AppEvent, ApplicationState, MatterState, SideClock } from './types
 import { accountingTotals, viewMatter, viewService } from './view';
 import { endOfDay, toShanghaiIso } from './time';
 import { sideDueOn } from './application/matter-clock';
+import { attributionRows, type AttributionRow } from './attribution';
 import { isProvisionalBetween } from './calendar';
 
 /**
@@ -160,6 +161,8 @@ export interface ProjectionBatch {
   state?: ApplicationStateRow;
   /** The process snapshot the application runs on; only complete batches carry it. */
   snapshot?: ProcessSnapshot;
+  /** The critical path's stretches (domain/attribution.ts), all of them in every batch; absent in batches from before: the writer keeps the stored ones. */
+  attribution?: AttributionRow[];
 }
 
 /**
@@ -302,6 +305,7 @@ export function projectionBatch(app: Application, now: number, fromSeq: number, 
       })),
     state: applicationStateRow(s),
     snapshot: app.snapshot,
+    attribution: attributionRows(app, now),
   };
 }
 

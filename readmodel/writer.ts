@@ -93,6 +93,7 @@ async function writeBatch(pool: Pool, batch: ProjectionBatch): Promise<{ applied
       await replaceMatters(client, batch.application.applicationId, batch.application.processCode, batch.matters, complete);
       await replaceServices(client, batch.application.applicationId, batch.services, complete);
       await replaceTasks(client, batch, complete);
+      await replaceAttribution(client, batch);
     }
     const inserted = await insertEvents(client, batch.application.applicationId, batch.events);
     await recordCredits(client, batch.application.applicationId, batch.events);
@@ -124,7 +125,7 @@ async function announce(client: PoolClient, batch: ProjectionBatch, applied: boo
 /** Rows of another application or events past the batch's seq would corrupt the projection silently. */
 function checkBatch(batch: ProjectionBatch): void {
   const { applicationId, seq } = batch.application;
-  const foreign = [...batch.matters, ...batch.services, ...(batch.tasks ?? []), ...batch.events].find((r) => r.applicationId !== applicationId);
+  const foreign = [...batch.matters, ...batch.services, ...(batch.tasks ?? []), ...(batch.attribution ?? []), ...batch.events].find((r) => r.applicationId !== applicationId);
   if (foreign) throw new InvalidProjectionBatchError(applicationId, `holds a row of application ${foreign.applicationId}`);
   const ahead = batch.events.find((e) => e.seq < 1 || e.seq > seq);
   if (ahead) throw new InvalidProjectionBatchError(applicationId, `event seq ${ahead.seq} is outside 1..${seq}`);
@@ -306,9 +307,24 @@ function upsertSql(table: string, key: string, columns: Column[]): string {
      WHERE (${changing.map((c) => `t.${c.name}`).join(', ')}) IS DISTINCT FROM (${changing.map((c) => `EXCLUDED.${c.name}`).join(', ')})`;
 }
 
+const ATTRIBUTION_COLUMNS: Column[] = [
+  { name: 'position', key: 'position', type: 'integer' },
+  { name: 'kind', key: 'kind', type: 'text' },
+  { name: 'holder', key: 'holder', type: 'text' },
+  { name: 'reason', key: 'reason', type: 'text' },
+  { name: 'matter', key: 'matter', type: 'text' },
+  { name: 'stage', key: 'stage', type: 'text' },
+  { name: 'service_type', key: 'serviceType', type: 'text' },
+  { name: 'contract_id', key: 'contractId', type: 'text' },
+  { name: 'from_at', key: 'fromAt', type: 'timestamptz' },
+  { name: 'to_at', key: 'toAt', type: 'timestamptz' },
+  { name: 'over_after', key: 'overAfter', type: 'date' },
+];
+
 const UPSERT_MATTERS = upsertSql('matters', 'code', MATTER_COLUMNS);
 const UPSERT_SERVICES = upsertSql('services', 'contract_id', SERVICE_COLUMNS);
 const UPSERT_TASKS = upsertSql('tasks', 'matter, kind, department', TASK_COLUMNS);
+const UPSERT_ATTRIBUTION = upsertSql('attribution_segments', 'position', ATTRIBUTION_COLUMNS);
 
 /** The batch holds every matter of the application, so a stored matter it lacks is deleted. */
 async function replaceMatters(client: PoolClient, applicationId: string, processCode: string, matters: MatterRow[], complete: boolean): Promise<void> {
@@ -345,6 +361,19 @@ async function replaceTasks(client: PoolClient, batch: ProjectionBatch, complete
   }
   if (tasks.length === 0) return;
   await client.query(UPSERT_TASKS, [applicationId, JSON.stringify(tasks.map((t) => ({ ...t, processCode })))]);
+}
+
+/**
+ * Every batch holds the whole critical path: stretches past its length are gone, the others are
+ * rewritten where they changed (the path's head rarely does). A batch without it (from before
+ * issue 13) leaves the stored path as it is.
+ */
+async function replaceAttribution(client: PoolClient, batch: ProjectionBatch): Promise<void> {
+  const rows = batch.attribution;
+  if (rows === undefined) return;
+  const { applicationId } = batch.application;
+  await client.query('DELETE FROM attribution_segments WHERE application_id = $1 AND position > $2', [applicationId, rows.length]);
+  if (rows.length) await client.query(UPSERT_ATTRIBUTION, [applicationId, JSON.stringify(rows)]);
 }
 
 /** What a webhook receiver gets for one event; `id` is also the X-Event-Id header. */

@@ -18,7 +18,9 @@ import {
   pageOf,
   providerStatsListSchema,
   scorecardsSchema,
+  criticalPathScorecardsSchema,
 } from '../../contracts/responses';
+import { criticalPathCsv, criticalPathScorecards } from '../../readmodel/attribution';
 import { creditRecords } from '../../readmodel/credit';
 import { movedDeadlines } from '../../readmodel/moved-deadlines';
 import { createDelegation, delegatingTo, delegationsOf, revokeDelegation } from '../../readmodel/delegations';
@@ -27,7 +29,7 @@ import type { Principal, PrincipalRegistry } from '../auth';
 import { providerStats } from '../../readmodel/provider-stats';
 import { ALERT_LEVELS, alerts, alertsSummary, applicationsOf, auditTrail, inbox, projectedParties, scorecards, scorecardsCsv, type AlertItem, type Page } from '../../readmodel/queries';
 import { knownOrNull, workingDaysAfter } from '../../domain/calendar';
-import { shanghaiDate } from '../../domain/time';
+import { shanghaiDate, toShanghaiIso } from '../../domain/time';
 import { accessTo, auditFor, notVisible } from '../authz';
 import type { CatalogueHolder } from '../catalogue-holder';
 import type { OperationRegistry } from '../operation';
@@ -199,6 +201,48 @@ export function registerReadModel(api: OperationRegistry, pool: Pool, catalogue:
       known(query, 'department');
       const csv = scorecardsCsv(await scorecards(pool, query));
       res.status(200).type('text/csv').attachment(`scorecards-${query.from}-${query.to}.csv`).send(csv);
+    },
+  );
+
+  const pathQuery = period.and(z.object({ department: codeOf('department', 'EEB').optional(), provider: codeOf('provider', 'P_GREEN_ENV').optional() }));
+  /** Where the days went in a period: each department's and provider's days on the applications' critical paths (readmodel/attribution.ts). */
+  const criticalPath = async (query: z.infer<typeof pathQuery>) => {
+    known(query, 'department');
+    known(query, 'provider');
+    const asOf = clock();
+    return { asOf, cards: await criticalPathScorecards(pool, catalogue.calendar, { ...query, asOf }) };
+  };
+
+  api.add(
+    {
+      method: 'get',
+      path: '/supervision/scorecards/critical-path',
+      tag: 'supervision',
+      summary: 'Days on the critical path and days over the limit caused, per department and provider, for a period',
+      roles: ['supervisor', 'admin'],
+      query: pathQuery,
+      response: criticalPathScorecardsSchema,
+    },
+    async ({ query }) => {
+      const { asOf, cards } = await criticalPath(query);
+      return { from: query.from, to: query.to, asOf: toShanghaiIso(asOf), ...cards };
+    },
+  );
+
+  api.add(
+    {
+      method: 'get',
+      path: '/supervision/scorecards/critical-path.csv',
+      tag: 'supervision',
+      summary: 'Days on the critical path per department and provider for a period as CSV',
+      roles: ['supervisor', 'admin'],
+      query: pathQuery,
+      success: { status: 200, description: 'CSV with a header row', contentType: 'text/csv' },
+      response: csvSchema,
+    },
+    async ({ query, res }) => {
+      const { cards } = await criticalPath(query);
+      res.status(200).type('text/csv').attachment(`critical-path-${query.from}-${query.to}.csv`).send(criticalPathCsv(cards));
     },
   );
 

@@ -334,10 +334,10 @@ function serviceReady(app: Application, adder: DayAdder, h: History, svc: Servic
   if (svc.acceptedAt !== null && svc.acceptedAt <= at) return { ready: null, basis: null };
   const today = dayNumber(shanghaiDate(at));
   const c = svc.contracts.filter((x) => x.contractedAt <= at).at(-1);
-  if (c && c.deliveries.some((d) => d.at <= at) && !c.returns.some((r) => r.at <= at && r.at >= c.deliveries.filter((d) => d.at <= at).at(-1)!.at)) {
-    return { ready: point(today), basis: null };
-  }
-  if (c && (c.closedAt === null || c.closedAt > at || c.status === 'accepted')) {
+  // Delivered and not returned since: in for review, taken as accepted today.
+  const delivered = c?.deliveries.filter((d) => d.at <= at).at(-1);
+  if (c && delivered && !c.returns.some((r) => r.at <= at && r.at >= delivered.at)) return { ready: point(today), basis: null };
+  if (c && (c.closedAt === null || c.closedAt > at)) {
     const model = contractModel(h, svc.serviceType, c.provider, c.committedDays, c.dayKind);
     const contracted = shanghaiDate(c.contractedAt);
     const elapsed = reckon(() => (c.dayKind === 'working' ? workingDaysAfter(app.cal, contracted, shanghaiDate(at)) : today - dayNumber(contracted)));

@@ -160,7 +160,7 @@ describe('API contract: OpenAPI document, authorization matrix, idempotent start
     await ok('GET', '/applications', TOKENS.applicant);
     await ok('GET', '/officers/inbox', officerToken('DRC'));
     const today = shanghaiDate(Date.now());
-    for (const p of ['/supervision/alerts', '/supervision/alerts/summary', `/supervision/scorecards?from=2026-01-01&to=${today}`, `/supervision/scorecards.csv?from=2026-01-01&to=${today}`, '/supervision/providers']) {
+    for (const p of ['/supervision/alerts', '/supervision/alerts/summary', `/supervision/scorecards?from=2026-01-01&to=${today}`, `/supervision/scorecards.csv?from=2026-01-01&to=${today}`, '/supervision/providers', `/supervision/scorecards/critical-path?from=2026-01-01&to=${today}`, `/supervision/scorecards/critical-path.csv?from=2026-01-01&to=${today}`]) {
       await ok('GET', p, TOKENS.supervisor);
     }
     await ok('GET', `/officers/figures?from=2026-01-01&to=${today}`, headToken('DRC'));
@@ -179,7 +179,7 @@ describe('API contract: OpenAPI document, authorization matrix, idempotent start
     const mismatches = responseChecks.filter((c) => c.issues.length > 0);
     expect(mismatches).toEqual([]);
     // Text answers (the docs page, the event stream, CSV) and a revocation's 204 are not JSON; replacing a provider needs a late one (test/workflows).
-    const unchecked = new Set(['get /docs', 'get /live', 'get /supervision/scorecards.csv', 'delete /officers/delegations/:id', 'post /applications/:id/services/:type/replace']);
+    const unchecked = new Set(['get /docs', 'get /live', 'get /supervision/scorecards.csv', 'get /supervision/scorecards/critical-path.csv', 'delete /officers/delegations/:id', 'post /applications/:id/services/:type/replace']);
     const answered = new Set(responseChecks.filter((c) => c.status < 300).map((c) => c.operation));
     expect(app.operations.map((op) => `${op.method} ${op.path}`).filter((op) => !answered.has(op) && !unchecked.has(op))).toEqual([]);
     expect(responseChecks.filter((c) => c.status >= 400).length).toBeGreaterThan(200);

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { loadCatalogue } from '../catalogue/loader';
+import { loadCatalogue, snapshotFor } from '../catalogue/loader';
 import { migrate } from '../readmodel/db/migrate';
 import { createPool } from '../readmodel/db/pool';
 import { createBroadcastActivities, createProjectionActivities } from '../worker/activities';
@@ -15,7 +15,7 @@ import { progressBar } from './progress';
 import { drivePopulation, type Refusal } from './simulate/drive';
 import { chartSvg } from './simulate/chart';
 import { DEFAULT_PARAMS, SCENARIOS, type ScenarioName, type SimulationParams } from './simulate/population';
-import { summariseAll, table, type ApplicationFigures, type GroupSummary } from './simulate/report';
+import { atLegalLimits, summariseAll, table, type ApplicationFigures, type GroupSummary } from './simulate/report';
 
 /**
  * `npm run simulate`: a seeded population of applications driven through the real application
@@ -222,9 +222,13 @@ function parseParams(argv: string[]): { params: SimulationParams; databaseUrl?: 
 /** The serial/parallel line of one process in the base scenario, against the source report's figures. */
 function storyLines(groups: GroupSummary[], scenario: ScenarioName): string[] {
   const reference: Record<string, string> = { GOV_INVESTMENT: 'source report: 171 → 30', SOCIAL_APPROVAL: 'source report: 152 → 25' };
+  const catalogue = loadCatalogue();
   return groups
     .filter((g) => g.scenario === scenario && g.processCode !== 'ALL' && g.completed > 0)
-    .map((g) => `  ${g.processCode}: serial ${g.avgSerialWorkingDays} working days → parallel ${g.avgParallelWorkingDays} (×${(g.avgSerialWorkingDays / g.avgParallelWorkingDays).toFixed(1)}); ${g.avgCalendarDays} calendar days in all (${reference[g.processCode] ?? ''}, ≈155 calendar days)`);
+    .map((g) => {
+      const limits = atLegalLimits(snapshotFor(catalogue, g.processCode)!);
+      return `  ${g.processCode}: serial ${g.avgSerialWorkingDays} working days → parallel ${g.avgParallelWorkingDays} (×${(g.avgSerialWorkingDays / g.avgParallelWorkingDays).toFixed(1)}); at the legal limits ${limits.serial} → ${limits.parallel}; ${g.avgCalendarDays} calendar days in all (${reference[g.processCode] ?? ''}, ≈155 calendar days)`;
+    });
 }
 
 async function main(): Promise<void> {

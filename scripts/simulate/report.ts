@@ -1,3 +1,4 @@
+import type { ProcessSnapshot } from '../../catalogue/snapshot';
 import type { ApplicationView } from '../../domain/view';
 import { median, percentile } from '../stats';
 import { SCENARIO_LABELS, type ScenarioName } from './population';
@@ -116,4 +117,28 @@ export function table(groups: GroupSummary[]): string {
   ]);
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/**
+ * The definitions alone, every matter at its full legal limit: one after another (the sum of the
+ * stage matters' limits) and in parallel (each stage's critical path over its prerequisites in the
+ * stage, the rule of the engine's accounting).
+ */
+export function atLegalLimits(snapshot: ProcessSnapshot): { serial: number; parallel: number } {
+  let serial = 0;
+  let parallel = 0;
+  for (const st of snapshot.stages) {
+    const inStage = new Map(st.matters.map((m) => [m.code, m]));
+    const path = new Map<string, number>();
+    const days = (code: string): number => {
+      if (!path.has(code)) {
+        const m = inStage.get(code)!;
+        path.set(code, m.timeLimitDays + Math.max(0, ...m.prerequisites.filter((p) => inStage.has(p)).map(days)));
+      }
+      return path.get(code)!;
+    };
+    serial += st.matters.reduce((n, m) => n + m.timeLimitDays, 0);
+    parallel += Math.max(0, ...st.matters.filter((m) => m.milestone).map((m) => days(m.code)));
+  }
+  return { serial, parallel };
 }

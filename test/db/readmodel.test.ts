@@ -83,6 +83,8 @@ describe('inbox', () => {
       level: 'normal',
       dueOn: '2026-01-13',
       dueAt: '2026-01-13T23:30:00.000+08:00',
+      // A row projected without the flag (before provisional calendars) reads as not provisional.
+      provisional: false,
       acceptedAt: '2026-01-05T09:00:00.000+08:00',
       supplementCount: 0,
       urgeCount: 0,

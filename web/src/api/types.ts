@@ -104,7 +104,7 @@ export type Procedure = NonNullable<MatterView['stops'][number]['procedure']> | 
 export type QualifiedProvider = z.output<typeof providersOnSchema>['providers'][number];
 
 // Issue 12: commitment (告知承诺制), joint matters, work assigned to officers, remedies.
-import type { creditRecordSchema, delegationsSchema, figuresSchema } from '../../../contracts/responses';
+import type { creditRecordSchema, delegationsSchema, figuresSchema, movedDeadlineSchema } from '../../../contracts/responses';
 import type {
   assignSchema,
   claimSchema,
@@ -164,3 +164,6 @@ export interface DelegationBody {
 
 /** GET /supervision/credit-records?applicant=: an applicant's false-commitment records (失信), a page newest first. */
 export type CreditRecord = z.output<typeof creditRecordSchema>;
+
+/** GET /supervision/moved-deadlines: each deadline the official calendar year moved (暂定 → 正式), a page newest first. */
+export type MovedDeadline = z.output<typeof movedDeadlineSchema>;

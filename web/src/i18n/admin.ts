@@ -40,6 +40,9 @@ export const zhCN = {
     invalidJson: '不是有效的 JSON：{reason}',
     done: '{year} 年工作日历已发布（{notice}），正在通知在办申请（{broadcast}）',
     templateTitle: '国务院办公厅关于{year}年部分节假日安排的通知',
+    provisional: '暂定日历（国务院通知发布前）',
+    provisionalHint: '只含周末和固定日期的节日（元旦、劳动节、国庆节），春节等农历节日可按预估日期加入，不设调休。按它计算的期限标为“暂定”；正式日历发布后将替换它，每个变动的期限都会记录并通知，督查室可在“期限调整”中查看。',
+    provisionalTitle: '{year}年节假日暂定安排（国务院通知发布前）',
   },
 };
 
@@ -84,5 +87,8 @@ export const en: typeof zhCN = {
     invalidJson: 'Not valid JSON: {reason}',
     done: 'The {year} calendar is published ({notice}); running applications are being told ({broadcast})',
     templateTitle: 'General Office of the State Council: holiday arrangements for {year}',
+    provisional: 'Provisional calendar (before the State Council’s notice)',
+    provisionalHint: 'Weekends and the fixed-date holidays only (New Year, Labour Day, National Day); add lunar holidays such as the Spring Festival on their expected dates; no make-up days. Deadlines counted on it are marked provisional; the official calendar replaces it, every deadline it moves is recorded and notified, and the supervision office lists them under Moved deadlines.',
+    provisionalTitle: 'Provisional holiday arrangements for {year} (before the State Council’s notice)',
   },
 };

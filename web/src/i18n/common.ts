@@ -7,7 +7,7 @@ import type { Acceptance, CommissionedBy, EventKind, Level, Procedure, Status } 
  */
 export const zhCN = {
   app: { title: '工程建设项目并联审批', short: '并联审批', skip: '跳到正文' },
-  nav: { applications: '我的申请', start: '发起申请', inbox: '待办事项', alerts: '预警督办', overview: '部门×阶段', scorecards: '绩效考核', providers: '中介服务', admin: '发布管理', figures: '承办统计', delegations: '外出委托', credit: '失信记录' },
+  nav: { applications: '我的申请', start: '发起申请', inbox: '待办事项', alerts: '预警督办', overview: '部门×阶段', scorecards: '绩效考核', providers: '中介服务', admin: '发布管理', figures: '承办统计', delegations: '外出委托', credit: '失信记录', moved: '期限调整' },
   session: {
     signIn: '登录',
     signOut: '退出',
@@ -157,6 +157,7 @@ export const zhCN = {
     applicationRejected: '申请不予许可',
     applicationCompleted: '全部办结',
   } satisfies Record<EventKind, string>,
+  calendar: { provisional: '暂定', provisionalHint: '按暂定日历计算（国务院节假日通知发布前），正式日历发布后可能调整' },
   units: { workingDays: '{n} 个工作日', calendarDays: '{n} 个自然日', wd: '工作日', cd: '自然日' },
   actions: { submit: '提交', cancel: '取消', confirm: '确定', close: '关闭', refresh: '刷新', loadMore: '加载更多', download: '下载' },
   lang: { toggle: 'English' },
@@ -164,7 +165,7 @@ export const zhCN = {
 
 export const en: typeof zhCN = {
   app: { title: 'Construction project parallel approval', short: 'Parallel approval', skip: 'Skip to content' },
-  nav: { applications: 'My applications', start: 'Start an application', inbox: 'Inbox', alerts: 'Alerts', overview: 'Department × stage', scorecards: 'Scorecards', providers: 'Intermediaries', admin: 'Publishing', figures: 'Officers’ figures', delegations: 'Out of office', credit: 'Credit records' },
+  nav: { applications: 'My applications', start: 'Start an application', inbox: 'Inbox', alerts: 'Alerts', overview: 'Department × stage', scorecards: 'Scorecards', providers: 'Intermediaries', admin: 'Publishing', figures: 'Officers’ figures', delegations: 'Out of office', credit: 'Credit records', moved: 'Moved deadlines' },
   session: {
     signIn: 'Sign in',
     signOut: 'Sign out',
@@ -313,6 +314,7 @@ export const en: typeof zhCN = {
     applicationRejected: 'Application rejected',
     applicationCompleted: 'Application completed',
   },
+  calendar: { provisional: 'provisional', provisionalHint: "Counted on a provisional calendar (before the State Council's holiday notice); the official calendar may move it" },
   units: { workingDays: '{n} working days', calendarDays: '{n} calendar days', wd: 'working days', cd: 'calendar days' },
   actions: { submit: 'Submit', cancel: 'Cancel', confirm: 'Confirm', close: 'Close', refresh: 'Refresh', loadMore: 'Load more', download: 'Download' },
   lang: { toggle: '中文' },

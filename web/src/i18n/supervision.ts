@@ -126,6 +126,20 @@ export const zhCN = {
     columns: { at: '记录时间', applicant: '申请人', matter: '事项', application: '申请', kind: '类型', reason: '原因' },
     kinds: { falseCommitment: '承诺不实' },
   },
+  moved: {
+    title: '期限调整',
+    intro: '正式节假日安排发布后，按暂定日历计算的期限中发生变化的每一项：原期限、新期限、调整天数。',
+    department: '部门',
+    year: '日历年度',
+    search: '查询',
+    none: '没有因正式日历而调整的期限。',
+    count: '共 {n} 项期限调整',
+    caption: '期限调整清单',
+    earlier: '提前 {n} 天',
+    later: '推后 {n} 天',
+    columns: { at: '调整时间', application: '项目', matter: '事项', clock: '期限', from: '原期限', to: '新期限', days: '变化', notice: '依据通知' },
+    clocks: { matter: '办理时限', deferred: '容缺材料补齐', notice: '一次性告知', contract: '中介合同', verification: '承诺核查', opinion: '联合审查意见', withdrawal: '视为撤回' },
+  },
 };
 
 export const en: typeof zhCN = {
@@ -254,5 +268,19 @@ export const en: typeof zhCN = {
     caption: 'Credit records',
     columns: { at: 'Recorded', applicant: 'Applicant', matter: 'Matter', application: 'Application', kind: 'Kind', reason: 'Reason' },
     kinds: { falseCommitment: 'False commitment' },
+  },
+  moved: {
+    title: 'Moved deadlines',
+    intro: 'Each deadline counted on a provisional calendar that the official holiday notice moved: the old date, the new one and by how much.',
+    department: 'Department',
+    year: 'Calendar year',
+    search: 'Search',
+    none: 'No deadline was moved by an official calendar.',
+    count: '{n} moved deadlines',
+    caption: 'Moved deadlines',
+    earlier: '{n} days earlier',
+    later: '{n} days later',
+    columns: { at: 'Moved', application: 'Project', matter: 'Matter', clock: 'Deadline', from: 'Was', to: 'Now', days: 'Change', notice: 'Notice' },
+    clocks: { matter: 'Time limit', deferred: 'Deferred material', notice: 'One-time notice', contract: 'Intermediary contract', verification: 'Commitment check', opinion: 'Joint opinion', withdrawal: 'Deemed withdrawal' },
   },
 };

@@ -9,4 +9,5 @@ export const routes: RouteRecordRaw[] = [
   { path: '/supervision/scorecards', component: () => import('./ScorecardsPage.vue'), meta: { roles, title: 'supervision.scorecards.title' } },
   { path: '/supervision/providers', component: () => import('./ProvidersPage.vue'), meta: { roles, title: 'supervision.providers.title' } },
   { path: '/supervision/credit-records', component: () => import('./CreditRecordsPage.vue'), meta: { roles, title: 'supervision.credit.title' } },
+  { path: '/supervision/moved-deadlines', component: () => import('./MovedDeadlinesPage.vue'), meta: { roles, title: 'supervision.moved.title' } },
 ];

@@ -74,7 +74,7 @@ export async function criticalPathScorecards(pool: Pool, calendar: WorkingCalend
   const { rows } = await pool.query<SegmentDbRow>(
     `SELECT application_id, kind, holder, from_at, COALESCE(to_at, GREATEST(from_at, $3::timestamptz)) AS to_at, over_after::text AS over_after
        FROM attribution_segments
-      WHERE from_at < $2::timestamptz AND COALESCE(to_at, $3::timestamptz) > $1::timestamptz
+      WHERE COALESCE(to_at, 'infinity'::timestamptz) > $1::timestamptz AND from_at < $2::timestamptz
       ORDER BY application_id, position`,
     [new Date(periodStart), new Date(periodEnd), new Date(q.asOf)],
   );

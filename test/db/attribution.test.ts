@@ -155,4 +155,19 @@ describe('days on the critical path per department and provider, for a period', 
     ]);
     await expect(cards('2026-03-31', '2026-01-01')).rejects.toBeInstanceOf(InvalidQueryError);
   });
+
+  it('finds a period’s stretches through the index on their end, not by reading every stretch', async () => {
+    const client = await fixture.db.pool.connect();
+    try {
+      await client.query('SET enable_seqscan = off');
+      const { rows } = await client.query(
+        `EXPLAIN SELECT application_id FROM attribution_segments
+          WHERE COALESCE(to_at, 'infinity'::timestamptz) > '2026-04-01T00:00:00+08:00'::timestamptz AND from_at < '2026-07-01T00:00:00+08:00'::timestamptz`,
+      );
+      expect(rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/attribution_segments_period/);
+    } finally {
+      await client.query('RESET enable_seqscan');
+      client.release();
+    }
+  });
 });

@@ -22,5 +22,5 @@ CREATE TABLE attribution_segments (
   CHECK (to_at IS NULL OR to_at >= from_at)
 );
 
--- A period's departments and providers: the stretches of one kind that reach into it.
-CREATE INDEX attribution_segments_period ON attribution_segments (kind, from_at, holder);
+-- A period's stretches: those ending after its start (still held: never ended), begun before its end.
+CREATE INDEX attribution_segments_period ON attribution_segments ((COALESCE(to_at, 'infinity'::timestamptz)), from_at);

@@ -145,6 +145,83 @@ describe('delay attribution: where the days went along the critical path', () =>
     expect(new Set(a.path.filter((p) => p.kind === 'department').map((p) => p.stage))).toEqual(new Set(['S1', 'S2', 'S3', 'S4']));
   });
 
+  it('charges the applicant for materials missing at intake and for the 容缺 item a result waits for, and ends a rejected application on its rejection', () => {
+    const run = start(MONDAY, { applicationId: 'app-attribution-4', materials: without('M_LAND_REPORT', 'M_FUNDS_PROOF') });
+    run.perform('issueMissingNotice', { actor: officer('DRC'), stage: 'S1', note: '请补交土地报告' }, '2026-03-03T10:00:00+08:00');
+    for (const code of ['LY01', 'LY06', 'LY07', 'LY08']) run.approve(code);
+    run.perform('supplyMaterials', { actor: applicant, items: ['M_LAND_REPORT'] }, '2026-03-06T15:00:00+08:00');
+    run.approve('LY04', '2026-03-12T10:00:00+08:00');
+    // LY02 starts on LY04's result; its 容缺 item M_FUNDS_PROOF is due 26 Mar (10 working days), so the approval on 20 Mar waits for it.
+    run.approve('LY02', '2026-03-20T10:00:00+08:00');
+    expect(run.matter('LY02').resultIssuedAt).toBeNull();
+    run.perform('supplyMaterials', { actor: applicant, items: ['M_FUNDS_PROOF'] }, '2026-03-24T11:00:00+08:00');
+    run.perform('reject', { actor: officer('NRP'), matter: 'LY05', reason: '用地不符合国土空间规划' }, '2026-03-27T10:00:00+08:00');
+    expect(run.outcome?.status).toBe('rejected');
+    const a = run.view().attribution;
+    // 2 Mar 09:00 → 27 Mar 10:00: 25 d 1 h; working days 3–6, 9–13, 16–20, 23–27 Mar = 19.
+    expect(a).toMatchObject({ settled: true, elapsed: { calendarDays: 25, workingDays: 19 } });
+    expect(a.path.map((p) => [p.from.slice(0, 16), p.kind, p.holder, p.reason, p.matter, p.calendarDays, p.workingDays])).toEqual([
+      // LY04's materials missing from receipt to the supply, notice or not: 4 d 6 h = 4.25 → 4.2; 3–6 Mar = 4.
+      ['2026-03-02T09:00', 'applicant', null, 'missingMaterials', 'LY04', 4.2, 4],
+      // LY04's clock: 5 d 19 h = 5.79 → 5.8 (a tenth of the remainder); 9–12 Mar = 4.
+      ['2026-03-06T15:00', 'department', 'NRP', 'clock', 'LY04', 5.8, 4],
+      // LY02 started on LY04's result, the last of its prerequisites: 8 d; 13, 16–20 Mar = 6.
+      ['2026-03-12T10:00', 'department', 'DRC', 'clock', 'LY02', 8, 6],
+      // Approved, its result waiting for M_FUNDS_PROOF: 4 d 1 h = 4.04 → 4.0; 23, 24 Mar = 2.
+      ['2026-03-20T10:00', 'applicant', null, 'deferredItems', 'LY02', 4, 2],
+      // LY05 from LY02's result to its rejection: 2 d 23 h = 2.96 → 3.0 (the other tenth); 25–27 Mar = 3.
+      ['2026-03-24T11:00', 'department', 'NRP', 'clock', 'LY05', 3, 3],
+    ]);
+    // Exact tenths 42.5, 57.92, 80, 40.42, 29.58 floor to 248 of 250: .92 and .58 take one each.
+    expect(a.holders.map((h) => [h.kind, h.holder, h.calendarDays, h.workingDays])).toEqual([
+      ['department', 'NRP', 8.8, 7],
+      ['department', 'DRC', 8, 6],
+      ['applicant', null, 8.2, 6],
+    ]);
+    expect(a.matters.map((m) => [m.department, m.matter, m.calendarDays, m.workingDays])).toEqual([
+      ['NRP', 'LY04', 5.8, 4],
+      ['DRC', 'LY02', 8, 6],
+      ['NRP', 'LY05', 3, 3],
+    ]);
+  });
+
+  it("charges a joint matter's rectification (整改) to the applicant and its sessions' time to the lead department", () => {
+    // SOCIAL_REFORM with everything before S4 decided at once on Wednesday 29 Apr: JG07 (HUD, with NRP, MET, CAD) is accepted then.
+    const run = start('2026-04-29T09:00:00+08:00', { processCode: 'SOCIAL_REFORM', applicationId: 'app-attribution-5' });
+    for (let round = 0; round < 50 && run.view().currentStage !== 'S4'; round++) {
+      for (const m of run.matters().filter((x) => x.status === 'inProgress')) {
+        for (const p of m.joint?.participants.filter((x) => x.waiting) ?? []) run.perform('giveOpinion', { actor: officer(p.department), matter: m.code, opinion: 'pass', items: [], note: '' });
+        run.approve(m.code);
+      }
+    }
+    const opinion = (department: string, kind: 'pass' | 'fail', items: string[] = []) => ({ actor: officer(department), matter: 'JG07', opinion: kind, items, note: '' });
+    run.perform('giveOpinion', opinion('NRP', 'pass'), '2026-05-08T10:00:00+08:00');
+    run.perform('giveOpinion', opinion('MET', 'pass'));
+    run.perform('giveOpinion', opinion('CAD', 'fail', ['人防门安装不合格']));
+    run.perform('submitRectification', { actor: applicant, matter: 'JG07', note: '人防门已更换' }, '2026-05-12T10:00:00+08:00');
+    run.perform('giveOpinion', opinion('CAD', 'pass'), '2026-05-13T10:00:00+08:00');
+    run.approve('JG07', '2026-05-14T10:00:00+08:00');
+    run.approve('JG06', '2026-05-15T10:00:00+08:00');
+    expect(run.outcome?.status).toBe('completed');
+    const a = run.view().attribution;
+    // 29 Apr 09:00 → 15 May 10:00: 16 d 1 h; working days 30 Apr, 6–9 (9 May made up), 11–15 May = 10.
+    expect(a.elapsed).toEqual({ calendarDays: 16, workingDays: 10 });
+    expect(a.path.map((p) => [p.kind, p.holder, p.reason, p.matter, p.calendarDays, p.workingDays])).toEqual([
+      // JG07 from acceptance to the rectification list: 9 d 1 h; 30 Apr, 6, 7, 8 May = 4 (劳动节 1–5 May).
+      ['department', 'HUD', 'clock', 'JG07', 9, 4],
+      // The rectification 8 → 12 May 10:00: 4 d; 9 (make-up), 11, 12 May = 3.
+      ['applicant', null, 'rectification', 'JG07', 4, 3],
+      // The re-inspection and the decision: 2 d; 13, 14 May.
+      ['department', 'HUD', 'clock', 'JG07', 2, 2],
+      // JG06 waited for JG07's result: 1 d; 15 May.
+      ['department', 'HUD', 'clock', 'JG06', 1, 1],
+    ]);
+    expect(a.holders.map((h) => [h.kind, h.holder, h.calendarDays, h.workingDays])).toEqual([
+      ['department', 'HUD', 12, 7],
+      ['applicant', null, 4, 3],
+    ]);
+  });
+
   it('ends a withdrawn application where it stood: the applicant owes materials at intake', () => {
     const run = start(MONDAY, { applicationId: 'app-attribution-3', materials: without('M_LAND_REPORT') });
     run.perform('withdraw', { actor: applicant, reason: '企业调整投资计划' }, '2026-03-09T09:00:00+08:00');

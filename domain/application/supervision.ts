@@ -1,11 +1,12 @@
 import type { EscalateInput, UrgeInput } from '../../contracts/actions';
 import type { CalendarYear } from '../../catalogue/schema';
-import { buildCalendar, knownOrNull } from '../calendar';
+import { buildCalendar, knownOrNull, workingDaysAfter, type WorkingCalendar } from '../calendar';
+import { shanghaiDate } from '../time';
 import { clockDueOn } from '../clock';
 import { contractDueOn } from '../intermediary';
 import { CLOCK_LEVELS, higherLevel, levelRank } from '../clock';
 import { ActionRefused } from '../errors';
-import { SYSTEM, type Actor, type IntakeState } from '../types';
+import { SYSTEM, type Actor, type IntakeState, type MatterState } from '../types';
 import { actorLabel, OPEN } from './checks';
 import type { Application } from './core';
 import { batchMatters, dateDeferred, noticeDueOn } from './intake';
@@ -83,9 +84,13 @@ export function publishCalendar(app: Application, calendar: CalendarYear, actor:
   const replaced = app.state.calendars.find((c) => c.year === calendar.year);
   if (app.provisionalCalendars && calendar.provisional && replaced && !replaced.provisional) return;
   const before = app.provisionalCalendars && replaced ? openDeadlines(app) : null;
+  const was = app.cal;
   app.state.calendars = [...app.state.calendars.filter((c) => c.year !== calendar.year), calendar].sort((a, b) => a.year - b.year);
   app.cal = buildCalendar(app.state.calendars);
-  if (app.provisionalCalendars) recountOpenDates(app);
+  if (app.provisionalCalendars) {
+    if (replaced) for (const m of Object.values(app.state.matters)) recountStoppedRuns(app, m, was);
+    recountOpenDates(app);
+  }
   for (const intake of Object.values(app.state.intakes)) intake.noticeDueOn ??= noticeDueOn(app, intake.receivedAt);
   for (const m of Object.values(app.state.matters)) if (m.acceptedAt !== null && m.clock) dateDeferred(app, m);
   app.record(now, 'calendarPublished', actor, {
@@ -150,6 +155,31 @@ function recountOpenDates(app: Application) {
     for (const d of m.deferred) if (d.suppliedAt === null) d.dueOn = null;
     dateDeferred(app, m);
   }
+}
+
+/**
+ * The working days a matter's clock used in runs that ended at a stop are kept as a number
+ * (`usedBefore`), counted on the calendar of the time: when a year is replaced they are counted
+ * again on the new one. The runs are rebuilt from acceptance and the stops, and replaced only when
+ * they give exactly the stored number on the old calendar (anything else is left as it was).
+ */
+function recountStoppedRuns(app: Application, m: MatterState, was: WorkingCalendar) {
+  const clock = m.clock;
+  if (!clock || m.acceptedAt === null || clock.usedBefore === 0) return;
+  const uncounted = new Set((clock.uncounted ?? []).map((r) => `${r.from}/${r.to}`));
+  const runs: [string, string][] = [];
+  let start = shanghaiDate(m.acceptedAt);
+  const ends = [...m.stops.map((s) => ({ at: s.from, restart: s.to })), ...(m.decision ? [{ at: m.decision.at, restart: null }] : [])];
+  for (const end of ends) {
+    const run: [string, string] = [start, shanghaiDate(end.at)];
+    if (!uncounted.has(run.join('/'))) runs.push(run);
+    if (end.restart === null) break;
+    start = shanghaiDate(end.restart);
+  }
+  const count = (cal: WorkingCalendar) => knownOrNull(() => runs.reduce((n, [from, to]) => n + workingDaysAfter(cal, from, to), 0));
+  if (count(was) !== clock.usedBefore) return;
+  const now = count(app.cal);
+  if (now !== null && now !== clock.usedBefore) m.clock = { ...clock, usedBefore: now };
 }
 
 /** One `deadlineMoved` event per open deadline whose due date the published year changed. */

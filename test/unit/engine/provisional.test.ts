@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CURRENT_RULES } from '../../../domain/application/core';
-import { admin, applicant, catalogue, snapshotOf, start, without, type StartOptions } from './driver';
+import { admin, applicant, catalogue, officer, snapshotOf, start, without, type StartOptions } from './driver';
 import { MOVES_FROM_25_JAN as DUE, OFFICIAL_2027, PROVISIONAL_2027 } from './provisional-figures';
 
 // Monday 25 Jan 2027, 09:00: the provisional 2027 is in force; every S1 matter but LY07's 容缺 item is complete.
@@ -70,6 +70,18 @@ describe('provisional calendar years (暂定)', () => {
     expect(run.matter('LY01')).toMatchObject({ level: 'warning', workingDaysUsed: 7, workingDaysLeft: 0 });
     run.passUntil('2027-02-03T00:01:00+08:00');
     expect(run.matter('LY01')).toMatchObject({ level: 'overdue', overdueSince: '2027-02-03T00:00:00.000+08:00' });
+  });
+
+  it('counts again on the official year the days a clock used on the provisional one before it stopped', () => {
+    const run = startOn({ materials: without() });
+    // Thursday 4 Feb: 26–29 Jan and 1–4 Feb on the provisional year, 8 days; the official one adds Sunday 31 Jan.
+    run.perform('requestSupplement', { actor: officer('DRC'), matter: 'LY06', items: ['M_ENERGY_REPORT'], reason: '补充节能报告' }, '2027-02-04T10:00:00+08:00');
+    expect(run.matter('LY06')).toMatchObject({ status: 'suspended', workingDaysUsed: 8 });
+    run.perform('publishCalendar', { actor: admin, calendar: OFFICIAL_2027 }, '2027-02-10T10:00:00+08:00');
+    expect(run.matter('LY06')).toMatchObject({ status: 'suspended', workingDaysUsed: 9 });
+    // Supplied Monday 15 Feb: 1 day left, so due Tuesday 16 Feb (the provisional count would have left 2, due 17 Feb).
+    run.perform('supplyMaterials', { actor: applicant, items: ['M_ENERGY_REPORT'] }, '2027-02-15T10:00:00+08:00');
+    expect(run.matter('LY06')).toMatchObject({ status: 'inProgress', workingDaysUsed: 9, workingDaysLeft: 1, dueOn: '2027-02-16', provisional: false });
   });
 
   it('keeps an official year from being replaced by a provisional one', () => {

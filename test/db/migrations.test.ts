@@ -34,9 +34,9 @@ describe('migrations', () => {
   it('applies every migration once, in order, and records its checksum', async () => {
     const db = await database();
     const files = loadMigrations();
-    expect(files.map((m) => m.name)).toEqual(['001_read_model.sql', '002_webhooks.sql', '003_webhook_scope.sql', '004_projection_refusals.sql', '005_application_state.sql', '006_reform.sql', '008_provisional_calendars.sql']);
+    expect(files.map((m) => m.name)).toEqual(['001_read_model.sql', '002_webhooks.sql', '003_webhook_scope.sql', '004_projection_refusals.sql', '005_application_state.sql', '006_reform.sql', '007_attribution.sql', '008_provisional_calendars.sql']);
 
-    expect(await migrate(db.pool)).toEqual({ applied: ['001_read_model.sql', '002_webhooks.sql', '003_webhook_scope.sql', '004_projection_refusals.sql', '005_application_state.sql', '006_reform.sql', '008_provisional_calendars.sql'] });
+    expect(await migrate(db.pool)).toEqual({ applied: ['001_read_model.sql', '002_webhooks.sql', '003_webhook_scope.sql', '004_projection_refusals.sql', '005_application_state.sql', '006_reform.sql', '007_attribution.sql', '008_provisional_calendars.sql'] });
     const { rows } = await db.pool.query<{ name: string; checksum: string }>('SELECT name, checksum FROM schema_migrations ORDER BY name');
     expect(rows).toEqual(files.map((m) => ({ name: m.name, checksum: m.checksum })));
 
@@ -82,7 +82,7 @@ describe('migrations', () => {
     const other = createPool(db.url, { max: 2 });
     try {
       const [a, b] = await Promise.all([migrate(db.pool), migrate(other)]);
-      expect([...a.applied, ...b.applied].sort()).toEqual(['001_read_model.sql', '002_webhooks.sql', '003_webhook_scope.sql', '004_projection_refusals.sql', '005_application_state.sql', '006_reform.sql', '008_provisional_calendars.sql']);
+      expect([...a.applied, ...b.applied].sort()).toEqual(['001_read_model.sql', '002_webhooks.sql', '003_webhook_scope.sql', '004_projection_refusals.sql', '005_application_state.sql', '006_reform.sql', '007_attribution.sql', '008_provisional_calendars.sql']);
       const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
       expect(rows[0]!.n).toBe(6);
     } finally {

@@ -46,10 +46,12 @@ describe('migrations', () => {
     );
     expect(tables.rows.map((r) => r.table_name)).toEqual([
       'applications',
+      'attribution_segments',
       'credit_records',
       'delegations',
       'events',
       'matters',
+      'moved_deadlines',
       'process_snapshots',
       'projection_refusals',
       'schema_migrations',
@@ -84,7 +86,7 @@ describe('migrations', () => {
       const [a, b] = await Promise.all([migrate(db.pool), migrate(other)]);
       expect([...a.applied, ...b.applied].sort()).toEqual(['001_read_model.sql', '002_webhooks.sql', '003_webhook_scope.sql', '004_projection_refusals.sql', '005_application_state.sql', '006_reform.sql', '007_attribution.sql', '008_provisional_calendars.sql']);
       const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
-      expect(rows[0]!.n).toBe(6);
+      expect(rows[0]!.n).toBe(8);
     } finally {
       await other.end();
     }

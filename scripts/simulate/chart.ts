@@ -29,8 +29,8 @@ export function chartSvg(figures: ApplicationFigures[], groups: GroupSummary[], 
   let top = 50;
   out.push(text(left, 24, title, 'font-size="16" font-weight="bold"'));
   processes.forEach((p, i) => {
-    out.push(`<rect x="${left + 420 + i * 200}" y="12" width="12" height="12" fill="${colour(p)}"/>`);
-    out.push(text(left + 437 + i * 200, 23, LABELS[p] ?? p, 'font-size="12"'));
+    out.push(`<rect x="${width - 380 + i * 190}" y="12" width="12" height="12" fill="${colour(p)}"/>`);
+    out.push(text(width - 363 + i * 190, 23, LABELS[p] ?? p, 'font-size="12"'));
   });
   scenarios.forEach((s, si) => {
     const base = top + panelH - 30;

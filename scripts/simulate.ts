@@ -53,6 +53,8 @@ export interface RunResult {
   groups: GroupSummary[];
   figures: ApplicationFigures[];
   refusals: Refusal[];
+  /** Updates the server lost with a timed-out workflow task (decided again from the next day's status). */
+  lostUpdates: number;
   unfinished: string[];
   databaseUrl: string;
   chartFile: string;
@@ -128,9 +130,9 @@ export async function runSimulation(o: RunOptions): Promise<RunResult> {
     writeFileSync(chartFile, chartSvg(figures, groups, params.scenarios, `npm run simulate — seed ${params.seed}, ${params.applications} applications per scenario`));
     const unfinished = drive.applications.filter((a) => a.final?.status !== 'completed').map((a) => a.applicationId);
     const wallSeconds = Math.round((Date.now() - t0) / 100) / 10;
-    writeFileSync(summaryFile, `${JSON.stringify({ params, lastDay, databaseUrl, wallSeconds, groups, unfinished, refusals: drive.refusals, applications: figures }, null, 1)}\n`);
+    writeFileSync(summaryFile, `${JSON.stringify({ params, lastDay, databaseUrl, wallSeconds, groups, unfinished, refusals: drive.refusals, lostUpdates: drive.lostUpdates, applications: figures }, null, 1)}\n`);
     log(`simulated ${total} applications (${drive.applications.length - unfinished.length} completed) in ${wallSeconds} s`);
-    return { params, groups, figures, refusals: drive.refusals, unfinished, databaseUrl, chartFile, summaryFile, wallSeconds, lastDay };
+    return { params, groups, figures, refusals: drive.refusals, lostUpdates: drive.lostUpdates, unfinished, databaseUrl, chartFile, summaryFile, wallSeconds, lastDay };
   } finally {
     await env?.teardown();
     await pool.end();
@@ -243,6 +245,7 @@ async function main(): Promise<void> {
   for (const line of storyLines(r.groups, params.scenarios[0]!)) console.log(line);
   if (r.unfinished.length) console.log(`\nnot completed by ${r.lastDay}: ${r.unfinished.length} (${r.unfinished.slice(0, 5).join(', ')}${r.unfinished.length > 5 ? ', …' : ''})`);
   if (r.refusals.length) console.log(`\nrefused actions: ${r.refusals.length} (first: ${r.refusals[0]!.action} ${r.refusals[0]!.on}: ${r.refusals[0]!.code} ${r.refusals[0]!.message})`);
+  if (r.lostUpdates) console.log(`\nUpdates lost with a timed-out workflow task and decided again the next working day: ${r.lostUpdates}`);
   console.log(`\nchart: ${path.relative(process.cwd(), r.chartFile)}; figures per application: ${path.relative(process.cwd(), r.summaryFile)}`);
   console.log(`read model: ${r.databaseUrl} (kept)`);
   console.log(`  backtest on it: DATABASE_URL=${r.databaseUrl} npm run backtest`);

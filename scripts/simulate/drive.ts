@@ -1,4 +1,4 @@
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Catalogue } from '../../catalogue/loader';
@@ -53,7 +53,6 @@ class Party {
   private readonly stopEnds = new Map<string, string>();
   private readonly deliverOn = new Map<string, string>();
   private readonly reviewOn = new Map<string, string>();
-  private readonly reviewed = new Set<string>();
   handle: WorkflowHandle<typeof applicationWorkflow> | null = null;
   final: ApplicationView | null = null;
   done = false;
@@ -66,6 +65,7 @@ class Party {
     catalogue: Catalogue,
     private readonly cal: WorkingCalendar,
     private readonly refusals: Refusal[],
+    private readonly lost: { count: number },
   ) {
     this.snapshot = snapshotFor(catalogue, plan.processCode)!;
     this.defs = new Map(allMatters(this.snapshot).map((m) => [m.code, m]));
@@ -101,14 +101,25 @@ class Party {
     });
   }
 
-  private async act<K extends CommandName>(today: string, name: K, input: CommandInput<K>): Promise<void> {
+  /**
+   * Sends one Update; true when applied. A refusal is recorded. An Update the server lost with its
+   * workflow task (a task that timed out on a loaded machine: "update … not found") is counted and
+   * left: the next working day's status shows whether it was applied, and every step is decided
+   * from the status again.
+   */
+  private async act<K extends CommandName>(today: string, name: K, input: CommandInput<K>): Promise<boolean> {
     try {
       await this.handle!.executeUpdate(commandUpdates[name], { args: [input] });
+      return true;
     } catch (e) {
       if (e instanceof WorkflowUpdateFailedError && e.cause instanceof ApplicationFailure) {
         const f = input as Record<string, unknown>;
         this.refusals.push({ applicationId: this.applicationId, on: `${today} ${String(f.matter ?? f.serviceType ?? f.stage ?? '')}`, action: name, code: e.cause.type ?? '', message: e.cause.message });
-        return;
+        return false;
+      }
+      if (e instanceof WorkflowNotFoundError && /^update .* not found/.test(e.message)) {
+        this.lost.count++;
+        return false;
       }
       throw e;
     }
@@ -190,11 +201,10 @@ class Party {
         if (!this.reviewOn.has(key)) this.reviewOn.set(key, addWorkingDays(this.cal, delivered, draws.reviewAfter));
         if (today < this.reviewOn.get(key)!) continue;
         const by = officer(byCode.get(s.matters[0]!)!.department);
-        if (draws.returned && !this.reviewed.has(s.serviceType)) {
-          this.reviewed.add(s.serviceType);
+        // Returned once at most: a deliverable already returned (as its contract shows) is accepted.
+        if (draws.returned && c.returns.length === 0) {
           await this.act(today, 'reviewDeliverable', { actor: by, serviceType: s.serviceType, decision: 'return', reasons: ['成果文件内容不完整，请修改后重新提交'] });
         } else {
-          this.reviewed.add(s.serviceType);
           await this.act(today, 'reviewDeliverable', { actor: by, serviceType: s.serviceType, decision: 'accept', note: '审查通过' });
         }
       }
@@ -206,9 +216,15 @@ class Party {
     for (const m of mattersOf(v)) {
       const by = officer(m.department);
       if (m.status === 'suspended') {
-        const ends = this.stopEnds.get(m.code);
         const stop = m.stops.at(-1);
-        if (!ends || !stop || stop.to !== null || today < ends) continue;
+        if (!stop || stop.to !== null) continue;
+        const plan = this.matterPlan(m.code);
+        // A stop whose Update answer was lost still ends when its plan says.
+        const lasts = stop.kind === 'supplement' ? (plan.supplement?.lasts ?? 3) : (plan.special?.lasts ?? 3);
+        const ends = this.stopEnds.get(m.code) ?? addWorkingDays(this.cal, dateOf(stop.from), lasts);
+        if (stop.kind === 'supplement') this.steps.set(m.code, this.steps.get(m.code) === 'decide' ? 'decide' : 'special');
+        else this.steps.set(m.code, 'decide');
+        if (today < ends) continue;
         if (stop.kind === 'supplement') await this.act(today, 'supplyMaterials', { actor: applicant, items: m.owedForSupplement.length ? m.owedForSupplement : stop.items });
         else if (stop.kind === 'specialProcedure') await this.act(today, 'endSpecialProcedure', { actor: by, matter: m.code, reason: '特别程序结束' });
         continue;
@@ -218,13 +234,17 @@ class Party {
       const used = m.workingDaysUsed;
       const step = this.steps.get(m.code) ?? 'supplement';
       if (step === 'supplement' && plan.supplement && used >= plan.supplement.at) {
-        this.steps.set(m.code, 'special');
-        this.stopEnds.set(m.code, addWorkingDays(this.cal, today, plan.supplement.lasts));
-        await this.act(today, 'requestSupplement', { actor: by, matter: m.code, items: [plan.supplement.item], reason: '材料需补正' });
+        const ends = addWorkingDays(this.cal, today, plan.supplement.lasts);
+        if (await this.act(today, 'requestSupplement', { actor: by, matter: m.code, items: [plan.supplement.item], reason: '材料需补正' })) {
+          this.steps.set(m.code, 'special');
+          this.stopEnds.set(m.code, ends);
+        }
       } else if (step !== 'decide' && plan.special && used >= plan.special.at) {
-        this.steps.set(m.code, 'decide');
-        this.stopEnds.set(m.code, addWorkingDays(this.cal, today, plan.special.lasts));
-        await this.act(today, 'startSpecialProcedure', { actor: by, matter: m.code, kind: plan.special.kind, expectedWorkingDays: plan.special.lasts, reason: '依法启动特别程序' });
+        const ends = addWorkingDays(this.cal, today, plan.special.lasts);
+        if (await this.act(today, 'startSpecialProcedure', { actor: by, matter: m.code, kind: plan.special.kind, expectedWorkingDays: plan.special.lasts, reason: '依法启动特别程序' })) {
+          this.steps.set(m.code, 'decide');
+          this.stopEnds.set(m.code, ends);
+        }
       } else if (used >= plan.decideAt) {
         this.steps.set(m.code, 'decide');
         await this.act(today, 'approve', { actor: by, matter: m.code, result: { number: `模审〔2026〕${m.code}-${this.plan.index + 1}号` }, reason: '' });
@@ -267,13 +287,14 @@ async function pool<T>(items: readonly T[], limit: number, work: (x: T) => Promi
  * working day at 10:00 the parties of every running application act, then time skips to the
  * next working day.
  */
-export async function drivePopulation(o: DriveOptions): Promise<{ applications: SimulatedApplication[]; refusals: Refusal[] }> {
+export async function drivePopulation(o: DriveOptions): Promise<{ applications: SimulatedApplication[]; refusals: Refusal[]; lostUpdates: number }> {
   const { env, params, catalogue } = o;
   const cal = buildCalendar(catalogue.calendars);
   const refusals: Refusal[] = [];
+  const lost = { count: 0 };
   const plans = Array.from({ length: params.applications }, (_, i) => planApplication(params, i));
   const parties = params.scenarios.flatMap((scenario) =>
-    plans.map((plan) => new Party(`sim-${params.seed}-${scenario}-${String(plan.index + 1).padStart(3, '0')}`, scenario, plan, params, catalogue, cal, refusals)),
+    plans.map((plan) => new Party(`sim-${params.seed}-${scenario}-${String(plan.index + 1).padStart(3, '0')}`, scenario, plan, params, catalogue, cal, refusals, lost)),
   );
   const arrivalDate = (p: Party) => addWorkingDays(cal, params.start, p.plan.arrival);
   let today = params.start;
@@ -295,6 +316,7 @@ export async function drivePopulation(o: DriveOptions): Promise<{ applications: 
   }
   return {
     refusals,
+    lostUpdates: lost.count,
     applications: parties.map((p) => ({ applicationId: p.applicationId, scenario: p.scenario, index: p.plan.index, processCode: p.plan.processCode, inZone: p.inZone, final: p.final })),
   };
 }

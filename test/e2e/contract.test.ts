@@ -166,6 +166,8 @@ describe('API contract: OpenAPI document, authorization matrix, idempotent start
     await ok('GET', `/officers/figures?from=2026-01-01&to=${today}`, headToken('DRC'));
     const delegation = await ok('POST', '/officers/delegations', colleagueToken('DRC'), { delegate: 'officer-drc', from: today, until: today, reason: '外出' });
     await ok('DELETE', `/officers/delegations/${delegation.body.id}`, colleagueToken('DRC'));
+    await ok('GET', at('prediction'), TOKENS.applicant);
+    await ok('GET', '/supervision/moved-deadlines', TOKENS.supervisor);
     await ok('POST', at('withdraw'), TOKENS.applicant, { reason: '企业调整投资计划' });
 
     const created = await ok('POST', '/webhooks/subscriptions', TOKENS.integrator, { url: 'http://127.0.0.1:9/hook', eventTypes: ['approved'] });

@@ -250,7 +250,6 @@ export const accountingSchema = z.strictObject({
 const holderKind = z.enum(HOLDER_KINDS);
 const attributionFigures = { calendarDays: days, workingDays: z.number().nullable(), overLimitWorkingDays: z.number().nullable(), overLimitCalendarDays: days };
 export const attributionSchema = z.strictObject({
-  asOf: instant,
   settled: z.boolean(),
   elapsed: z.strictObject({ calendarDays: days, workingDays: z.number().nullable() }),
   holders: z.array(z.strictObject({ kind: holderKind, holder: z.string().nullable(), name: z.string(), ...attributionFigures })),
@@ -258,7 +257,7 @@ export const attributionSchema = z.strictObject({
   path: z.array(
     z.strictObject({
       from: instant,
-      to: instant,
+      to: instant.nullable(),
       kind: holderKind,
       holder: z.string().nullable(),
       reason: z.enum(SEGMENT_REASONS),

@@ -439,17 +439,18 @@ export function attribution(app: Application, now: number) {
     matter: rs[0]!.x.matter!,
     ...figures(rs),
   }));
+  const settled = s.outcome !== null;
   return {
-    asOf: toShanghaiIso(end),
     /** Whether the path is settled (the application ended); while it runs, the stage under way goes through its open milestone furthest behind by the limits. */
-    settled: s.outcome !== null,
+    settled,
     elapsed: { calendarDays: Math.round(((end - s.startedAt) / DAY_MS) * 10) / 10, workingDays: knownOrNull(() => workingDaysBetween(cal, s.startedAt, end)) },
     holders,
     /** A department's time by matter. */
     matters,
     path: rows.map((r) => ({
       from: toShanghaiIso(r.x.from),
-      to: toShanghaiIso(r.x.to),
+      /** Null for the stretch still held (it runs to the view's asOf): two reads a moment apart agree. */
+      to: !settled && r.x.to === end ? null : toShanghaiIso(r.x.to),
       kind: r.x.kind,
       holder: r.x.holder,
       reason: r.x.reason,

@@ -144,8 +144,10 @@ class Party {
   private async finish(): Promise<void> {
     const d = await this.handle!.describe();
     if (d.status.name === 'RUNNING') return;
-    const outcome = await this.handle!.result();
-    this.final = await this.handle!.query(statusQuery, { asOf: outcome.at });
+    // Not handle.result(): on the time-skipping server, waiting for a result lets time skip ahead
+    // to the next timer of any workflow (once ten years ahead, leaving the others behind).
+    const ended = await this.handle!.query(statusQuery, {});
+    this.final = await this.handle!.query(statusQuery, { asOf: ended.outcome?.at ? Date.parse(ended.outcome.at) : d.closeTime?.getTime() });
     this.done = true;
   }
 

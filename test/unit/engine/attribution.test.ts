@@ -90,7 +90,8 @@ describe('delay attribution: where the days went along the critical path', () =>
     // 2 Mar 09:00 → 20 Apr 12:00: 49 d 3 h = 49.1; working days 2 + 24 + 1 + 3 + 4 = 34.
     expect(a.elapsed).toEqual({ calendarDays: 49.1, workingDays: 34 });
     // The expert review so far, 14 Apr 09:00 → 20 Apr 12:00: 6 d 3 h; 15, 16, 17, 20 Apr = 4.
-    expect(a.path.at(-1)).toMatchObject({ kind: 'specialProcedure', holder: 'expertReview', to: '2026-04-20T12:00:00.000+08:00', calendarDays: 6.1, workingDays: 4 });
+    // Still held: no end of its own (it runs to the view's instant).
+    expect(a.path.at(-1)).toMatchObject({ kind: 'specialProcedure', holder: 'expertReview', to: null, calendarDays: 6.1, workingDays: 4 });
     expect(a.holders.map((h) => [h.kind, h.holder, h.calendarDays, h.workingDays])).toEqual([
       ['department', 'EEB', 6, 4],
       ['provider', 'P_GREEN_ENV', 35, 24],

@@ -271,7 +271,7 @@ export const movedDeadlinesPageSchema = pageOf(movedDeadlineSchema);
 
 // ---- catalogue ----
 
-export const dueDateSchema = z.strictObject({ acceptedOn: date, workingDays: z.number().int(), dueOn: date });
+export const dueDateSchema = z.strictObject({ acceptedOn: date, workingDays: z.number().int(), dueOn: date, provisional: z.boolean() });
 
 /** GET /catalogue/processes: each process with its stages and the codes of its matters. */
 export const publishedProcessesSchema = z.strictObject({

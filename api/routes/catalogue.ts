@@ -3,7 +3,7 @@ import { code } from '../../contracts/fields';
 import { calendarsSchema, departmentsSchema, dueDateSchema, processMattersSchema, providersOnSchema, publishedProcessesSchema, zonesSchema } from '../../contracts/responses';
 import { isoDate } from '../../catalogue/schema';
 import { fieldProblem, HttpProblem } from '../problem';
-import { describeGap, dueDate, reckon } from '../../domain/calendar';
+import { describeGap, dueDate, isProvisionalBetween, reckon } from '../../domain/calendar';
 import { shanghaiDate } from '../../domain/time';
 import type { CatalogueHolder } from '../catalogue-holder';
 import type { OperationRegistry } from '../operation';
@@ -24,7 +24,8 @@ export function registerCatalogue(api: OperationRegistry, catalogue: CatalogueHo
     ({ query }) => {
       const due = reckon(() => dueDate(catalogue.calendar, query.acceptedOn, query.workingDays));
       if (!due.ok) throw new HttpProblem(422, 'Outside the calendar', describeGap(due.gap), { code: 'OUTSIDE_CALENDAR' });
-      return { acceptedOn: query.acceptedOn, workingDays: query.workingDays, dueOn: due.value };
+      // 暂定: counted through a provisional year, the date may move with the official notice.
+      return { acceptedOn: query.acceptedOn, workingDays: query.workingDays, dueOn: due.value, provisional: isProvisionalBetween(catalogue.calendar, query.acceptedOn, due.value) };
     },
   );
 

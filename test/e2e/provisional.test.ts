@@ -30,6 +30,9 @@ describe('provisional calendar years on the read model and the supervision board
     expect((await suite.call('POST', '/admin/definitions/reload', TOKENS.admin)).status).toBe(200);
     const calendars = (await suite.call('GET', '/catalogue/calendars')).body.calendars;
     expect(calendars.find((c: { year: number }) => c.year === 2027)).toMatchObject({ provisional: true, makeupWorkingDays: [] });
+    // The public due-date reckoner says so too: 10 working days from 25 Jan counted through the provisional year; 2026's are official.
+    expect((await suite.call('GET', '/calendar/due?acceptedOn=2027-01-25&workingDays=10')).body).toEqual({ acceptedOn: '2027-01-25', workingDays: 10, dueOn: DUE[10][0], provisional: true });
+    expect((await suite.call('GET', '/calendar/due?acceptedOn=2026-09-28&workingDays=7')).body).toEqual({ acceptedOn: '2026-09-28', workingDays: 7, dueOn: '2026-10-13', provisional: false });
     // A provisional year may not list make-up days.
     const withMakeup = await suite.call('POST', '/admin/calendars', TOKENS.admin, { ...PROVISIONAL_2027, makeupWorkingDays: [{ date: '2027-02-20', for: '春节' }] });
     expect(withMakeup).toMatchObject({ status: 400, body: { errors: [{ field: 'body.makeupWorkingDays', message: expect.stringMatching(/provisional year has no make-up working days/) }] } });

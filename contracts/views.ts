@@ -222,6 +222,8 @@ const forecastFigures = {
   exceedsTarget: z.boolean(),
   overTargetDays: z.number(),
   approximate: z.boolean(),
+  /** The projection counts through a provisional calendar year (暂定): its dates may move. */
+  provisional: z.boolean(),
 };
 
 /** The time accounting of DESIGN §4.8 and the completion forecast. */

@@ -1,5 +1,5 @@
 import type { Application } from './application/core';
-import { knownOrNull, reckon } from './calendar';
+import { isProvisionalBetween, knownOrNull, reckon } from './calendar';
 import { clockDueOn, workingDaysUsed, type MatterClock } from './clock';
 import { addDays, contractDueOn, qualifiedProviders, type DayKind } from './intermediary';
 import { dateOfDayNumber, dayNumber, shanghaiDate } from './time';
@@ -20,7 +20,7 @@ export function forecast(app: Application, now: number) {
   const startDay = dayNumber(shanghaiDate(s.startedAt));
   if (s.outcome) {
     const total = dayNumber(shanghaiDate(s.outcome.at)) - startDay;
-    return { basis: 'actual' as const, completionOn: shanghaiDate(s.outcome.at), projectedTotalDays: total, targetTotalDays: target, exceedsTarget: total > target, overTargetDays: Math.max(0, total - target), approximate: false, stages: [] };
+    return { basis: 'actual' as const, completionOn: shanghaiDate(s.outcome.at), projectedTotalDays: total, targetTotalDays: target, exceedsTarget: total > target, overTargetDays: Math.max(0, total - target), approximate: false, provisional: false, stages: [] };
   }
   let approximate = false;
   const today = shanghaiDate(now);
@@ -92,5 +92,7 @@ export function forecast(app: Application, now: number) {
     cursor = end;
   });
   const total = dayNumber(cursor) - startDay;
-  return { basis: 'limits' as const, completionOn: cursor, projectedTotalDays: total, targetTotalDays: target, exceedsTarget: total > target, overTargetDays: Math.max(0, total - target), approximate, stages };
+  // 暂定: projected through a provisional calendar year, the dates may move with the official notice.
+  const provisional = isProvisionalBetween(app.cal, today, cursor);
+  return { basis: 'limits' as const, completionOn: cursor, projectedTotalDays: total, targetTotalDays: target, exceedsTarget: total > target, overTargetDays: Math.max(0, total - target), approximate, provisional, stages };
 }

@@ -50,6 +50,7 @@ describe('the forecast (accounting.forecast): completion if every open step take
       exceedsTarget: false,
       overTargetDays: 0,
       approximate: false,
+      provisional: false,
       stages: [],
     });
   });

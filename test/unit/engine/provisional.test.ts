@@ -17,11 +17,14 @@ describe('provisional calendar years (暂定)', () => {
     // LY07: 15 working days; its 容缺 item within 5.
     expect(run.matter('LY07')).toMatchObject({ dueOn: DUE[15][0], provisional: true, deferred: [{ material: 'M_PUBLIC_PARTICIPATION', dueOn: DUE[5][0], provisional: true }] });
     expect(run.events('accepted').find((e) => e.matter === 'LY01')!.data).toMatchObject({ dueOn: DUE[7][0], provisional: true });
+    // The limit forecast projects through the provisional year too.
+    expect(run.view().accounting.forecast).toMatchObject({ basis: 'limits', provisional: true });
 
     // A due date inside an official year is not provisional: the same matter accepted in 2026.
     const official = start('2026-03-02T09:00:00+08:00');
     expect(official.matter('LY01')).toMatchObject({ dueOn: '2026-03-11', provisional: false });
     expect(official.events('accepted').find((e) => e.matter === 'LY01')!.data).not.toHaveProperty('provisional');
+    expect(official.view().accounting.forecast.provisional).toBe(false);
   });
 
   it('records each deadline the official year moves (old → new) and clears the flag', () => {

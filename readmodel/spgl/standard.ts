@@ -324,7 +324,7 @@ export const TABLES = {
       f('ZJFWSXBM', '中介服务事项编码', 'string', true, 'The service type\'s code.'),
       f('DYBZZJFWSXBM', '对应标准中介服务事项编码', 'string', false, 'Mapping to the national list not held yet.'),
       f('ZJFWSXSLBM', '中介服务事项实例编码', 'string', true, 'One contract: `<application>/<contract>`.'),
-      f('SPSXSLBM', '审批事项实例编码', 'string', true, 'The (first) matter waiting for the deliverable; must exist in XMSPSXBLXXB.'),
+      f('SPSXSLBM', '审批事项实例编码', 'string', false, 'The first matter waiting for the deliverable that has been received; empty while none has. When given, must exist in XMSPSXBLXXB.'),
       f('BLSX', '办理时限', 'integer', true, 'The provider\'s committed days.'),
       f('SXLX', '时限类型', 'integer', true, 'Working or calendar days.', 'SXLX'),
       f('ZJJGDM', '中介机构代码', 'string', true, 'The provider\'s code.'),

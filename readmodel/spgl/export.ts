@@ -1,0 +1,274 @@
+import type { Pool } from 'pg';
+import { allMatters } from '../../catalogue/snapshot';
+import type { Application } from '../../domain/application/core';
+import { applicationFromStore } from '../../domain/projection';
+import { SYSTEM, type ClockStop, type ContractState, type MatterState, type ServiceState } from '../../domain/types';
+import { projectedApplication } from '../queries';
+import { emptyTables, spglDate, spglDatetime, type SpglRow, type SpglTables } from './standard';
+
+/**
+ * Rows of the SPGL exchange tables for one application, from its state as the read model holds it
+ * (docs/spgl.md says which fields we fill and from what). Every row is valid (SJYXBS = 1) and
+ * carries the instant of the state change it reports as GXSJ; corrections and incremental export
+ * come later and build on these keys (DFSJZJ), which are stable across exports of the same state.
+ */
+
+export interface SpglExportOptions {
+  /** 行政区划代码 of the reporting system (six digits). */
+  regionCode: string;
+}
+
+/** A matter's clock stop as the engine holds it, for the checker to reconcile special-procedure rows with. */
+export interface ExportedStop {
+  /** 审批事项实例编码 of the matter. */
+  matterInstance: string;
+  kind: 'supplement' | 'specialProcedure';
+  from: string;
+  to: string | null;
+}
+
+export interface SpglExport {
+  tables: SpglTables;
+  stops: ExportedStop[];
+}
+
+/** The handling-step codes (办理状态) we report; docs/spgl.md maps each to the engine's state. */
+const STEP = { received: 1, accepted: 2, supplementStarted: 4, supplementEnded: 5, approved: 6, rejected: 7, procedureStarted: 8, procedureEnded: 9, extended: 10, ended: 11 } as const;
+const PROCEDURE_CODE: Record<string, number> = { siteInspection: 2, expertReview: 3, hearing: 4, publicNotice: 5 };
+const CONTRACT_STEP = { contracted: '1', delivered: '2', returned: '3', accepted: '4', terminated: '5', cancelled: '6' } as const;
+const WORKING_DAYS = 1;
+const CALENDAR_DAYS = 2;
+/** The stops the standard reports as special procedures; a rectification or a hold is another department's or the applicant's wait we do not report yet. */
+const REPORTED_STOPS: readonly ClockStop['kind'][] = ['supplement', 'specialProcedure'];
+
+const valid = (at: number): SpglRow => ({ SJYXBS: 1, SJWXYY: null, SBYY: null, GXSJ: spglDatetime(at) });
+
+export const matterInstanceOf = (applicationId: string, matter: string) => `${applicationId}/${matter}`;
+export const contractInstanceOf = (applicationId: string, contractId: string) => `${applicationId}/${contractId}`;
+
+/** The SPGL rows of one application. */
+export function exportApplication(app: Application, options: SpglExportOptions): SpglExport {
+  const { state, snapshot } = app;
+  const id = state.input.applicationId;
+  const tables = emptyTables();
+  const stops: ExportedStop[] = [];
+  const base = { XZQHDM: options.regionCode };
+  const projectCode = id;
+  const processVersion = 1;
+  const definitions = new Map(allMatters(snapshot).map((d) => [d.code, d]));
+  const departmentName = (code: string) => snapshot.departments[code]?.name ?? code;
+  /** Who did a thing the state records without its actor: the audit event of that kind, matter and instant. */
+  const actorOf = (matter: string, kinds: readonly string[], at: number): string =>
+    state.events.find((e) => e.matter === matter && e.at === at && kinds.includes(e.kind))?.actor ?? SYSTEM.id;
+
+  const ended = state.outcome;
+  tables.XMJBXXB.push({
+    DFSJZJ: id,
+    ...base,
+    XMDM: projectCode,
+    XMMC: state.input.projectName,
+    GCDM: projectCode,
+    GCFW: state.input.projectName,
+    QJDGCDM: null,
+    XMTZLY: null,
+    TDHQFS: null,
+    TDSFDSJFA: null,
+    SFWCQYPG: Object.values(state.services ?? {}).some((s) => s.waiver !== null) ? 1 : 0,
+    SPLCLX: snapshot.code.startsWith('GOV') ? 1 : 2,
+    LXLX: null,
+    GCFL: null,
+    JSXZ: null,
+    XMZJSX: null,
+    GBHYDMFBND: null,
+    GBHY: null,
+    NKGSJ: null,
+    NJCSJ: null,
+    XMSFWQBJ: state.status === 'completed' ? 1 : 0,
+    XMWQBJSJ: state.status === 'completed' && ended ? spglDatetime(ended.at) : null,
+    ZTZE: null,
+    JSDDXZQH: null,
+    JSDD: null,
+    XMJSDDX: null,
+    XMJSDDY: null,
+    JSGMJNR: null,
+    YDMJ: null,
+    JZMJ: null,
+    SBSJ: spglDatetime(state.startedAt),
+    SPLCBM: snapshot.code,
+    SPLCBBH: processVersion,
+    ...valid(ended ? ended.at : state.startedAt),
+  });
+  tables.XMDWXXB.push({
+    DFSJZJ: `${id}/applicant`,
+    ...base,
+    GCDM: projectCode,
+    XMDM: projectCode,
+    DWTYSHXYDM: state.input.applicant.id,
+    DWMC: state.input.applicant.name,
+    DWLX: 1,
+    ...valid(state.startedAt),
+  });
+
+  const exported = new Set<string>();
+  for (const m of Object.values(state.matters)) {
+    if (m.receivedAt === null) continue;
+    exported.add(m.code);
+    const def = definitions.get(m.code);
+    const instance = matterInstanceOf(id, m.code);
+    const stageMatters = m.stage === null ? 0 : (snapshot.stages.find((s) => s.code === m.stage)?.matters.length ?? 0);
+    const steps = stepsOf(m, actorOf);
+    tables.XMSPSXBLXXB.push({
+      DFSJZJ: instance,
+      ...base,
+      GCDM: projectCode,
+      SPSXBM: m.code,
+      SPSXBBH: 1,
+      SPLCBM: snapshot.code,
+      SPLCBBH: processVersion,
+      SPSXSLBM: instance,
+      SPBMBM: m.department,
+      SPBMMC: departmentName(m.department),
+      SLFS: 1,
+      GKFS: 1,
+      BLSPSLBM: stageMatters > 1 ? `${id}/${m.stage}` : null,
+      SXBLSX: (def?.timeLimitDays ?? 0) + (m.extension?.days ?? 0),
+      ...valid(Math.max(...steps.map((s) => s.at))),
+    });
+    for (const s of steps) {
+      tables.XMSPSXBLXXXXB.push({
+        DFSJZJ: `${instance}/${s.key}`,
+        ...base,
+        GCDM: projectCode,
+        SPSXSLBM: instance,
+        BLCS: departmentName(m.department),
+        BLR: s.by,
+        BLZT: s.code,
+        BLYJ: s.note || null,
+        BLSJ: spglDatetime(s.at),
+        ...valid(s.at),
+      });
+    }
+    m.stops.forEach((stop, i) => {
+      if (!REPORTED_STOPS.includes(stop.kind)) return;
+      const kind = stop.kind as ExportedStop['kind'];
+      stops.push({ matterInstance: instance, kind, from: spglDatetime(stop.from), to: stop.to === null ? null : spglDatetime(stop.to) });
+      tables.XMSPSXBLTBCXXXB.push({
+        DFSJZJ: `${instance}/stop-${i + 1}`,
+        ...base,
+        GCDM: projectCode,
+        SPSXSLBM: instance,
+        TBCX: kind === 'supplement' ? 1 : (PROCEDURE_CODE[stop.procedure ?? ''] ?? 9),
+        TBCXMC: `${kind === 'supplement' ? '补正' : (stop.procedure ?? '特别程序')}: ${stop.reason}`,
+        TBCXKSSJ: spglDatetime(stop.from),
+        TBCXJSSJ: stop.to === null ? null : spglDatetime(stop.to),
+        TBCXSXLX: WORKING_DAYS,
+        TBCXSX: stop.expectedWorkingDays ?? null,
+        ...valid(stop.to ?? stop.from),
+      });
+    });
+    if (m.decision?.kind === 'approved' && m.decision.result && m.resultIssuedAt !== null) {
+      tables.XMSPSXPFWJXXB.push({
+        DFSJZJ: `${instance}/result`,
+        ...base,
+        GCDM: projectCode,
+        SPSXSLBM: instance,
+        PFRQ: spglDate(m.resultIssuedAt),
+        PFWH: m.decision.result.number,
+        PFWJBT: m.decision.result.title,
+        PFWJYXQX: '9999-01-01',
+        FJMC: null,
+        FJLX: null,
+        FJID: null,
+        ...valid(m.resultIssuedAt),
+      });
+    }
+  }
+
+  for (const service of Object.values(state.services ?? {})) {
+    const waiting = service.matters.find((code) => exported.has(code));
+    for (const contract of service.contracts) {
+      const instance = contractInstanceOf(id, contract.contractId);
+      const steps = contractStepsOf(service, contract, (kinds, at) => state.events.find((e) => e.at === at && kinds.includes(e.kind))?.actor ?? SYSTEM.id);
+      tables.ZJFWSXBLXXB.push({
+        DFSJZJ: instance,
+        ...base,
+        XMDM: projectCode,
+        ZJFWSXMC: snapshot.serviceTypes[service.serviceType]?.name ?? service.serviceType,
+        ZJFWSXBM: service.serviceType,
+        DYBZZJFWSXBM: null,
+        ZJFWSXSLBM: instance,
+        SPSXSLBM: waiting ? matterInstanceOf(id, waiting) : null,
+        BLSX: contract.committedDays,
+        SXLX: contract.dayKind === 'working' ? WORKING_DAYS : CALENDAR_DAYS,
+        ZJJGDM: contract.provider,
+        ZJJGMC: snapshot.providers.find((p) => p.code === contract.provider)?.name ?? contract.provider,
+        WTR: service.commissionedBy === 'owner' ? state.input.applicant.name : '政府',
+        WTRDM: service.commissionedBy === 'owner' ? state.input.applicant.id : null,
+        ...valid(Math.max(...steps.map((s) => s.at))),
+      });
+      for (const s of steps) {
+        tables.ZJFWSXBLGCXXB.push({
+          DFSJZJ: `${instance}/${s.key}`,
+          ...base,
+          XMDM: projectCode,
+          ZJFWSXSLBM: instance,
+          BLZT: s.code,
+          BLR: s.by,
+          BLYJ: s.note || null,
+          BLSJ: spglDatetime(s.at),
+          FJMC: null,
+          FJID: null,
+          ...valid(s.at),
+        });
+      }
+    }
+  }
+  return { tables, stops };
+}
+
+interface Step<C> {
+  /** Unique within its matter or contract, the same in every export of the same state. */
+  key: string;
+  code: C;
+  at: number;
+  by: string;
+  note: string;
+}
+
+/** A matter's handling steps, in order, from its state. */
+function stepsOf(m: MatterState, actorOf: (matter: string, kinds: readonly string[], at: number) => string): Step<number>[] {
+  const steps: Step<number>[] = [];
+  if (m.receivedAt !== null) steps.push({ key: 'received', code: STEP.received, at: m.receivedAt, by: actorOf(m.code, ['received'], m.receivedAt), note: '' });
+  if (m.acceptedAt !== null)
+    steps.push({ key: 'accepted', code: STEP.accepted, at: m.acceptedAt, by: actorOf(m.code, ['accepted', 'intakeConfirmed', 'intakeDeemedAccepted'], m.acceptedAt), note: m.acceptance ?? '' });
+  m.stops.forEach((stop, i) => {
+    if (!REPORTED_STOPS.includes(stop.kind)) return;
+    const supplement = stop.kind === 'supplement';
+    steps.push({ key: `stop-${i + 1}-start`, code: supplement ? STEP.supplementStarted : STEP.procedureStarted, at: stop.from, by: stop.by, note: stop.reason });
+    if (stop.to !== null)
+      steps.push({ key: `stop-${i + 1}-end`, code: supplement ? STEP.supplementEnded : STEP.procedureEnded, at: stop.to, by: actorOf(m.code, ['clockRestarted', 'specialProcedureEnded', 'materialsSupplied'], stop.to), note: '' });
+  });
+  if (m.extension) steps.push({ key: 'extended', code: STEP.extended, at: m.extension.at, by: m.extension.approvedBy, note: m.extension.reason });
+  if (m.decision) {
+    const code = m.decision.kind === 'approved' ? STEP.approved : m.decision.kind === 'rejected' ? STEP.rejected : STEP.ended;
+    steps.push({ key: 'decided', code, at: m.decision.at, by: m.decision.by, note: m.decision.reason || m.decision.kind });
+  }
+  return steps.sort((a, b) => a.at - b.at);
+}
+
+/** A contract's steps, in order, from its state. */
+function contractStepsOf(service: ServiceState, c: ContractState, actorOf: (kinds: readonly string[], at: number) => string): Step<string>[] {
+  const steps: Step<string>[] = [{ key: 'contracted', code: CONTRACT_STEP.contracted, at: c.contractedAt, by: actorOf(['contracted', 'providerReplaced'], c.contractedAt), note: c.selection.method }];
+  c.deliveries.forEach((d, i) => steps.push({ key: `delivered-${i + 1}`, code: CONTRACT_STEP.delivered, at: d.at, by: d.by, note: d.note }));
+  c.returns.forEach((r, i) => steps.push({ key: `returned-${i + 1}`, code: CONTRACT_STEP.returned, at: r.at, by: r.by, note: r.reasons.join('；') }));
+  if (c.status === 'accepted' && service.acceptedAt !== null) steps.push({ key: 'accepted', code: CONTRACT_STEP.accepted, at: service.acceptedAt, by: actorOf(['deliverableAccepted', 'serviceSuppliedByApplicant'], service.acceptedAt), note: '' });
+  if ((c.status === 'terminated' || c.status === 'cancelled') && c.closedAt !== null)
+    steps.push({ key: 'closed', code: CONTRACT_STEP[c.status], at: c.closedAt, by: actorOf(['contractClosed'], c.closedAt), note: c.closeReason ?? '' });
+  return steps.sort((a, b) => a.at - b.at);
+}
+
+/** The SPGL rows of one application as the read model holds it; null when it holds nothing of it yet. */
+export async function exportFromReadModel(pool: Pool, applicationId: string, options: SpglExportOptions): Promise<SpglExport | null> {
+  const projected = await projectedApplication(pool, applicationId);
+  return projected ? exportApplication(applicationFromStore(projected.stored), options) : null;
+}

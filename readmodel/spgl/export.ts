@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { allMatters } from '../../catalogue/snapshot';
 import type { Application } from '../../domain/application/core';
 import { applicationFromStore } from '../../domain/projection';
+import { actorLabel } from '../../domain/application/checks';
 import { SYSTEM, type ClockStop, type ContractState, type MatterState, type ServiceState } from '../../domain/types';
 import { projectedApplication } from '../queries';
 import { emptyTables, spglDate, spglDatetime, type SpglRow, type SpglTables } from './standard';
@@ -41,6 +42,9 @@ const CALENDAR_DAYS = 2;
 /** The stops the standard reports as special procedures; a rectification or a hold is another department's or the applicant's wait we do not report yet. */
 const REPORTED_STOPS: readonly ClockStop['kind'][] = ['supplement', 'specialProcedure'];
 
+/** Actors as the engine labels them in its state and audit trail (`officer officer-eeb (EEB)`). */
+const SYSTEM_LABEL = actorLabel(SYSTEM);
+
 const valid = (at: number): SpglRow => ({ SJYXBS: 1, SJWXYY: null, SBYY: null, GXSJ: spglDatetime(at) });
 
 export const matterInstanceOf = (applicationId: string, matter: string) => `${applicationId}/${matter}`;
@@ -59,7 +63,7 @@ export function exportApplication(app: Application, options: SpglExportOptions):
   const departmentName = (code: string) => snapshot.departments[code]?.name ?? code;
   /** Who did a thing the state records without its actor: the audit event of that kind, matter and instant. */
   const actorOf = (matter: string, kinds: readonly string[], at: number): string =>
-    state.events.find((e) => e.matter === matter && e.at === at && kinds.includes(e.kind))?.actor ?? SYSTEM.id;
+    state.events.find((e) => e.matter === matter && e.at === at && kinds.includes(e.kind))?.actor ?? SYSTEM_LABEL;
 
   const ended = state.outcome;
   tables.XMJBXXB.push({
@@ -188,7 +192,7 @@ export function exportApplication(app: Application, options: SpglExportOptions):
     const waiting = service.matters.find((code) => exported.has(code));
     for (const contract of service.contracts) {
       const instance = contractInstanceOf(id, contract.contractId);
-      const steps = contractStepsOf(service, contract, (kinds, at) => state.events.find((e) => e.at === at && kinds.includes(e.kind))?.actor ?? SYSTEM.id);
+      const steps = contractStepsOf(service, contract, (kinds, at) => state.events.find((e) => e.at === at && kinds.includes(e.kind))?.actor ?? SYSTEM_LABEL);
       tables.ZJFWSXBLXXB.push({
         DFSJZJ: instance,
         ...base,

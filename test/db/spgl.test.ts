@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { checkTables, type Finding } from '../../readmodel/spgl/check';
+import { exportFromReadModel, type SpglExport } from '../../readmodel/spgl/export';
+import { TABLES, type SpglTableName } from '../../readmodel/spgl/standard';
+import { writerDatabase } from '../helpers/postgres';
+import { applicant, officer, provider, start, without, type Run } from '../unit/engine/driver';
+
+const fixture = writerDatabase();
+const REGION = '430181';
+
+/**
+ * A government-investment application with a supplement and an expert review on the EIA approval
+ * (LY07) and a soil-and-water plan (needed by LY08) contracted, returned for rework and accepted,
+ * each step handed to the read model as the workflow's projection hands it.
+ */
+async function scripted(applicationId: string): Promise<Run> {
+  const run = start('2026-03-02T09:00:00+08:00', { applicationId, materials: without('M_SOIL_WATER_PLAN') });
+  const project = () => fixture.project(run.nextProjection());
+  await project();
+  for (let i = 0; i < 3; i++) run.approveRunning((m) => m.code !== 'LY07');
+  run.perform('chooseProvider', { actor: applicant, serviceType: 'SOIL_WATER_PLAN', selection: { method: 'direct', provider: 'P_HENGYUAN_WATER' } });
+  await project();
+  const eeb = officer('EEB');
+  const wrb = officer('WRB');
+  const steps: (() => unknown)[] = [
+    () => run.perform('requestSupplement', { actor: eeb, matter: 'LY07', items: ['M_EIA_DOCUMENT'], reason: '环评报告书缺少大气环境影响预测章节' }, '2026-03-05T10:00:00+08:00'),
+    () => run.perform('deliver', { actor: provider('P_HENGYUAN_WATER'), serviceType: 'SOIL_WATER_PLAN', note: '方案（送审稿）' }, '2026-03-10T15:00:00+08:00'),
+    () => run.perform('reviewDeliverable', { actor: wrb, serviceType: 'SOIL_WATER_PLAN', decision: 'return', reasons: ['弃渣场选址论证不足'] }, '2026-03-11T10:00:00+08:00'),
+    () => run.perform('deliver', { actor: provider('P_HENGYUAN_WATER'), serviceType: 'SOIL_WATER_PLAN', note: '修改稿' }, '2026-03-13T15:00:00+08:00'),
+    () => run.perform('reviewDeliverable', { actor: wrb, serviceType: 'SOIL_WATER_PLAN', decision: 'accept', note: '' }, '2026-03-16T10:00:00+08:00'),
+    () => run.perform('supplyMaterials', { actor: applicant, items: ['M_EIA_DOCUMENT'] }, '2026-03-19T10:00:00+08:00'),
+    () => run.approve('LY08', '2026-03-20T10:00:00+08:00'),
+    () => run.perform('startSpecialProcedure', { actor: eeb, matter: 'LY07', kind: 'expertReview', expectedWorkingDays: 10, reason: '组织专家技术评审' }, '2026-03-24T10:00:00+08:00'),
+    () => run.perform('endSpecialProcedure', { actor: eeb, matter: 'LY07', reason: '专家评审通过' }, '2026-04-08T10:00:00+08:00'),
+    () => run.approve('LY07', '2026-04-10T10:00:00+08:00'),
+  ];
+  for (const step of steps) {
+    step();
+    await project();
+  }
+  return run;
+}
+
+async function exported(applicationId: string): Promise<SpglExport> {
+  await scripted(applicationId);
+  const result = await exportFromReadModel(fixture.db.pool, applicationId, { regionCode: REGION });
+  expect(result).not.toBeNull();
+  return result!;
+}
+
+const rules = (findings: Finding[]) => findings.map((f) => [f.table, f.field, f.rule]);
+
+describe('the SPGL export from the read model', () => {
+  it('exports a supplement, a special procedure and a reworked intermediary contract, and every row passes the checker', async () => {
+    const { tables, stops } = await exported('app-spgl-1');
+    expect(checkTables(tables, { stops })).toEqual([]);
+
+    expect(tables.XMJBXXB).toHaveLength(1);
+    expect(tables.XMJBXXB[0]).toMatchObject({ XMDM: 'app-spgl-1', GCDM: 'app-spgl-1', SPLCBM: 'GOV_INVESTMENT', SPLCLX: 1, XZQHDM: REGION, SJYXBS: 1, SBSJ: '2026-03-02 09:00:00' });
+    const ly07 = 'app-spgl-1/LY07';
+    expect(tables.XMSPSXBLXXB.find((r) => r.SPSXSLBM === ly07)).toMatchObject({ SPBMBM: 'EEB', SXBLSX: 15, SJYXBS: 1, GXSJ: '2026-04-10 10:00:00' });
+    expect(
+      tables.XMSPSXBLXXXXB.filter((r) => r.SPSXSLBM === ly07)
+        .filter((r) => r.BLZT !== 1 && r.BLZT !== 2)
+        .map((r) => [r.BLZT, r.BLSJ]),
+    ).toEqual([
+      [4, '2026-03-05 10:00:00'],
+      [5, '2026-03-19 10:00:00'],
+      [8, '2026-03-24 10:00:00'],
+      [9, '2026-04-08 10:00:00'],
+      [6, '2026-04-10 10:00:00'],
+    ]);
+    // Each step's update time is the instant of the change it reports.
+    for (const r of tables.XMSPSXBLXXXXB) expect(r.GXSJ).toBe(r.BLSJ);
+    expect(tables.XMSPSXBLTBCXXXB.filter((r) => r.SPSXSLBM === ly07).map((r) => [r.TBCX, r.TBCXKSSJ, r.TBCXJSSJ, r.TBCXSX])).toEqual([
+      [1, '2026-03-05 10:00:00', '2026-03-19 10:00:00', null],
+      [3, '2026-03-24 10:00:00', '2026-04-08 10:00:00', 10],
+    ]);
+    expect(tables.XMSPSXPFWJXXB.find((r) => r.SPSXSLBM === ly07)).toMatchObject({ PFRQ: '2026-04-10', PFWH: '浏审〔2026〕LY07号', PFWJYXQX: '9999-01-01' });
+    expect(tables.ZJFWSXBLXXB).toEqual([
+      expect.objectContaining({ ZJFWSXBM: 'SOIL_WATER_PLAN', ZJJGDM: 'P_HENGYUAN_WATER', SPSXSLBM: 'app-spgl-1/LY08', SXLX: 2, BLSX: 20 }),
+    ]);
+    expect(tables.ZJFWSXBLGCXXB.map((r) => [r.BLZT, r.BLR, r.BLSJ])).toEqual([
+      ['1', 'applicant ent-001', '2026-03-02 09:00:00'],
+      ['2', 'provider P_HENGYUAN_WATER', '2026-03-10 15:00:00'],
+      ['3', 'officer officer-wrb (WRB)', '2026-03-11 10:00:00'],
+      ['2', 'provider P_HENGYUAN_WATER', '2026-03-13 15:00:00'],
+      ['4', 'officer officer-wrb (WRB)', '2026-03-16 10:00:00'],
+    ]);
+    // Only the standard's field names leave.
+    for (const [table, rows] of Object.entries(tables) as [SpglTableName, Record<string, unknown>[]][]) {
+      const names = new Set<string>(TABLES[table].fields.map((x) => x.name));
+      for (const row of rows) for (const k of Object.keys(row)) expect(names.has(k), `${table}.${k}`).toBe(true);
+    }
+  });
+
+  it('finds a corrupted row: a special procedure ending before it starts, an unknown step code, a step of a matter not exported', async () => {
+    const { tables, stops } = await exported('app-spgl-2');
+    const corrupted = structuredClone(tables);
+    const review = corrupted.XMSPSXBLTBCXXXB.find((r) => r.TBCX === 3)!;
+    review.TBCXJSSJ = '2026-03-20 10:00:00';
+    const step = corrupted.XMSPSXBLXXXXB.find((r) => r.BLZT === 8)!;
+    step.BLZT = 99;
+    const orphan = { ...corrupted.XMSPSXBLXXXXB[0]!, DFSJZJ: 'app-spgl-2/LY99/received', SPSXSLBM: 'app-spgl-2/LY99' };
+    corrupted.XMSPSXBLXXXXB.push(orphan);
+    corrupted.XMJBXXB[0]!.SBSJ = null;
+
+    const findings = checkTables(corrupted, { stops });
+    expect(rules(findings)).toEqual(
+      expect.arrayContaining([
+        ['XMSPSXBLTBCXXXB', 'TBCXJSSJ', 'dateOrder'],
+        ['XMSPSXBLTBCXXXB', 'TBCXJSSJ', 'stopReconciliation'],
+        ['XMSPSXBLXXXXB', 'BLZT', 'codeList'],
+        ['XMSPSXBLXXXXB', 'SPSXSLBM', 'reference'],
+        ['XMJBXXB', 'SBSJ', 'required'],
+      ]),
+    );
+    expect(findings).toHaveLength(5);
+    expect(findings.find((f) => f.rule === 'dateOrder')).toMatchObject({ key: review.DFSJZJ, message: 'TBCXJSSJ (2026-03-20 10:00:00) is before TBCXKSSJ (2026-03-24 10:00:00)' });
+    // The original export still passes: the checker read a copy.
+    expect(checkTables(tables, { stops })).toEqual([]);
+  });
+
+  it('reconciles special-procedure rows with the clock stops: a stop without its row is found', async () => {
+    const { tables, stops } = await exported('app-spgl-3');
+    const missing = { ...tables, XMSPSXBLTBCXXXB: tables.XMSPSXBLTBCXXXB.filter((r) => r.TBCX !== 1) };
+    expect(checkTables(missing, { stops }).map((f) => [f.rule, f.message])).toEqual([
+      ['stopReconciliation', 'the supplement stop of app-spgl-3/LY07 from 2026-03-05 10:00:00 has no row'],
+    ]);
+  });
+
+  it('refuses an invalidated row without its reason', () => {
+    const findings = checkTables({ XMJBXXB: [{ DFSJZJ: 'x', SJYXBS: 0, SJWXYY: null }] });
+    expect(findings.filter((f) => f.rule === 'invalidWithoutReason')).toHaveLength(1);
+  });
+});

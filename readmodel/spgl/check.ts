@@ -16,7 +16,8 @@ export type CheckRule =
   | 'duplicateKey'
   | 'dateOrder'
   | 'reference'
-  | 'stopReconciliation';
+  | 'stopReconciliation'
+  | 'contractSpan';
 
 export interface Finding {
   table: SpglTableName;
@@ -42,8 +43,14 @@ const ORDERED: Partial<Record<SpglTableName, [string, string][]>> = {
 
 /** A field whose value must be a key of another table: [field, table, that table's field]. */
 const REFERENCES: Partial<Record<SpglTableName, [string, SpglTableName, string][]>> = {
+  DFXMSPLCJDXXB: [['SPLCBM', 'DFXMSPLCXXB', 'SPLCBM']],
+  DFXMSPLCJDSXXXB: [['SPLCBM', 'DFXMSPLCXXB', 'SPLCBM']],
+  XMJBXXB: [['SPLCBM', 'DFXMSPLCXXB', 'SPLCBM']],
   XMDWXXB: [['GCDM', 'XMJBXXB', 'GCDM']],
-  XMSPSXBLXXB: [['GCDM', 'XMJBXXB', 'GCDM']],
+  XMSPSXBLXXB: [
+    ['GCDM', 'XMJBXXB', 'GCDM'],
+    ['SPSXBM', 'DFXMSPLCJDSXXXB', 'SPSXBM'],
+  ],
   XMSPSXBLXXXXB: [
     ['GCDM', 'XMJBXXB', 'GCDM'],
     ['SPSXSLBM', 'XMSPSXBLXXB', 'SPSXSLBM'],
@@ -134,6 +141,8 @@ export function checkTables(tables: Partial<SpglTables>, options: { stops?: read
 
   for (const table of names) {
     for (const [field, target, targetField] of REFERENCES[table] ?? []) {
+      // A reference is checked against the tables given: rows checked alone cannot see their targets.
+      if (!(target in tables)) continue;
       const keys = new Set(validRows(target).map((r) => r[targetField]));
       for (const row of validRows(table)) {
         const v = row[field];
@@ -142,6 +151,7 @@ export function checkTables(tables: Partial<SpglTables>, options: { stops?: read
     }
   }
 
+  if (tables.ZJFWSXBLGCXXB) findings.push(...contractSpans(validRows('ZJFWSXBLGCXXB')));
   if (options.stops && tables.XMSPSXBLTBCXXXB) findings.push(...reconcileStops(validRows('XMSPSXBLTBCXXXB'), options.stops));
   return findings;
 }
@@ -168,6 +178,24 @@ function reconcileStops(rows: SpglRow[], stops: readonly ExportedStop[]): Findin
   for (const s of stops) {
     const k = stopKey(s.matterInstance, s.kind, s.from);
     if (!matched.has(k)) findings.push({ table: 'XMSPSXBLTBCXXXB', key: `${s.matterInstance}`, field: null, rule: 'stopReconciliation', message: `the ${s.kind} stop of ${s.matterInstance} from ${s.from} has no row` });
+  }
+  return findings;
+}
+
+/** The contract's own steps close it: accepted, terminated (replaced) or cancelled. */
+const CLOSING_CONTRACT_STEPS = new Set(['4', '5', '6']);
+
+/** Each contract's steps lie within its span: the first is its contracting, none comes after the step that closed it. */
+function contractSpans(rows: SpglRow[]): Finding[] {
+  const findings: Finding[] = [];
+  const byContract = new Map<string, SpglRow[]>();
+  for (const row of rows) byContract.set(String(row.ZJFWSXSLBM), [...(byContract.get(String(row.ZJFWSXSLBM)) ?? []), row]);
+  for (const [contract, steps] of byContract) {
+    const ordered = [...steps].sort((a, b) => String(a.BLSJ).localeCompare(String(b.BLSJ)));
+    const add = (row: SpglRow, message: string) => findings.push({ table: 'ZJFWSXBLGCXXB', key: keyOf(row), field: 'BLSJ', rule: 'contractSpan', message });
+    if (ordered[0]!.BLZT !== '1') add(ordered[0]!, `the first step of ${contract} is not its contracting (BLZT 1)`);
+    const close = ordered.find((r) => CLOSING_CONTRACT_STEPS.has(String(r.BLZT)));
+    if (close) for (const r of ordered) if (String(r.BLSJ) > String(close.BLSJ)) add(r, `${contract} closed at ${close.BLSJ}; this step at ${r.BLSJ} is after it`);
   }
   return findings;
 }

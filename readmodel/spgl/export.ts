@@ -65,6 +65,7 @@ export function exportApplication(app: Application, options: SpglExportOptions):
   const actorOf = (matter: string, kinds: readonly string[], at: number): string =>
     state.events.find((e) => e.matter === matter && e.at === at && kinds.includes(e.kind))?.actor ?? SYSTEM_LABEL;
 
+  exportProcess(tables, app, options);
   const ended = state.outcome;
   tables.XMJBXXB.push({
     DFSJZJ: id,
@@ -228,6 +229,69 @@ export function exportApplication(app: Application, options: SpglExportOptions):
     }
   }
   return { tables, stops };
+}
+
+/** The standard stage a matter beside the stages (并行推进) belongs to. */
+const ALONGSIDE_STAGE = 5;
+
+/**
+ * The rows of the process version the application runs on (its snapshot), so the application's
+ * rows can be checked against them. Every application on the same snapshot yields the same rows
+ * and keys; GXSJ is when this application took the snapshot.
+ */
+function exportProcess(tables: SpglTables, app: Application, options: SpglExportOptions): void {
+  const { snapshot, state } = app;
+  const version = `${snapshot.code}@${snapshot.definitionHash}`;
+  const base = { XZQHDM: options.regionCode, SPLCBM: snapshot.code, SPLCBBH: 1 };
+  tables.DFXMSPLCXXB.push({
+    DFSJZJ: version,
+    ...base,
+    SPLCMC: snapshot.name,
+    SPLCSXSJ: null,
+    SPLCLX: snapshot.code.startsWith('GOV') ? 1 : 2,
+    SPLCSM: null,
+    FJMC: null,
+    FJLX: null,
+    FJID: null,
+    ...valid(state.startedAt),
+  });
+  const stages = [
+    ...snapshot.stages.map((s, i) => ({ code: s.code, name: s.name, order: i + 1, limit: s.timeLimitDays, matters: s.matters })),
+    ...(snapshot.alongside.length ? [{ code: 'ALONGSIDE', name: '并行推进', order: ALONGSIDE_STAGE, limit: null, matters: snapshot.alongside }] : []),
+  ];
+  for (const stage of stages) {
+    tables.DFXMSPLCJDXXB.push({
+      DFSJZJ: `${version}/${stage.code}`,
+      ...base,
+      SPJDBM: stage.code,
+      SPJDMC: stage.name,
+      SPJDXH: stage.order,
+      DYBZSPJDXH: stage.order,
+      SPJDSX: stage.limit,
+      LCBSXLX: null,
+      ...valid(state.startedAt),
+    });
+    for (const m of stage.matters) {
+      tables.DFXMSPLCJDSXXXB.push({
+        DFSJZJ: `${version}/${m.code}`,
+        ...base,
+        SPJDXH: stage.order,
+        SPSXBM: m.code,
+        SPSXBBH: 1,
+        SPSXMC: m.name,
+        DYBZSPSXBM: null,
+        SFSXGZCNZ: m.commitment ? 1 : 0,
+        BJLX: null,
+        SQDX: null,
+        BLJGSDFS: null,
+        SPSXBLSX: m.timeLimitDays,
+        SPBMBM: m.department,
+        SPBMMC: snapshot.departments[m.department]?.name ?? m.department,
+        SFLCBSX: m.milestone ? 1 : 0,
+        ...valid(state.startedAt),
+      });
+    }
+  }
 }
 
 interface Step<C> {

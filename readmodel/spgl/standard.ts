@@ -161,7 +161,7 @@ export const TABLES = {
       f('SPSXBM', '审批事项编码', 'string', true, 'The local matter code.'),
       f('SPSXBBH', '审批事项版本号', 'number', true, 'Its version.'),
       f('SPSXMC', '审批事项名称', 'string', true, 'The matter name.'),
-      f('DYBZSPSXBM', '对应标准审批事项编码', 'string', true, 'The national standard matter code (mapping not held yet).'),
+      f('DYBZSPSXBM', '对应标准审批事项编码', 'string', false, 'The national standard matter code: required for a real upload, not held by the catalogue yet.'),
       f('SFSXGZCNZ', '是否实行告知承诺制', 'integer', false, '0/1.', 'SFBJ'),
       f('BJLX', '办件类型', 'integer', false, 'aplan maps its item property to 3/4/5/6; meanings not shown.'),
       f('SQDX', '申请对象', 'string', false, 'aplan writes 6 for several or unknown; list not shown.'),

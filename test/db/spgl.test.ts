@@ -129,6 +129,30 @@ describe('the SPGL export from the read model', () => {
     ]);
   });
 
+  it('exports the process version the application runs on, and its matters refer to it', async () => {
+    const { tables } = await exported('app-spgl-4');
+    expect(tables.DFXMSPLCXXB).toEqual([expect.objectContaining({ SPLCBM: 'GOV_INVESTMENT', SPLCLX: 1 })]);
+    expect(tables.DFXMSPLCJDXXB.map((r) => [r.SPJDBM, r.DYBZSPJDXH])).toEqual([
+      ['S1', 1],
+      ['S2', 2],
+      ['S3', 3],
+      ['S4', 4],
+      ['ALONGSIDE', 5],
+    ]);
+    expect(tables.DFXMSPLCJDSXXXB.find((r) => r.SPSXBM === 'LY07')).toMatchObject({ SPJDXH: 1, SPBMBM: 'EEB', SPSXBLSX: 15 });
+    const unknownMatter = { ...tables, DFXMSPLCJDSXXXB: tables.DFXMSPLCJDSXXXB.filter((r) => r.SPSXBM !== 'LY07') };
+    expect(rules(checkTables(unknownMatter))).toEqual([['XMSPSXBLXXB', 'SPSXBM', 'reference']]);
+  });
+
+  it('keeps a contract’s steps within its span: a step after its acceptance is found', async () => {
+    const { tables } = await exported('app-spgl-5');
+    const late = { ...tables.ZJFWSXBLGCXXB[1]!, DFSJZJ: 'late', BLSJ: '2026-03-17 09:00:00' };
+    const findings = checkTables({ ...tables, ZJFWSXBLGCXXB: [...tables.ZJFWSXBLGCXXB, late] });
+    expect(findings.map((f) => [f.key, f.rule, f.message])).toEqual([
+      ['late', 'contractSpan', 'app-spgl-5/SOIL_WATER_PLAN closed at 2026-03-16 10:00:00; this step at 2026-03-17 09:00:00 is after it'],
+    ]);
+  });
+
   it('refuses an invalidated row without its reason', () => {
     const findings = checkTables({ XMJBXXB: [{ DFSJZJ: 'x', SJYXBS: 0, SJWXYY: null }] });
     expect(findings.filter((f) => f.rule === 'invalidWithoutReason')).toHaveLength(1);

@@ -331,7 +331,7 @@ function contractStepsOf(service: ServiceState, c: ContractState, actorOf: (kind
   c.returns.forEach((r, i) => steps.push({ key: `returned-${i + 1}`, code: CONTRACT_STEP.returned, at: r.at, by: r.by, note: r.reasons.join('；') }));
   if (c.status === 'accepted' && service.acceptedAt !== null) steps.push({ key: 'accepted', code: CONTRACT_STEP.accepted, at: service.acceptedAt, by: actorOf(['deliverableAccepted', 'serviceSuppliedByApplicant'], service.acceptedAt), note: '' });
   if ((c.status === 'terminated' || c.status === 'cancelled') && c.closedAt !== null)
-    steps.push({ key: 'closed', code: CONTRACT_STEP[c.status], at: c.closedAt, by: actorOf(['contractClosed'], c.closedAt), note: c.closeReason ?? '' });
+    steps.push({ key: 'closed', code: CONTRACT_STEP[c.status], at: c.closedAt, by: actorOf(['contractClosed', 'providerReplaced'], c.closedAt), note: c.closeReason ?? '' });
   return steps.sort((a, b) => a.at - b.at);
 }
 

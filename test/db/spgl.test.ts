@@ -3,15 +3,16 @@ import { checkTables, type Finding } from '../../readmodel/spgl/check';
 import { exportFromReadModel, type SpglExport } from '../../readmodel/spgl/export';
 import { TABLES, type SpglTableName } from '../../readmodel/spgl/standard';
 import { writerDatabase } from '../helpers/postgres';
-import { applicant, officer, provider, start, without, type Run } from '../unit/engine/driver';
+import { applicant, officer, provider, start, supervisor, without, type Run } from '../unit/engine/driver';
 
 const fixture = writerDatabase();
 const REGION = '430181';
 
 /**
- * A government-investment application with a supplement and an expert review on the EIA approval
- * (LY07) and a soil-and-water plan (needed by LY08) contracted, returned for rework and accepted,
- * each step handed to the read model as the workflow's projection hands it.
+ * A government-investment application with a supplement, an urge and an expert review on the EIA
+ * approval (LY07), and a soil-and-water plan (needed by LY08) whose late provider is replaced and
+ * whose second provider's plan is returned for rework and then accepted; each step handed to the
+ * read model as the workflow's projection hands it.
  */
 async function scripted(applicationId: string): Promise<Run> {
   const run = start('2026-03-02T09:00:00+08:00', { applicationId, materials: without('M_SOIL_WATER_PLAN') });
@@ -24,13 +25,16 @@ async function scripted(applicationId: string): Promise<Run> {
   const wrb = officer('WRB');
   const steps: (() => unknown)[] = [
     () => run.perform('requestSupplement', { actor: eeb, matter: 'LY07', items: ['M_EIA_DOCUMENT'], reason: '环评报告书缺少大气环境影响预测章节' }, '2026-03-05T10:00:00+08:00'),
-    () => run.perform('deliver', { actor: provider('P_HENGYUAN_WATER'), serviceType: 'SOIL_WATER_PLAN', note: '方案（送审稿）' }, '2026-03-10T15:00:00+08:00'),
-    () => run.perform('reviewDeliverable', { actor: wrb, serviceType: 'SOIL_WATER_PLAN', decision: 'return', reasons: ['弃渣场选址论证不足'] }, '2026-03-11T10:00:00+08:00'),
-    () => run.perform('deliver', { actor: provider('P_HENGYUAN_WATER'), serviceType: 'SOIL_WATER_PLAN', note: '修改稿' }, '2026-03-13T15:00:00+08:00'),
-    () => run.perform('reviewDeliverable', { actor: wrb, serviceType: 'SOIL_WATER_PLAN', decision: 'accept', note: '' }, '2026-03-16T10:00:00+08:00'),
     () => run.perform('supplyMaterials', { actor: applicant, items: ['M_EIA_DOCUMENT'] }, '2026-03-19T10:00:00+08:00'),
-    () => run.approve('LY08', '2026-03-20T10:00:00+08:00'),
+    () => run.perform('urge', { actor: supervisor, matter: 'LY07', note: '请加快办理' }, '2026-03-20T10:00:00+08:00'),
+    // Due 22 Mar (20 calendar days): late on the 23rd.
+    () => run.perform('replaceProvider', { actor: applicant, serviceType: 'SOIL_WATER_PLAN', selection: { method: 'direct', provider: 'P_HUAZHONG_ENV' }, reason: '原中介机构逾期未交付' }, '2026-03-23T10:00:00+08:00'),
     () => run.perform('startSpecialProcedure', { actor: eeb, matter: 'LY07', kind: 'expertReview', expectedWorkingDays: 10, reason: '组织专家技术评审' }, '2026-03-24T10:00:00+08:00'),
+    () => run.perform('deliver', { actor: provider('P_HUAZHONG_ENV'), serviceType: 'SOIL_WATER_PLAN', note: '方案（送审稿）' }, '2026-03-30T15:00:00+08:00'),
+    () => run.perform('reviewDeliverable', { actor: wrb, serviceType: 'SOIL_WATER_PLAN', decision: 'return', reasons: ['弃渣场选址论证不足'] }, '2026-03-31T10:00:00+08:00'),
+    () => run.perform('deliver', { actor: provider('P_HUAZHONG_ENV'), serviceType: 'SOIL_WATER_PLAN', note: '修改稿' }, '2026-04-02T15:00:00+08:00'),
+    () => run.perform('reviewDeliverable', { actor: wrb, serviceType: 'SOIL_WATER_PLAN', decision: 'accept', note: '' }, '2026-04-03T10:00:00+08:00'),
+    () => run.approve('LY08', '2026-04-07T10:00:00+08:00'),
     () => run.perform('endSpecialProcedure', { actor: eeb, matter: 'LY07', reason: '专家评审通过' }, '2026-04-08T10:00:00+08:00'),
     () => run.approve('LY07', '2026-04-10T10:00:00+08:00'),
   ];
@@ -51,7 +55,7 @@ async function exported(applicationId: string): Promise<SpglExport> {
 const rules = (findings: Finding[]) => findings.map((f) => [f.table, f.field, f.rule]);
 
 describe('the SPGL export from the read model', () => {
-  it('exports a supplement, a special procedure and a reworked intermediary contract, and every row passes the checker', async () => {
+  it('exports a supplement, an urged special procedure, a replaced provider and a reworked deliverable, and every row passes the checker', async () => {
     const { tables, stops } = await exported('app-spgl-1');
     expect(checkTables(tables, { stops })).toEqual([]);
 
@@ -77,15 +81,18 @@ describe('the SPGL export from the read model', () => {
       [3, '2026-03-24 10:00:00', '2026-04-08 10:00:00', 10],
     ]);
     expect(tables.XMSPSXPFWJXXB.find((r) => r.SPSXSLBM === ly07)).toMatchObject({ PFRQ: '2026-04-10', PFWH: '浏审〔2026〕LY07号', PFWJYXQX: '9999-01-01' });
-    expect(tables.ZJFWSXBLXXB).toEqual([
-      expect.objectContaining({ ZJFWSXBM: 'SOIL_WATER_PLAN', ZJJGDM: 'P_HENGYUAN_WATER', SPSXSLBM: 'app-spgl-1/LY08', SXLX: 2, BLSX: 20 }),
+    expect(tables.ZJFWSXBLXXB.map((r) => [r.ZJFWSXSLBM, r.ZJJGDM, r.SPSXSLBM, r.SXLX, r.BLSX])).toEqual([
+      ['app-spgl-1/SOIL_WATER_PLAN', 'P_HENGYUAN_WATER', 'app-spgl-1/LY08', 2, 20],
+      ['app-spgl-1/SOIL_WATER_PLAN#2', 'P_HUAZHONG_ENV', 'app-spgl-1/LY08', 2, 20],
     ]);
-    expect(tables.ZJFWSXBLGCXXB.map((r) => [r.BLZT, r.BLR, r.BLSJ])).toEqual([
-      ['1', 'applicant ent-001', '2026-03-02 09:00:00'],
-      ['2', 'provider P_HENGYUAN_WATER', '2026-03-10 15:00:00'],
-      ['3', 'officer officer-wrb (WRB)', '2026-03-11 10:00:00'],
-      ['2', 'provider P_HENGYUAN_WATER', '2026-03-13 15:00:00'],
-      ['4', 'officer officer-wrb (WRB)', '2026-03-16 10:00:00'],
+    expect(tables.ZJFWSXBLGCXXB.map((r) => [r.ZJFWSXSLBM, r.BLZT, r.BLR, r.BLSJ])).toEqual([
+      ['app-spgl-1/SOIL_WATER_PLAN', '1', 'applicant ent-001', '2026-03-02 09:00:00'],
+      ['app-spgl-1/SOIL_WATER_PLAN', '5', 'applicant ent-001', '2026-03-23 10:00:00'],
+      ['app-spgl-1/SOIL_WATER_PLAN#2', '1', 'applicant ent-001', '2026-03-23 10:00:00'],
+      ['app-spgl-1/SOIL_WATER_PLAN#2', '2', 'provider P_HUAZHONG_ENV', '2026-03-30 15:00:00'],
+      ['app-spgl-1/SOIL_WATER_PLAN#2', '3', 'officer officer-wrb (WRB)', '2026-03-31 10:00:00'],
+      ['app-spgl-1/SOIL_WATER_PLAN#2', '2', 'provider P_HUAZHONG_ENV', '2026-04-02 15:00:00'],
+      ['app-spgl-1/SOIL_WATER_PLAN#2', '4', 'officer officer-wrb (WRB)', '2026-04-03 10:00:00'],
     ]);
     // Only the standard's field names leave.
     for (const [table, rows] of Object.entries(tables) as [SpglTableName, Record<string, unknown>[]][]) {
@@ -146,10 +153,10 @@ describe('the SPGL export from the read model', () => {
 
   it('keeps a contract’s steps within its span: a step after its acceptance is found', async () => {
     const { tables } = await exported('app-spgl-5');
-    const late = { ...tables.ZJFWSXBLGCXXB[1]!, DFSJZJ: 'late', BLSJ: '2026-03-17 09:00:00' };
+    const late = { ...tables.ZJFWSXBLGCXXB.find((r) => r.BLZT === '2')!, DFSJZJ: 'late', BLSJ: '2026-04-04 09:00:00' };
     const findings = checkTables({ ...tables, ZJFWSXBLGCXXB: [...tables.ZJFWSXBLGCXXB, late] });
     expect(findings.map((f) => [f.key, f.rule, f.message])).toEqual([
-      ['late', 'contractSpan', 'app-spgl-5/SOIL_WATER_PLAN closed at 2026-03-16 10:00:00; this step at 2026-03-17 09:00:00 is after it'],
+      ['late', 'contractSpan', 'app-spgl-5/SOIL_WATER_PLAN#2 closed at 2026-04-03 10:00:00; this step at 2026-04-04 09:00:00 is after it'],
     ]);
   });
 

@@ -34,9 +34,9 @@ describe('migrations', () => {
   it('applies every migration once, in order, and records its checksum', async () => {
     const db = await database();
     const files = loadMigrations();
-    expect(files.map((m) => m.name)).toEqual(['001_read_model.sql', '002_webhooks.sql', '003_webhook_scope.sql', '004_projection_refusals.sql', '005_application_state.sql', '006_reform.sql', '007_attribution.sql', '008_provisional_calendars.sql']);
+    expect(files.map((m) => m.name)).toEqual(['001_read_model.sql', '002_webhooks.sql', '003_webhook_scope.sql', '004_projection_refusals.sql', '005_application_state.sql', '006_reform.sql', '007_attribution.sql', '008_provisional_calendars.sql', '009_spgl.sql']);
 
-    expect(await migrate(db.pool)).toEqual({ applied: ['001_read_model.sql', '002_webhooks.sql', '003_webhook_scope.sql', '004_projection_refusals.sql', '005_application_state.sql', '006_reform.sql', '007_attribution.sql', '008_provisional_calendars.sql'] });
+    expect(await migrate(db.pool)).toEqual({ applied: ['001_read_model.sql', '002_webhooks.sql', '003_webhook_scope.sql', '004_projection_refusals.sql', '005_application_state.sql', '006_reform.sql', '007_attribution.sql', '008_provisional_calendars.sql', '009_spgl.sql'] });
     const { rows } = await db.pool.query<{ name: string; checksum: string }>('SELECT name, checksum FROM schema_migrations ORDER BY name');
     expect(rows).toEqual(files.map((m) => ({ name: m.name, checksum: m.checksum })));
 
@@ -56,6 +56,9 @@ describe('migrations', () => {
       'projection_refusals',
       'schema_migrations',
       'services',
+      'spgl_exchange_log',
+      'spgl_rows',
+      'spgl_synced',
       'tasks',
       'webhook_deliveries',
       'webhook_outbox',
@@ -84,9 +87,9 @@ describe('migrations', () => {
     const other = createPool(db.url, { max: 2 });
     try {
       const [a, b] = await Promise.all([migrate(db.pool), migrate(other)]);
-      expect([...a.applied, ...b.applied].sort()).toEqual(['001_read_model.sql', '002_webhooks.sql', '003_webhook_scope.sql', '004_projection_refusals.sql', '005_application_state.sql', '006_reform.sql', '007_attribution.sql', '008_provisional_calendars.sql']);
+      expect([...a.applied, ...b.applied].sort()).toEqual(['001_read_model.sql', '002_webhooks.sql', '003_webhook_scope.sql', '004_projection_refusals.sql', '005_application_state.sql', '006_reform.sql', '007_attribution.sql', '008_provisional_calendars.sql', '009_spgl.sql']);
       const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
-      expect(rows[0]!.n).toBe(8);
+      expect(rows[0]!.n).toBe(9);
     } finally {
       await other.end();
     }

@@ -3,47 +3,11 @@ import { checkTables, type Finding } from '../../readmodel/spgl/check';
 import { exportFromReadModel, type SpglExport } from '../../readmodel/spgl/export';
 import { TABLES, type SpglTableName } from '../../readmodel/spgl/standard';
 import { writerDatabase } from '../helpers/postgres';
-import { applicant, officer, provider, start, supervisor, without, type Run } from '../unit/engine/driver';
+import { scripted as script } from './spgl-scenario';
 
 const fixture = writerDatabase();
+const scripted = (applicationId: string) => script(fixture, applicationId);
 const REGION = '430181';
-
-/**
- * A government-investment application with a supplement, an urge and an expert review on the EIA
- * approval (LY07), and a soil-and-water plan (needed by LY08) whose late provider is replaced and
- * whose second provider's plan is returned for rework and then accepted; each step handed to the
- * read model as the workflow's projection hands it.
- */
-async function scripted(applicationId: string): Promise<Run> {
-  const run = start('2026-03-02T09:00:00+08:00', { applicationId, materials: without('M_SOIL_WATER_PLAN') });
-  const project = () => fixture.project(run.nextProjection());
-  await project();
-  for (let i = 0; i < 3; i++) run.approveRunning((m) => m.code !== 'LY07');
-  run.perform('chooseProvider', { actor: applicant, serviceType: 'SOIL_WATER_PLAN', selection: { method: 'direct', provider: 'P_HENGYUAN_WATER' } });
-  await project();
-  const eeb = officer('EEB');
-  const wrb = officer('WRB');
-  const steps: (() => unknown)[] = [
-    () => run.perform('requestSupplement', { actor: eeb, matter: 'LY07', items: ['M_EIA_DOCUMENT'], reason: '环评报告书缺少大气环境影响预测章节' }, '2026-03-05T10:00:00+08:00'),
-    () => run.perform('supplyMaterials', { actor: applicant, items: ['M_EIA_DOCUMENT'] }, '2026-03-19T10:00:00+08:00'),
-    () => run.perform('urge', { actor: supervisor, matter: 'LY07', note: '请加快办理' }, '2026-03-20T10:00:00+08:00'),
-    // Due 22 Mar (20 calendar days): late on the 23rd.
-    () => run.perform('replaceProvider', { actor: applicant, serviceType: 'SOIL_WATER_PLAN', selection: { method: 'direct', provider: 'P_HUAZHONG_ENV' }, reason: '原中介机构逾期未交付' }, '2026-03-23T10:00:00+08:00'),
-    () => run.perform('startSpecialProcedure', { actor: eeb, matter: 'LY07', kind: 'expertReview', expectedWorkingDays: 10, reason: '组织专家技术评审' }, '2026-03-24T10:00:00+08:00'),
-    () => run.perform('deliver', { actor: provider('P_HUAZHONG_ENV'), serviceType: 'SOIL_WATER_PLAN', note: '方案（送审稿）' }, '2026-03-30T15:00:00+08:00'),
-    () => run.perform('reviewDeliverable', { actor: wrb, serviceType: 'SOIL_WATER_PLAN', decision: 'return', reasons: ['弃渣场选址论证不足'] }, '2026-03-31T10:00:00+08:00'),
-    () => run.perform('deliver', { actor: provider('P_HUAZHONG_ENV'), serviceType: 'SOIL_WATER_PLAN', note: '修改稿' }, '2026-04-02T15:00:00+08:00'),
-    () => run.perform('reviewDeliverable', { actor: wrb, serviceType: 'SOIL_WATER_PLAN', decision: 'accept', note: '' }, '2026-04-03T10:00:00+08:00'),
-    () => run.approve('LY08', '2026-04-07T10:00:00+08:00'),
-    () => run.perform('endSpecialProcedure', { actor: eeb, matter: 'LY07', reason: '专家评审通过' }, '2026-04-08T10:00:00+08:00'),
-    () => run.approve('LY07', '2026-04-10T10:00:00+08:00'),
-  ];
-  for (const step of steps) {
-    step();
-    await project();
-  }
-  return run;
-}
 
 async function exported(applicationId: string): Promise<SpglExport> {
   await scripted(applicationId);

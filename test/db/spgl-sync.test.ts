@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { checkTables } from '../../readmodel/spgl/check';
+import { emptyTables, type SpglRow, type SpglTableName, type SpglTables } from '../../readmodel/spgl/standard';
+import { changesSince, CORRECTION_REASON, exchangeLog, recordReceipts, syncApplication, syncPending, SPGL_TABLE_NAMES, type SpglScope } from '../../readmodel/spgl/store';
+import { writerDatabase } from '../helpers/postgres';
+import { scripted, STEPS } from './spgl-scenario';
+
+const fixture = writerDatabase();
+const ALL: SpglScope = { kind: 'all' };
+const REGION = '430181';
+
+/** A clock the test moves: each sync is stamped at the instant given. */
+const at = (iso: string) => () => Date.parse(iso);
+
+/** Every offered row of every table changed after `since`, as the platform would pull them page by page. */
+async function pullAll(since?: number, scope: SpglScope = ALL): Promise<SpglTables> {
+  const tables = emptyTables();
+  for (const table of SPGL_TABLE_NAMES) {
+    let after: string | undefined;
+    do {
+      const page = await changesSince(fixture.db.pool, table, { since, after, limit: 7 }, scope);
+      tables[table].push(...page.items);
+      after = page.next ?? undefined;
+    } while (after);
+  }
+  return tables;
+}
+
+const counts = (tables: SpglTables) => Object.fromEntries(SPGL_TABLE_NAMES.map((t) => [t, tables[t].length]).filter(([, n]) => n)) as Record<SpglTableName, number>;
+const rowsOf = (tables: SpglTables, app: string) => {
+  const out = emptyTables();
+  for (const t of SPGL_TABLE_NAMES) out[t] = tables[t].filter((r) => String(r.DFSJZJ).startsWith(`${app}/`) || r.DFSJZJ === app);
+  return out;
+};
+
+/** Replaces the applicant's name in the read model's state, as a faulty projection (or a later fix) would; the seq moves. */
+async function setApplicantName(applicationId: string, name: string): Promise<void> {
+  const { rows } = await fixture.db.pool.query<{ state: any }>('SELECT state FROM applications WHERE application_id = $1', [applicationId]);
+  const state = rows[0]!.state;
+  state.input.applicant.name = name;
+  await fixture.db.pool.query('UPDATE applications SET state = $2::json, seq = seq + 1 WHERE application_id = $1', [applicationId, JSON.stringify(state)]);
+}
+
+describe('the SPGL exchange: incremental export, corrections, refusals and the log', () => {
+  it('exports the full scenario once, every pulled row passes the checker, and a second sync without change sends nothing', async () => {
+    await scripted(fixture, 'app-sync-1');
+    const first = await syncApplication(fixture.db.pool, 'app-sync-1', { regionCode: REGION, clock: at('2026-04-11T08:00:00Z') });
+    expect(first).toMatchObject({ corrected: 0, refused: 0, resent: 0, withdrawn: 0, findings: [] });
+
+    const pulled = await pullAll();
+    expect(checkTables(pulled)).toEqual([]);
+    expect(counts(pulled)).toEqual({
+      DFXMSPLCXXB: 1,
+      DFXMSPLCJDXXB: 5,
+      DFXMSPLCJDSXXXB: 27,
+      XMJBXXB: 1,
+      XMDWXXB: 1,
+      XMSPSXBLXXB: 13,
+      XMSPSXBLXXXXB: 35,
+      XMSPSXPFWJXXB: 7,
+      XMSPSXBLTBCXXXB: 2,
+      ZJFWSXBLXXB: 2,
+      ZJFWSXBLGCXXB: 7,
+    });
+    expect(first!.sent).toBe(Object.values(counts(pulled)).reduce((a, b) => a + b, 0));
+    // Stored rows carry the sync's instant as GXSJ, and are valid.
+    for (const t of SPGL_TABLE_NAMES) for (const r of pulled[t]) expect([r.GXSJ, r.SJYXBS]).toEqual(['2026-04-11 16:00:00', 1]);
+
+    const again = await syncApplication(fixture.db.pool, 'app-sync-1', { regionCode: REGION, clock: at('2026-04-12T08:00:00Z') });
+    expect(again).toMatchObject({ sent: 0, corrected: 0, refused: 0, unchanged: first!.sent });
+    expect(counts(await pullAll(Date.parse('2026-04-11T08:00:00Z')))).toEqual({});
+    // A second application on the same process version shares its process rows: only its own are new.
+    await scripted(fixture, 'app-sync-1b', STEPS.supplementRequested);
+    const second = await syncPending(fixture.db.pool, ALL, { regionCode: REGION, clock: at('2026-04-13T08:00:00Z') });
+    expect(second.map((r) => r.applicationId)).toEqual(['app-sync-1b']);
+    const news = await pullAll(Date.parse('2026-04-12T08:00:00Z'));
+    expect(news.DFXMSPLCXXB).toEqual([]);
+    expect(news.XMJBXXB.map((r) => r.DFSJZJ)).toEqual(['app-sync-1b']);
+  });
+
+  it('carries only what changed after an incremental sync; an ended stop is a correction that invalidates the earlier row', async () => {
+    const run = await scripted(fixture, 'app-sync-2', STEPS.procedureStarted);
+    await syncApplication(fixture.db.pool, 'app-sync-2', { regionCode: REGION, clock: at('2026-05-01T00:00:00Z') });
+    const before = rowsOf(await pullAll(Date.parse('2026-04-30T00:00:00Z')), 'app-sync-2');
+    const openStop = before.XMSPSXBLTBCXXXB.find((r) => r.TBCX === 3)!;
+    expect(openStop).toMatchObject({ DFSJZJ: 'app-sync-2/LY07/stop-2', TBCXJSSJ: null, SJYXBS: 1 });
+
+    await run.resume();
+    const result = await syncApplication(fixture.db.pool, 'app-sync-2', { regionCode: REGION, clock: at('2026-05-02T00:00:00Z') });
+    expect(result!.findings).toEqual([]);
+    const after = rowsOf(await pullAll(Date.parse('2026-05-01T00:00:00Z')), 'app-sync-2');
+    const firstKeys = new Set(SPGL_TABLE_NAMES.flatMap((t) => before[t].map((r) => `${t}|${r.DFSJZJ}`)));
+    // Nothing unchanged comes again: each row is new, or an earlier row invalidated by a correction.
+    for (const t of SPGL_TABLE_NAMES)
+      for (const r of after[t]) {
+        if (firstKeys.has(`${t}|${r.DFSJZJ}`)) expect({ t, key: r.DFSJZJ, valid: r.SJYXBS, why: r.SJWXYY }).toEqual({ t, key: r.DFSJZJ, valid: 0, why: CORRECTION_REASON });
+      }
+    expect(after.XMDWXXB).toEqual([]);
+    expect(after.XMSPSXBLXXXXB.map((r) => r.BLZT).sort()).toEqual(expect.arrayContaining([6, 9]));
+    // The expert review's row: the open one invalidated (更正), the ended one valid under a new key.
+    expect(after.XMSPSXBLTBCXXXB.map((r) => [r.DFSJZJ, r.SJYXBS, r.SJWXYY, r.TBCXJSSJ])).toEqual([
+      ['app-sync-2/LY07/stop-2', 0, CORRECTION_REASON, null],
+      ['app-sync-2/LY07/stop-2~2', 1, null, '2026-04-08 10:00:00'],
+    ]);
+    expect(result!.corrected).toBe(SPGL_TABLE_NAMES.reduce((n, t) => n + after[t].filter((r) => r.SJYXBS === 0).length, 0));
+    // Both pulls together are the application's whole export (its process rows came with app-sync-1's): the checker finds nothing.
+    const merged: Partial<SpglTables> = {};
+    for (const t of SPGL_TABLE_NAMES.filter((t) => !t.startsWith('DFXMSPLC'))) {
+      const byKey = new Map<string, SpglRow>();
+      for (const r of [...before[t], ...after[t]]) byKey.set(String(r.DFSJZJ), r);
+      merged[t] = [...byKey.values()];
+    }
+    expect(checkTables(merged)).toEqual([]);
+    const log = await exchangeLog(fixture.db.pool, { limit: 10, key: 'app-sync-2/LY07/stop-2' });
+    expect(log.items.map((e) => [e.action, e.reason])).toEqual([
+      ['invalidated', CORRECTION_REASON],
+      ['sent', null],
+    ]);
+  });
+
+  it('logs a row the checker refuses, offers it not, and re-sends it once corrected', async () => {
+    await scripted(fixture, 'app-sync-3', STEPS.supplementRequested);
+    await setApplicantName('app-sync-3', '');
+    const refused = await syncApplication(fixture.db.pool, 'app-sync-3', { regionCode: REGION, clock: at('2026-06-01T00:00:00Z') });
+    expect(refused!.refused).toBe(1);
+    expect((await pullAll(Date.parse('2026-05-31T00:00:00Z'))).XMDWXXB).toEqual([]);
+    const logged = await exchangeLog(fixture.db.pool, { limit: 5, key: 'app-sync-3/applicant' });
+    expect(logged.items.map((e) => [e.table, e.action, e.by, e.reason])).toEqual([['XMDWXXB', 'refused', 'checker', 'required: DWMC (单位名称) is required']]);
+    // Nothing moved: the next pull syncs nothing and the refusal is not logged again.
+    expect(await syncPending(fixture.db.pool, ALL, { regionCode: REGION, clock: at('2026-06-01T01:00:00Z') })).toEqual([]);
+
+    await setApplicantName('app-sync-3', '浏阳市教育投资有限公司');
+    const fixed = await syncPending(fixture.db.pool, ALL, { regionCode: REGION, clock: at('2026-06-02T00:00:00Z') });
+    expect(fixed.map((r) => [r.applicationId, r.resent, r.refused])).toEqual([['app-sync-3', 1, 0]]);
+    expect((await pullAll(Date.parse('2026-06-01T12:00:00Z'))).XMDWXXB).toEqual([expect.objectContaining({ DFSJZJ: 'app-sync-3/applicant', DWMC: '浏阳市教育投资有限公司', SJYXBS: 1, GXSJ: '2026-06-02 08:00:00' })]);
+    expect((await exchangeLog(fixture.db.pool, { limit: 5, key: 'app-sync-3/applicant' })).items.map((e) => e.action)).toEqual(['resent', 'refused']);
+  });
+
+  it('marks rows the receiver refused, keeps them back until their content changes, and scopes an integrator', async () => {
+    await scripted(fixture, 'app-sync-4', STEPS.supplementRequested);
+    await syncApplication(fixture.db.pool, 'app-sync-4', { regionCode: REGION, clock: at('2026-07-01T00:00:00Z') });
+    const outsider: SpglScope = { kind: 'integrator', id: 'other-system', applicants: [] };
+    const receipt = await recordReceipts(fixture.db.pool, 'XMDWXXB', [{ key: 'app-sync-4/applicant', reason: '统一社会信用代码校验失败' }], outsider);
+    expect(receipt).toEqual({ refused: 0, unknown: ['app-sync-4/applicant'] });
+    const authorised: SpglScope = { kind: 'integrator', id: 'provincial-platform', applicants: ['ent-001'] };
+    expect((await changesSince(fixture.db.pool, 'XMJBXXB', { since: Date.parse('2026-06-30T00:00:00Z'), limit: 50 }, outsider)).items).toEqual([]);
+    expect((await changesSince(fixture.db.pool, 'XMJBXXB', { since: Date.parse('2026-06-30T00:00:00Z'), limit: 50 }, authorised)).items.map((r) => r.DFSJZJ)).toEqual(['app-sync-4']);
+
+    expect(await recordReceipts(fixture.db.pool, 'XMDWXXB', [{ key: 'app-sync-4/applicant', reason: '统一社会信用代码校验失败' }, { key: 'nope', reason: 'x' }], authorised)).toEqual({ refused: 1, unknown: ['nope'] });
+    expect((await pullAll(Date.parse('2026-06-30T00:00:00Z'))).XMDWXXB.filter((r) => r.DFSJZJ === 'app-sync-4/applicant')).toEqual([]);
+    // The same content is not offered again; a changed one is, under its key.
+    await fixture.db.pool.query('UPDATE applications SET seq = seq + 1 WHERE application_id = $1', ['app-sync-4']);
+    expect((await syncPending(fixture.db.pool, ALL, { regionCode: REGION, clock: at('2026-07-02T00:00:00Z') }))[0]).toMatchObject({ resent: 0 });
+    await setApplicantName('app-sync-4', '浏阳市教育投资有限公司（更名）');
+    expect((await syncPending(fixture.db.pool, ALL, { regionCode: REGION, clock: at('2026-07-03T00:00:00Z') }))[0]).toMatchObject({ resent: 1 });
+    expect((await exchangeLog(fixture.db.pool, { limit: 5, key: 'app-sync-4/applicant' })).items.map((e) => [e.action, e.by])).toEqual([
+      ['resent', null],
+      ['refused', 'receiver'],
+      ['sent', null],
+    ]);
+  });
+});

@@ -22,6 +22,7 @@ import { registerApplications } from './routes/applications';
 import { registerCatalogue } from './routes/catalogue';
 import { registerIntegrators } from './routes/integrators';
 import { registerReadModel } from './routes/readmodel';
+import { registerSpgl } from './routes/spgl';
 import { noStore, securityHeaders } from './security-headers';
 import { DEFAULT_WEB_DIR, registerSession, serveWeb, type DemoPrincipal } from './web';
 
@@ -101,6 +102,7 @@ export function createApi(deps: ApiDeps): express.Express & { operations: Operat
   registerCatalogue(api, deps.catalogue, clock);
   registerApplications(api, { ...deps, clock });
   registerReadModel(api, deps.pool, deps.catalogue, clock, deps.principals);
+  registerSpgl(api, deps.pool, clock);
   registerIntegrators(api, deps.pool, { allowlist: deps.webhookAllowlist ?? NO_ALLOWLIST, maxSubscriptions: deps.webhookMaxSubscriptions });
   registerAdmin(api, deps);
   // Live updates hold streams open: whoever serves the app ends them with `live.close()` before the server closes.

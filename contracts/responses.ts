@@ -420,3 +420,28 @@ export const NAMED_ANSWERS: Record<string, z.ZodType> = {
   ServiceView: serviceViewSchema,
   ApplicationRead: applicationReadSchema,
 };
+
+// ---- SPGL data exchange (issue 15, readmodel/spgl) ----
+
+/** A row of an SPGL table as exchanged: the standard's field names, codes as strings or numbers, times `YYYY-MM-DD HH:mm:ss` (Asia/Shanghai). */
+export const spglRowSchema = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
+
+/** GET /spgl/:table: the table's offered rows changed after `since`, in GXSJ and key order. */
+export const spglPageSchema = z.strictObject({ table: z.string(), items: z.array(spglRowSchema), next: z.string().nullable() });
+
+/** POST /spgl/:table/receipts: how many refusals were recorded, and the keys not known (or not open to the caller). */
+export const spglReceiptsAnswerSchema = z.strictObject({ table: z.string(), refused: count, unknown: z.array(z.string()) });
+
+/** GET /spgl/log: the exchange log, newest first. */
+export const spglLogPageSchema = pageOf(
+  z.strictObject({
+    id: count,
+    batchId: z.string(),
+    table: z.string(),
+    key: z.string(),
+    action: z.enum(['sent', 'refused', 'resent', 'invalidated']),
+    by: z.enum(['checker', 'receiver']).nullable(),
+    reason: z.string().nullable(),
+    at: z.string(),
+  }),
+);

@@ -173,6 +173,9 @@ describe('API contract: OpenAPI document, authorization matrix, idempotent start
     const created = await ok('POST', '/webhooks/subscriptions', TOKENS.integrator, { url: 'http://127.0.0.1:9/hook', eventTypes: ['approved'] });
     await ok('GET', '/webhooks/subscriptions', TOKENS.integrator);
     await ok('DELETE', `/webhooks/subscriptions/${created.body.id}`, TOKENS.integrator);
+    const spgl = await ok('GET', '/spgl/XMSPSXBLXXXXB?limit=2', TOKENS.integrator);
+    await ok('POST', '/spgl/XMSPSXBLXXXXB/receipts', TOKENS.integrator, [{ key: spgl.body.items[0]?.DFSJZJ ?? 'none', reason: '办理人员信息缺失' }]);
+    await ok('GET', '/spgl/log', TOKENS.supervisor);
 
     await ok('POST', '/admin/definitions/reload', TOKENS.admin);
     const published = await ok('POST', '/admin/calendars', TOKENS.admin, catalogue.calendars.find((c) => c.year === 2026));

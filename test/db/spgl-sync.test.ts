@@ -1,6 +1,10 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeSpglFiles } from '../../readmodel/spgl/files';
 import { checkTables } from '../../readmodel/spgl/check';
-import { emptyTables, type SpglRow, type SpglTableName, type SpglTables } from '../../readmodel/spgl/standard';
+import { emptyTables, TABLES, type SpglRow, type SpglTableName, type SpglTables } from '../../readmodel/spgl/standard';
 import { changesSince, CORRECTION_REASON, exchangeLog, recordReceipts, syncApplication, syncPending, SPGL_TABLE_NAMES, type SpglScope } from '../../readmodel/spgl/store';
 import { writerDatabase } from '../helpers/postgres';
 import { scripted, STEPS } from './spgl-scenario';
@@ -158,5 +162,23 @@ describe('the SPGL exchange: incremental export, corrections, refusals and the l
       ['refused', 'receiver'],
       ['sent', null],
     ]);
+  });
+  it('writes the offered rows as JSON lines and CSV, the header being the standard’s field names', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'spgl-'));
+    try {
+      const written = await writeSpglFiles(fixture.db.pool, dir, { since: Date.parse('2026-04-11T00:00:00Z'), clock: at('2026-08-01T00:00:00Z') });
+      expect(written.XMJBXXB).toBeGreaterThanOrEqual(4);
+      for (const t of SPGL_TABLE_NAMES) {
+        const lines = (await readFile(join(dir, `SPGL_${t}.jsonl`), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+        expect(lines).toHaveLength(written[t]);
+        const csv = (await readFile(join(dir, `SPGL_${t}.csv`), 'utf8')).split('\r\n').filter(Boolean);
+        expect(csv[0]).toBe(TABLES[t].fields.map((f) => f.name).join(','));
+        expect(csv).toHaveLength(written[t] + 1);
+      }
+      const withdrawn = (await readFile(join(dir, 'SPGL_XMSPSXBLTBCXXXB.csv'), 'utf8')).split('\r\n').find((l) => l.startsWith('app-sync-2/LY07/stop-2,'));
+      expect(withdrawn).toContain(`,0,${CORRECTION_REASON},`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -10,8 +10,8 @@ import { emptyTables, spglDate, spglDatetime, type SpglRow, type SpglTables } fr
 /**
  * Rows of the SPGL exchange tables for one application, from its state as the read model holds it
  * (docs/spgl.md says which fields we fill and from what). Every row is valid (SJYXBS = 1) and
- * carries the instant of the state change it reports as GXSJ; corrections and incremental export
- * come later and build on these keys (DFSJZJ), which are stable across exports of the same state.
+ * carries the instant of the state change it reports as GXSJ; the stored exchange (store.ts) builds
+ * its corrections and incremental pulls on these keys (DFSJZJ), stable across exports of the same state.
  */
 
 export interface SpglExportOptions {

@@ -101,7 +101,7 @@ const validity = [
   f('SJYXBS', '数据有效标识', 'integer', true, '1 valid, 0 invalid: a correction invalidates the row it replaces.', 'SJYXBS'),
   f('SJWXYY', '数据无效原因', 'string', false, 'Why the row was invalidated; required with SJYXBS = 0 (checked).'),
   f('SBYY', '失败原因', 'string', false, 'aplan names it 失败原因: the receiver\'s reason for refusing the row; empty on export.'),
-  f('GXSJ', '更新时间', 'datetime', true, 'When the row\'s content last changed: the instant of the state change it reports.'),
+  f('GXSJ', '更新时间', 'datetime', true, 'When the row last changed: the exporter puts the instant of the state change it reports; the stored exchange (store.ts) the instant we changed the row, so a pull by GXSJ misses nothing.'),
 ];
 const region = f('XZQHDM', '行政区划代码', 'string', true, 'Six-digit administrative division of the reporting system.');
 const projectCode = f('GCDM', '工程代码', 'string', true, 'The project (engineering) code the row belongs to; must exist in XMJBXXB.');

@@ -1,9 +1,10 @@
-import type { ExportedStop } from './export';
+import type { ExportedContract, ExportedStop } from './export';
 import { CODE_LISTS, TABLES, type FieldSpec, type SpglRow, type SpglTableName, type SpglTables } from './standard';
 
 /**
  * The conformance checker: what the provincial platform would refuse, found before sending.
- * It reads the rows only (and, to reconcile special procedures, the matters' clock stops), so
+ * It reads the rows only (and, to reconcile special procedures and intermediary rows, the matters'
+ * clock stops and the application's contracts), so
  * it checks rows from any source: an export, a file, a row the receiver sent back.
  */
 
@@ -17,7 +18,8 @@ export type CheckRule =
   | 'dateOrder'
   | 'reference'
   | 'stopReconciliation'
-  | 'contractSpan';
+  | 'contractSpan'
+  | 'contractReconciliation';
 
 export interface Finding {
   table: SpglTableName;
@@ -96,7 +98,7 @@ function typeProblem(spec: FieldSpec, v: string | number): string | null {
 }
 
 /** Every finding in a set of tables; none means the platform has nothing to refuse that we know of. */
-export function checkTables(tables: Partial<SpglTables>, options: { stops?: readonly ExportedStop[] } = {}): Finding[] {
+export function checkTables(tables: Partial<SpglTables>, options: { stops?: readonly ExportedStop[]; contracts?: readonly ExportedContract[] } = {}): Finding[] {
   const findings: Finding[] = [];
   const names = Object.keys(tables) as SpglTableName[];
   const validRows = (t: SpglTableName) => (tables[t] ?? []).filter((r) => r.SJYXBS !== 0);
@@ -153,6 +155,7 @@ export function checkTables(tables: Partial<SpglTables>, options: { stops?: read
 
   if (tables.ZJFWSXBLGCXXB) findings.push(...contractSpans(validRows('ZJFWSXBLGCXXB')));
   if (options.stops && tables.XMSPSXBLTBCXXXB) findings.push(...reconcileStops(validRows('XMSPSXBLTBCXXXB'), options.stops));
+  if (options.contracts && tables.ZJFWSXBLXXB) findings.push(...reconcileContracts(validRows('ZJFWSXBLXXB'), validRows('ZJFWSXBLGCXXB'), options.contracts));
   return findings;
 }
 
@@ -197,5 +200,47 @@ function contractSpans(rows: SpglRow[]): Finding[] {
     const close = ordered.find((r) => CLOSING_CONTRACT_STEPS.has(String(r.BLZT)));
     if (close) for (const r of ordered) if (String(r.BLSJ) > String(close.BLSJ)) add(r, `${contract} closed at ${close.BLSJ}; this step at ${r.BLSJ} is after it`);
   }
+  return findings;
+}
+
+/** The standard's 时限类型 of a contract's committed days. */
+const DAY_KIND_CODE = { working: 1, calendar: 2 } as const;
+
+/**
+ * Each contract row is one of the application's contracts, and says what it says: its committed
+ * days and their kind (from which the committed due date counts), its start (the contracting step)
+ * and its actual end (the step that closed it: accepted, terminated, cancelled); each of its steps
+ * lies inside that span; each contract has its row.
+ */
+function reconcileContracts(rows: SpglRow[], steps: SpglRow[], contracts: readonly ExportedContract[]): Finding[] {
+  const findings: Finding[] = [];
+  const byInstance = new Map(contracts.map((c) => [c.contractInstance, c]));
+  const stepsOf = new Map<string, SpglRow[]>();
+  for (const s of steps) stepsOf.set(String(s.ZJFWSXSLBM), [...(stepsOf.get(String(s.ZJFWSXSLBM)) ?? []), s]);
+  const matched = new Set<string>();
+  for (const row of rows) {
+    const instance = String(row.ZJFWSXSLBM);
+    const add = (field: string | null, message: string) => findings.push({ table: 'ZJFWSXBLXXB', key: keyOf(row), field, rule: 'contractReconciliation', message });
+    const c = byInstance.get(instance);
+    if (!c) {
+      add('ZJFWSXSLBM', `the application has no contract ${instance}`);
+      continue;
+    }
+    matched.add(instance);
+    if (row.BLSX !== c.committedDays) add('BLSX', `${instance} was committed for ${c.committedDays} days, the row says ${row.BLSX}`);
+    if (row.SXLX !== DAY_KIND_CODE[c.dayKind]) add('SXLX', `${instance} counts ${c.dayKind} days (${DAY_KIND_CODE[c.dayKind]}), the row says ${row.SXLX}`);
+    const own = stepsOf.get(instance) ?? [];
+    const started = own.find((s) => s.BLZT === '1');
+    if (started?.BLSJ !== c.start) add(null, `${instance} started at ${c.start}, its contracting step says ${started?.BLSJ ?? '(none)'}`);
+    const closed = own.find((s) => CLOSING_CONTRACT_STEPS.has(String(s.BLZT)));
+    if ((closed?.BLSJ ?? null) !== c.end) add(null, `${instance} ended at ${c.end ?? '(still open)'}, its rows say ${closed?.BLSJ ?? '(still open)'}`);
+    for (const s of own) {
+      const at = String(s.BLSJ);
+      if (at < c.start || (c.end !== null && at > c.end))
+        findings.push({ table: 'ZJFWSXBLGCXXB', key: keyOf(s), field: 'BLSJ', rule: 'contractReconciliation', message: `${at} is outside ${instance}'s span (${c.start} to ${c.end ?? '(still open)'})` });
+    }
+  }
+  for (const c of contracts)
+    if (!matched.has(c.contractInstance)) findings.push({ table: 'ZJFWSXBLXXB', key: c.contractInstance, field: null, rule: 'contractReconciliation', message: `the contract ${c.contractInstance} has no row` });
   return findings;
 }

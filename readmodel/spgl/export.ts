@@ -28,9 +28,23 @@ export interface ExportedStop {
   to: string | null;
 }
 
+/** A contract as the engine holds it, for the checker to reconcile intermediary rows with. */
+export interface ExportedContract {
+  /** 中介服务事项实例编码 of the contract. */
+  contractInstance: string;
+  /** When it was contracted (its start). */
+  start: string;
+  /** The committed days and their kind, from which the committed due date counts. */
+  committedDays: number;
+  dayKind: 'working' | 'calendar';
+  /** When it ended: its deliverable accepted, or the contract terminated or cancelled; null while it runs. */
+  end: string | null;
+}
+
 export interface SpglExport {
   tables: SpglTables;
   stops: ExportedStop[];
+  contracts: ExportedContract[];
 }
 
 /** The handling-step codes (办理状态) we report; docs/spgl.md maps each to the engine's state. */
@@ -56,6 +70,7 @@ export function exportApplication(app: Application, options: SpglExportOptions):
   const id = state.input.applicationId;
   const tables = emptyTables();
   const stops: ExportedStop[] = [];
+  const contracts: ExportedContract[] = [];
   const base = { XZQHDM: options.regionCode };
   const projectCode = id;
   const processVersion = 1;
@@ -194,6 +209,8 @@ export function exportApplication(app: Application, options: SpglExportOptions):
     for (const contract of service.contracts) {
       const instance = contractInstanceOf(id, contract.contractId);
       const steps = contractStepsOf(service, contract, (kinds, at) => state.events.find((e) => e.at === at && kinds.includes(e.kind))?.actor ?? SYSTEM_LABEL);
+      const end = contract.status === 'accepted' ? service.acceptedAt : contract.status === 'terminated' || contract.status === 'cancelled' ? contract.closedAt : null;
+      contracts.push({ contractInstance: instance, start: spglDatetime(contract.contractedAt), committedDays: contract.committedDays, dayKind: contract.dayKind, end: end === null ? null : spglDatetime(end) });
       tables.ZJFWSXBLXXB.push({
         DFSJZJ: instance,
         ...base,
@@ -228,7 +245,7 @@ export function exportApplication(app: Application, options: SpglExportOptions):
       }
     }
   }
-  return { tables, stops };
+  return { tables, stops, contracts };
 }
 
 /** The standard stage a matter beside the stages (并行推进) belongs to. */

@@ -12,7 +12,8 @@ import { spglDatetime, TABLES, type SpglRow, type SpglTableName } from './standa
  * exchange log. `syncApplication` exports one application and stores only what changed: a new
  * row is offered with GXSJ now; a changed row is a correction (更正): the earlier row is offered
  * again with SJYXBS 0 and SJWXYY, the new content under a new key `<key>~<version>`; a row the
- * checker refuses is logged and not offered until it passes ("resent"). `changesSince` is the
+ * checker refuses is logged and not offered until it passes ("resent"), and so are the handling-step and
+ * special-procedure rows of a matter whose row it refuses. `changesSince` is the
  * platform's pull, by GXSJ and key. docs/spgl.md says when sync runs and why keys change.
  */
 
@@ -20,6 +21,11 @@ export const SPGL_TABLE_NAMES = Object.keys(TABLES) as SpglTableName[];
 
 /** The process version's tables: shared by every application on a snapshot, stored once. */
 const PROCESS_TABLES: ReadonlySet<SpglTableName> = new Set(['DFXMSPLCXXB', 'DFXMSPLCJDXXB', 'DFXMSPLCJDSXXXB']);
+
+/** The rows held back with their matter's row (XMSPSXBLXXB) while the checker refuses it. */
+const MATTER_CHILDREN: readonly SpglTableName[] = ['XMSPSXBLXXXXB', 'XMSPSXBLTBCXXXB'];
+/** The reason logged for a row held back with its matter's row. */
+export const MATTER_REFUSED_REASON = 'its matter row was refused';
 
 /** SJWXYY of a row invalidated because its content changed. */
 export const CORRECTION_REASON = '更正';
@@ -107,10 +113,15 @@ async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promis
 export async function syncApplication(pool: Pool, applicationId: string, options: Partial<SpglExportOptions> & { clock?: () => number } = {}): Promise<SyncResult | null> {
   const projected = await projectedApplication(pool, applicationId);
   if (!projected) return null;
-  const { tables, stops } = exportApplication(applicationFromStore(projected.stored), { regionCode: options.regionCode ?? DEFAULT_REGION_CODE });
-  const findings = checkTables(tables, { stops });
+  const { tables, stops, contracts } = exportApplication(applicationFromStore(projected.stored), { regionCode: options.regionCode ?? DEFAULT_REGION_CODE });
+  const findings = checkTables(tables, { stops, contracts });
   const problems = new Map<string, string[]>();
-  for (const f of findings) problems.set(slot(f.table, f.key), [...(problems.get(slot(f.table, f.key)) ?? []), `${f.rule}: ${f.message}`]);
+  const refuse = (table: SpglTableName, key: string, reason: string) => problems.set(slot(table, key), [...(problems.get(slot(table, key)) ?? []), reason]);
+  for (const f of findings) refuse(f.table, f.key, `${f.rule}: ${f.message}`);
+  // A step or special-procedure row of a matter whose row the checker refused waits for it: the platform would find no matter to put it under.
+  const refusedMatters = new Set(tables.XMSPSXBLXXB.filter((r) => problems.has(slot('XMSPSXBLXXB', String(r.DFSJZJ)))).map((r) => r.SPSXSLBM));
+  for (const table of MATTER_CHILDREN)
+    for (const row of tables[table]) if (refusedMatters.has(row.SPSXSLBM)) refuse(table, String(row.DFSJZJ), MATTER_REFUSED_REASON);
   const clock = options.clock ?? Date.now;
   const batchId = randomUUID();
   const result: SyncResult = { batchId, applicationId, seq: projected.seq, sent: 0, corrected: 0, withdrawn: 0, refused: 0, resent: 0, unchanged: 0, findings };

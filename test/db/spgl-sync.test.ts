@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { writeSpglFiles } from '../../readmodel/spgl/files';
 import { checkTables } from '../../readmodel/spgl/check';
 import { emptyTables, TABLES, type SpglRow, type SpglTableName, type SpglTables } from '../../readmodel/spgl/standard';
-import { changesSince, CORRECTION_REASON, exchangeLog, recordReceipts, syncApplication, syncPending, SPGL_TABLE_NAMES, type SpglScope } from '../../readmodel/spgl/store';
+import { changesSince, CORRECTION_REASON, exchangeLog, MATTER_REFUSED_REASON, recordReceipts, syncApplication, syncPending, SPGL_TABLE_NAMES, type SpglScope } from '../../readmodel/spgl/store';
 import { writerDatabase } from '../helpers/postgres';
 import { scripted, STEPS } from './spgl-scenario';
 
@@ -43,6 +43,15 @@ async function setApplicantName(applicationId: string, name: string): Promise<vo
   const state = rows[0]!.state;
   state.input.applicant.name = name;
   await fixture.db.pool.query('UPDATE applications SET state = $2::json, seq = seq + 1 WHERE application_id = $1', [applicationId, JSON.stringify(state)]);
+}
+
+/** Gives a matter an extension of some days in the read model's state, as a faulty projection (or a later fix) would; the seq moves. */
+async function setExtension(applicationId: string, matter: string, days: number): Promise<void> {
+  const { rows } = await fixture.db.pool.query<{ state: any }>("SELECT state FROM matters WHERE application_id = $1 AND state->>'code' = $2", [applicationId, matter]);
+  const state = rows[0]!.state;
+  state.extension = { days, approvedBy: 'officer officer-eeb (EEB)', reason: '补充论证', at: Date.parse('2026-03-06T02:00:00Z') };
+  await fixture.db.pool.query("UPDATE matters SET state = $3::json WHERE application_id = $1 AND state->>'code' = $2", [applicationId, matter, JSON.stringify(state)]);
+  await fixture.db.pool.query('UPDATE applications SET seq = seq + 1 WHERE application_id = $1', [applicationId]);
 }
 
 describe('the SPGL exchange: incremental export, corrections, refusals and the log', () => {
@@ -180,5 +189,34 @@ describe('the SPGL exchange: incremental export, corrections, refusals and the l
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('holds back the steps and special procedures of a matter whose row the checker refuses, and offers them once it passes', async () => {
+    await scripted(fixture, 'app-sync-5', STEPS.supplementRequested);
+    // A faulty projection gives LY07 an extension of 2.5 days: its matter row's SXBLSX is no integer.
+    await setExtension('app-sync-5', 'LY07', 2.5);
+    const refused = await syncApplication(fixture.db.pool, 'app-sync-5', { regionCode: REGION, clock: at('2026-09-10T00:00:00Z') });
+    const ly07 = 'app-sync-5/LY07';
+    expect(refused!.findings.map((f) => [f.table, f.key, f.field, f.rule])).toEqual([['XMSPSXBLXXB', ly07, 'SXBLSX', 'type']]);
+    const held = ['received', 'accepted', 'stop-1-start', 'extended'].map((s) => `${ly07}/${s}`);
+    // The matter row, its four steps and its supplement's row.
+    expect(refused!.refused).toBe(1 + held.length + 1);
+    const pulled = await pullAll(Date.parse('2026-09-09T00:00:00Z'));
+    expect(pulled.XMSPSXBLXXB.filter((r) => r.SPSXSLBM === ly07)).toEqual([]);
+    expect(pulled.XMSPSXBLXXXXB.filter((r) => r.SPSXSLBM === ly07)).toEqual([]);
+    expect(pulled.XMSPSXBLTBCXXXB.filter((r) => r.SPSXSLBM === ly07)).toEqual([]);
+    // Another matter's steps go.
+    expect(pulled.XMSPSXBLXXXXB.filter((r) => r.SPSXSLBM === 'app-sync-5/LY08').length).toBeGreaterThan(0);
+    for (const key of [...held, `${ly07}/stop-1`])
+      expect((await exchangeLog(fixture.db.pool, { limit: 5, key })).items.map((e) => [e.action, e.by, e.reason])).toEqual([['refused', 'checker', MATTER_REFUSED_REASON]]);
+
+    await setExtension('app-sync-5', 'LY07', 3);
+    const fixed = await syncApplication(fixture.db.pool, 'app-sync-5', { regionCode: REGION, clock: at('2026-09-11T00:00:00Z') });
+    expect(fixed).toMatchObject({ findings: [], refused: 0, resent: 1 + held.length + 1 });
+    const after = await pullAll(Date.parse('2026-09-10T12:00:00Z'));
+    expect(after.XMSPSXBLXXB.map((r) => [r.DFSJZJ, r.SXBLSX])).toEqual([[ly07, 18]]);
+    expect(after.XMSPSXBLXXXXB.map((r) => r.DFSJZJ).sort()).toEqual([...held].sort());
+    expect(after.XMSPSXBLTBCXXXB.map((r) => r.DFSJZJ)).toEqual([`${ly07}/stop-1`]);
+    expect((await exchangeLog(fixture.db.pool, { limit: 5, key: `${ly07}/received` })).items.map((e) => e.action)).toEqual(['resent', 'refused']);
   });
 });

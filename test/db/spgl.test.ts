@@ -20,8 +20,8 @@ const rules = (findings: Finding[]) => findings.map((f) => [f.table, f.field, f.
 
 describe('the SPGL export from the read model', () => {
   it('exports a supplement, an urged special procedure, a replaced provider and a reworked deliverable, and every row passes the checker', async () => {
-    const { tables, stops } = await exported('app-spgl-1');
-    expect(checkTables(tables, { stops })).toEqual([]);
+    const { tables, stops, contracts } = await exported('app-spgl-1');
+    expect(checkTables(tables, { stops, contracts })).toEqual([]);
 
     expect(tables.XMJBXXB).toHaveLength(1);
     expect(tables.XMJBXXB[0]).toMatchObject({ XMDM: 'app-spgl-1', GCDM: 'app-spgl-1', SPLCBM: 'GOV_INVESTMENT', SPLCLX: 1, XZQHDM: REGION, SJYXBS: 1, SBSJ: '2026-03-02 09:00:00' });
@@ -122,6 +122,39 @@ describe('the SPGL export from the read model', () => {
     expect(findings.map((f) => [f.key, f.rule, f.message])).toEqual([
       ['late', 'contractSpan', 'app-spgl-5/SOIL_WATER_PLAN#2 closed at 2026-04-03 10:00:00; this step at 2026-04-04 09:00:00 is after it'],
     ]);
+  });
+
+  it('reconciles intermediary rows with the contracts: a contract whose end the rows misstate, and a step outside its span, are found', async () => {
+    const { tables, stops, contracts } = await exported('app-spgl-6');
+    expect(checkTables(tables, { stops, contracts })).toEqual([]);
+    const second = 'app-spgl-6/SOIL_WATER_PLAN#2';
+    expect(contracts).toEqual([
+      { contractInstance: 'app-spgl-6/SOIL_WATER_PLAN', start: '2026-03-02 09:00:00', committedDays: 20, dayKind: 'calendar', end: '2026-03-23 10:00:00' },
+      { contractInstance: second, start: '2026-03-23 10:00:00', committedDays: 20, dayKind: 'calendar', end: '2026-04-03 10:00:00' },
+    ]);
+
+    // The accepting step says the contract ended an hour early (every step still in order).
+    const endMoved = structuredClone(tables);
+    endMoved.ZJFWSXBLGCXXB.find((r) => r.ZJFWSXSLBM === second && r.BLZT === '4')!.BLSJ = '2026-04-03 09:00:00';
+    expect(checkTables(endMoved, { stops, contracts }).map((f) => [f.table, f.key, f.field, f.rule, f.message])).toEqual([
+      ['ZJFWSXBLXXB', second, null, 'contractReconciliation', `${second} ended at 2026-04-03 10:00:00, its rows say 2026-04-03 09:00:00`],
+    ]);
+
+    // Committed days that are not the contract's, and a delivery before the contract was signed.
+    const wrong = structuredClone(tables);
+    wrong.ZJFWSXBLXXB.find((r) => r.ZJFWSXSLBM === second)!.BLSX = 15;
+    const early = wrong.ZJFWSXBLGCXXB.find((r) => r.ZJFWSXSLBM === second && r.BLZT === '2')!;
+    early.BLSJ = '2026-03-22 10:00:00';
+    expect(rules(checkTables(wrong, { stops, contracts }))).toEqual([
+      // The step order alone already shows it: the contract's first step is not its contracting.
+      ['ZJFWSXBLGCXXB', 'BLSJ', 'contractSpan'],
+      ['ZJFWSXBLXXB', 'BLSX', 'contractReconciliation'],
+      ['ZJFWSXBLGCXXB', 'BLSJ', 'contractReconciliation'],
+    ]);
+
+    // A contract without its row.
+    const missing = { ...tables, ZJFWSXBLXXB: tables.ZJFWSXBLXXB.filter((r) => r.ZJFWSXSLBM !== second), ZJFWSXBLGCXXB: tables.ZJFWSXBLGCXXB.filter((r) => r.ZJFWSXSLBM !== second) };
+    expect(checkTables(missing, { stops, contracts }).map((f) => [f.rule, f.message])).toEqual([['contractReconciliation', `the contract ${second} has no row`]]);
   });
 
   it('refuses an invalidated row without its reason', () => {

@@ -52,16 +52,20 @@ const stopView = z.strictObject({
   calendarDays: days,
 });
 
+const matterCode = code('matter', 'LY01');
+const materialCode = code('material', 'M_LAND_REPORT');
+const departmentCode = code('department', 'DRC');
+
 export const matterViewSchema = z.strictObject({
-  code: z.string(),
-  name: z.string(),
-  nameEn: z.string(),
-  stage: z.string().nullable(),
-  department: z.string(),
-  departmentName: z.string(),
+  code: matterCode,
+  name: name(),
+  nameEn: name(),
+  stage: code('stage', 'S1').nullable(),
+  department: departmentCode,
+  departmentName: name(),
   milestone: z.boolean(),
   status: matterStatusSchema,
-  prerequisites: z.array(z.string()),
+  prerequisites: list(matterCode),
   receivedAt: instant.nullable(),
   acceptedAt: instant.nullable(),
   acceptance: z.enum(['unconditional', 'afterNotice', 'officer', 'deemed']).nullable(),
@@ -69,7 +73,7 @@ export const matterViewSchema = z.strictObject({
   clockRunning: z.boolean(),
   dueOn: date.nullable(),
   dueAt: instant.nullable(),
-  calendarGap: z.string().nullable(),
+  calendarGap: freeText().nullable(),
   /** 暂定: the due date is counted through a provisional calendar year and may move when the official one is published. */
   provisional: z.boolean(),
   workingDaysUsed: z.number().nullable(),
@@ -77,20 +81,20 @@ export const matterViewSchema = z.strictObject({
   level: clockLevelSchema,
   overdueSince: instant.nullable(),
   stops: z.array(stopView),
-  owedForSupplement: z.array(z.string()),
-  missing: z.array(z.strictObject({ matter: z.string(), material: z.string(), name: z.string() })),
-  waitingFor: z.strictObject({ matters: z.array(z.string()), services: z.array(z.string()) }).nullable(),
-  intermediaryServices: z.array(z.string()),
-  deferred: z.array(z.strictObject({ material: z.string(), name: z.string(), dueOn: date.nullable(), suppliedAt: instant.nullable(), provisional: z.boolean() })),
-  extension: z.strictObject({ days: z.number(), approvedBy: z.string(), reason: z.string(), at: instant.nullable() }).nullable(),
-  urges: z.array(z.strictObject({ at: instant.nullable(), by: z.string(), note: z.string() })),
+  owedForSupplement: list(materialCode),
+  missing: list(z.strictObject({ matter: matterCode, material: materialCode, name: name() })),
+  waitingFor: z.strictObject({ matters: list(matterCode), services: list(code('service type', 'EIA_REPORT')) }).nullable(),
+  intermediaryServices: list(code('service type', 'EIA_REPORT')),
+  deferred: list(z.strictObject({ material: materialCode, name: name(), dueOn: date.nullable(), suppliedAt: instant.nullable(), provisional: z.boolean() })),
+  extension: z.strictObject({ days: z.number(), approvedBy: name(), reason: freeText(), at: instant.nullable() }).nullable(),
+  urges: list(z.strictObject({ at: instant.nullable(), by: name(), note: freeText() }), 1000),
   decision: z
     .strictObject({
       kind: z.enum(['approved', 'rejected', 'terminated', 'cancelled', 'withdrawn']),
       at: instant.nullable(),
-      by: z.string(),
-      reason: z.string(),
-      result: z.strictObject({ title: z.string(), number: z.string() }).optional(),
+      by: name(),
+      reason: freeText(),
+      result: z.strictObject({ title: name(), number: name() }).optional(),
       dueOn: date.nullable().optional(),
       onTime: z.boolean().optional(),
     })

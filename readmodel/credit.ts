@@ -1,9 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
-import { z } from 'zod';
 import type { EventRow } from '../domain/projection';
 import type { EventKind } from '../domain/events';
 import { toShanghaiIso } from '../domain/time';
-import { InvalidQueryError, MAX_PAGE_SIZE, type Page } from './queries';
+import { checkLimit, decodeCursor, encodeCursor, eventCursor, type Page } from './queries';
 
 /**
  * Applicants' credit records (失信): one per false commitment, written from the workflow's
@@ -58,20 +57,10 @@ export async function hasCreditRecord(pool: Pool, applicantId: string): Promise<
   return rows[0]?.found ?? false;
 }
 
-const cursorShape = z.tuple([z.string().regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+([+-]\d{2}(:\d{2})?|Z)$/).max(40), z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), z.number().int().min(1)]);
-
-function decode(after: string): z.infer<typeof cursorShape> {
-  if (after.length > 512 || !/^[A-Za-z0-9_-]+$/.test(after)) throw new InvalidQueryError('after', 'not a cursor returned by this list');
-  try {
-    return cursorShape.parse(JSON.parse(Buffer.from(after, 'base64url').toString('utf8')));
-  } catch {
-    throw new InvalidQueryError('after', 'not a cursor returned by this list');
-  }
-}
 
 /** Credit records, newest first, of one applicant or of all; a page by keyset. */
 export async function creditRecords(pool: Pool, q: { applicant?: string; limit: number; after?: string }): Promise<Page<CreditRecord>> {
-  if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > MAX_PAGE_SIZE) throw new InvalidQueryError('limit', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  checkLimit(q.limit);
   const values: unknown[] = [];
   const where: string[] = [];
   const bind = (v: unknown) => {
@@ -80,7 +69,7 @@ export async function creditRecords(pool: Pool, q: { applicant?: string; limit: 
   };
   if (q.applicant !== undefined) where.push(`applicant_id = ${bind(q.applicant)}`);
   if (q.after !== undefined) {
-    const [at, applicationId, seq] = decode(q.after);
+    const [at, applicationId, seq] = decodeCursor(q.after, eventCursor);
     where.push(`(at, application_id, seq) < (${bind(at)}::timestamptz, ${bind(applicationId)}, ${bind(seq)}::integer)`);
   }
   const { rows } = await pool.query<{
@@ -115,6 +104,6 @@ export async function creditRecords(pool: Pool, q: { applicant?: string; limit: 
       reason: r.reason,
       at: toShanghaiIso(r.at.getTime()),
     })),
-    next: rows.length > q.limit && last ? Buffer.from(JSON.stringify([last.at_key, last.application_id, last.seq]), 'utf8').toString('base64url') : null,
+    next: rows.length > q.limit && last ? encodeCursor([last.at_key, last.application_id, last.seq]) : null,
   };
 }

@@ -1,9 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
-import { z } from 'zod';
 import type { EventKind } from '../domain/events';
 import type { EventRow } from '../domain/projection';
 import { toShanghaiIso } from '../domain/time';
-import { InvalidQueryError, MAX_PAGE_SIZE, type Page } from './queries';
+import { checkLimit, decodeCursor, encodeCursor, eventCursor, type Page } from './queries';
 
 /**
  * Deadlines the official calendar year moved (暂定 → 正式): one row per `deadlineMoved` event,
@@ -70,16 +69,6 @@ export async function recordMovedDeadlines(client: PoolClient, applicationId: st
   );
 }
 
-const cursorShape = z.tuple([z.string().regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+([+-]\d{2}(:\d{2})?|Z)$/).max(40), z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), z.number().int().min(1)]);
-
-function decode(after: string): z.infer<typeof cursorShape> {
-  if (after.length > 512 || !/^[A-Za-z0-9_-]+$/.test(after)) throw new InvalidQueryError('after', 'not a cursor returned by this list');
-  try {
-    return cursorShape.parse(JSON.parse(Buffer.from(after, 'base64url').toString('utf8')));
-  } catch {
-    throw new InvalidQueryError('after', 'not a cursor returned by this list');
-  }
-}
 
 export interface MovedDeadlinesQuery {
   department?: string;
@@ -90,7 +79,7 @@ export interface MovedDeadlinesQuery {
 
 /** Moved deadlines, newest first, of one department or all, optionally of one calendar year; a page by keyset. */
 export async function movedDeadlines(pool: Pool, q: MovedDeadlinesQuery): Promise<Page<MovedDeadline>> {
-  if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > MAX_PAGE_SIZE) throw new InvalidQueryError('limit', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  checkLimit(q.limit);
   const values: unknown[] = [];
   const where: string[] = [];
   const bind = (v: unknown) => {
@@ -100,7 +89,7 @@ export async function movedDeadlines(pool: Pool, q: MovedDeadlinesQuery): Promis
   if (q.department !== undefined) where.push(`d.department = ${bind(q.department)}`);
   if (q.year !== undefined) where.push(`d.year = ${bind(q.year)}::integer`);
   if (q.after !== undefined) {
-    const [at, applicationId, seq] = decode(q.after);
+    const [at, applicationId, seq] = decodeCursor(q.after, eventCursor);
     where.push(`(d.at, d.application_id, d.seq) < (${bind(at)}::timestamptz, ${bind(applicationId)}, ${bind(seq)}::integer)`);
   }
   const { rows } = await pool.query<{
@@ -151,6 +140,6 @@ export async function movedDeadlines(pool: Pool, q: MovedDeadlinesQuery): Promis
       year: r.year,
       notice: r.notice,
     })),
-    next: rows.length > q.limit && last ? Buffer.from(JSON.stringify([last.at_key, last.application_id, last.seq]), 'utf8').toString('base64url') : null,
+    next: rows.length > q.limit && last ? encodeCursor([last.at_key, last.application_id, last.seq]) : null,
   };
 }

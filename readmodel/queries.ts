@@ -62,24 +62,30 @@ export interface SqlQuery {
   values: unknown[];
 }
 
-function checkLimit(limit: number): void {
+/** Refuses a page size outside 1…MAX_PAGE_SIZE. */
+export function checkLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
     throw new InvalidQueryError('limit', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
   }
 }
 
-function encodeCursor(key: unknown[]): string {
+/** A keyset page's cursor: its sort key as base64url JSON. */
+export function encodeCursor(key: unknown[]): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
-function decodeCursor<T extends z.ZodType>(cursor: string, shape: T): z.infer<T> {
-  if (cursor.length > 512 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw new InvalidQueryError('after', 'not a cursor returned by this list');
+/** The sort key of a cursor this list returned, checked against its shape; anything else is a 400 naming `after`. */
+export function decodeCursor<T extends z.ZodType>(cursor: string, shape: T, maxLength = 512): z.infer<T> {
+  if (cursor.length > maxLength || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw new InvalidQueryError('after', 'not a cursor returned by this list');
   try {
     return shape.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
     throw new InvalidQueryError('after', 'not a cursor returned by this list');
   }
 }
+
+/** The cursor of a list of recorded events, newest first: [instant, application id, seq]. */
+export const eventCursor = z.tuple([z.string().regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+([+-]\d{2}(:\d{2})?|Z)$/).max(40), z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), z.number().int().min(1)]);
 
 /** 00:00 Asia/Shanghai of a date, as an ISO instant. */
 function dayStart(field: string, date: string): string {

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { z } from 'zod';
 import { applicationFromStore } from '../../domain/projection';
-import { InvalidQueryError, MAX_PAGE_SIZE, projectedApplication, type Page } from '../queries';
+import { checkLimit, decodeCursor, encodeCursor, InvalidQueryError, projectedApplication, type Page } from '../queries';
 import { checkTables, type Finding } from './check';
 import { exportApplication, type SpglExportOptions } from './export';
 import { spglDatetime, TABLES, type SpglRow, type SpglTableName } from './standard';
@@ -261,24 +261,8 @@ export async function syncPending(pool: Pool, scope: SpglScope, options: Partial
 const rowCursor = z.tuple([z.string().max(40), z.string().max(400)]);
 const logCursor = z.tuple([z.number().int().min(0)]);
 
-const encodeCursor = (key: unknown[]) => Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-function decodeCursor<T extends z.ZodType>(cursor: string, shape: T): z.infer<T> {
-  const refuse = () => new InvalidQueryError('after', 'not a cursor returned by this list');
-  if (cursor.length > 1024 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw refuse();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw refuse();
-  }
-  const r = shape.safeParse(parsed);
-  if (!r.success) throw refuse();
-  return r.data;
-}
-
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) throw new InvalidQueryError('limit', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
-}
+/** A row key runs to 400 characters, so its cursors are longer than other lists'. */
+const ROW_CURSOR_MAX = 1024;
 
 /**
  * The offered rows of a table changed after `since` (GXSJ), in GXSJ and key order, after a cursor.
@@ -293,7 +277,7 @@ export async function changesSince(pool: Pool, table: SpglTableName, q: { since?
     where.push(`gxsj > $${values.length}`);
   }
   if (q.after !== undefined) {
-    const [gxsj, key] = decodeCursor(q.after, rowCursor);
+    const [gxsj, key] = decodeCursor(q.after, rowCursor, ROW_CURSOR_MAX);
     if (Number.isNaN(Date.parse(gxsj))) throw new InvalidQueryError('after', 'not a cursor returned by this list');
     values.push(gxsj, key);
     where.push(`(gxsj, row_key) > ($${values.length - 1}::timestamptz, $${values.length})`);
@@ -361,7 +345,7 @@ export async function exchangeLog(pool: Pool, q: { limit: number; after?: string
   const values: unknown[] = [];
   const where: string[] = ['TRUE'];
   if (q.after !== undefined) {
-    const [id] = decodeCursor(q.after, logCursor);
+    const [id] = decodeCursor(q.after, logCursor, ROW_CURSOR_MAX);
     values.push(id);
     where.push(`id < $${values.length}`);
   }

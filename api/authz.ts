@@ -1,5 +1,5 @@
 import type { Department } from '../catalogue/schema';
-import type { ApplicationView } from '../domain/view';
+import { mattersOfView, type ApplicationView } from '../domain/view';
 import type { Principal } from './auth';
 import { HttpProblem } from './problem';
 
@@ -88,7 +88,6 @@ export function startForbidden(p: Principal, applicantId: string): HttpProblem |
   return why === null ? null : new HttpProblem(403, 'Forbidden', why, { code: 'NOT_AUTHORISED_BY_APPLICANT' });
 }
 
-const mattersOf = (view: ApplicationView) => [...view.stages.flatMap((s) => s.matters), ...view.alongside];
 
 /**
  * The parties of an application as its view shows them. A joint matter's participating
@@ -98,7 +97,7 @@ export function partiesOfView(view: ApplicationView): Parties {
   return {
     applicantId: view.applicant.id,
     startedBy: view.startedBy?.id ?? null,
-    departments: [...new Set(mattersOf(view).flatMap((m) => [m.department, ...(m.joint?.participants.map((p) => p.department) ?? [])]))],
+    departments: [...new Set(mattersOfView(view).flatMap((m) => [m.department, ...(m.joint?.participants.map((p) => p.department) ?? [])]))],
     providers: [...new Set(view.services.flatMap((s) => s.contracts.filter((c) => c.status !== 'terminated').map((c) => c.provider)))],
   };
 }
@@ -132,7 +131,7 @@ export function viewFor(view: ApplicationView, access: Exclude<Access, { scope: 
       };
     case 'matters': {
       const mine = (m: { department: string }) => m.department === access.department;
-      const codes = new Set(mattersOf(view).filter(mine).map((m) => m.code));
+      const codes = new Set(mattersOfView(view).filter(mine).map((m) => m.code));
       return {
         ...header(view),
         startedBy: view.startedBy,

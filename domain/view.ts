@@ -298,6 +298,11 @@ export function accountingTotals(app: Application, now: number) {
   };
 }
 
+/** Every matter of an application view: stage by stage, then those beside the stages. */
+export function mattersOfView(view: Pick<ApplicationView, 'stages' | 'alongside'>): MatterView[] {
+  return [...view.stages.flatMap((s) => s.matters), ...view.alongside];
+}
+
 export function viewApplication(app: Application, now: number) {
   const s = app.state;
   const stageDefs = app.snapshot.stages;

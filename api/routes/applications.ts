@@ -40,7 +40,7 @@ import {
 import type { Actor } from '../../domain/types';
 import type { ApplicationAnswer } from '../../domain/application/commands';
 import { shanghaiDate } from '../../domain/time';
-import { viewApplication, type ApplicationView, type MatterView } from '../../domain/view';
+import { mattersOfView, viewApplication, type ApplicationView, type MatterView } from '../../domain/view';
 import { applicationFromStore } from '../../domain/projection';
 import { projectedApplication } from '../../readmodel/queries';
 import { hasCreditRecord } from '../../readmodel/credit';
@@ -145,7 +145,7 @@ function takesPart(m: MatterView, department: string | undefined): boolean {
   return !!department && !!m.joint?.participants.some((p) => p.department === department);
 }
 
-const matterIn = (view: ApplicationView, code: string): MatterView | undefined => [...view.stages.flatMap((s) => s.matters), ...view.alongside].find((m) => m.code === code);
+const matterIn = (view: ApplicationView, code: string): MatterView | undefined => mattersOfView(view).find((m) => m.code === code);
 
 /** A stable application id for (caller, Idempotency-Key): Temporal's unique workflow ids make the start idempotent. */
 function idempotentId(principal: Principal, key: string): string {

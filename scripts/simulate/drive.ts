@@ -8,7 +8,7 @@ import { addWorkingDays, buildCalendar, isWorkingDay, type WorkingCalendar } fro
 import type { CommandInput, CommandName } from '../../domain/application/commands';
 import { dateOfDayNumber, dayNumber, shanghaiDate, startOfDay } from '../../domain/time';
 import type { Actor } from '../../domain/types';
-import type { ApplicationView, MatterView } from '../../domain/view';
+import { mattersOfView, type ApplicationView, type MatterView } from '../../domain/view';
 import { applicationWorkflow } from '../../workflows';
 import { commandUpdates, statusQuery } from '../../workflows/messages';
 import { batchPlan, matterPlan, planApplication, serviceDraws, type ApplicationPlan, type MatterPlan, type ScenarioName, type SimulationParams } from './population';
@@ -19,7 +19,6 @@ const applicant: Actor = { id: 'sim-applicant', role: 'applicant' };
 const officer = (department: string): Actor => ({ id: `sim-officer-${department.toLowerCase()}`, role: 'officer', department });
 const addDays = (date: string, n: number) => dateOfDayNumber(dayNumber(date) + n);
 const dateOf = (iso: string) => shanghaiDate(Date.parse(iso));
-const mattersOf = (v: ApplicationView): MatterView[] => [...v.stages.flatMap((s) => s.matters), ...v.alongside];
 
 export interface Refusal {
   applicationId: string;
@@ -173,7 +172,7 @@ class Party {
 
   /** The applicant contracts each report once a matter needing it may go ahead; providers deliver; officers review. */
   private async services(today: string, v: ApplicationView): Promise<void> {
-    const byCode = new Map(mattersOf(v).map((m) => [m.code, m]));
+    const byCode = new Map(mattersOfView(v).map((m) => [m.code, m]));
     const started = (m: MatterView) => (m.stage ? v.stages.find((s) => s.code === m.stage)!.status !== 'pending' : m.status !== 'pending');
     const ready = (m: MatterView) => started(m) && m.prerequisites.every((p) => byCode.get(p)?.resultIssuedAt != null);
     const fast = this.scenario === 'market';
@@ -215,7 +214,7 @@ class Party {
 
   /** Each matter under way: a supplement, a special procedure, then the decision, at the working days used its plan says. */
   private async officers(today: string, v: ApplicationView): Promise<void> {
-    for (const m of mattersOf(v)) {
+    for (const m of mattersOfView(v)) {
       const by = officer(m.department);
       if (m.status === 'suspended') {
         const stop = m.stops.at(-1);

@@ -75,7 +75,7 @@ export function verify(app: Application, a: VerifyInput, now: number) {
   checkVerify(app, a);
   const m = app.state.matters[a.matter]!;
   const v = m.verification!;
-  updateSideLevel(app, v, app.since(v.startedAt), now, (at, from, to) => app.record(at, 'verificationLevelChanged', SYSTEM, { matter: m.code, data: { from, to } }));
+  updateVerificationLevel(app, m, now);
   const by = actorLabel(a.actor);
   v.outcome = { kind: a.outcome, at: now, by, reason: a.reason };
   if (a.outcome === 'confirmed') {
@@ -156,10 +156,13 @@ export function liftHold(app: Application, a: LiftHoldInput, now: number) {
 
 /** Time's rules for verifications: their levels. */
 export function stepVerifications(app: Application, now: number) {
-  for (const m of openVerifications(app)) {
-    const v = m.verification!;
-    updateSideLevel(app, v, app.since(v.startedAt), now, (at, from, to) => app.record(at, 'verificationLevelChanged', SYSTEM, { matter: m.code, data: { from, to } }));
-  }
+  for (const m of openVerifications(app)) updateVerificationLevel(app, m, now);
+}
+
+/** Records each level the verification clock has reached since it last moved, at its rule's instant. */
+function updateVerificationLevel(app: Application, m: MatterState, now: number) {
+  const v = m.verification!;
+  updateSideLevel(app, v, app.since(v.startedAt), now, (at, from, to) => app.record(at, 'verificationLevelChanged', SYSTEM, { matter: m.code, data: { from, to } }));
 }
 
 /** The next instants at which a verification changes level. */

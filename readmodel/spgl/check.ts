@@ -43,8 +43,8 @@ const ORDERED: Partial<Record<SpglTableName, [string, string][]>> = {
   XMSPSXBLTBCXXXB: [['TBCXKSSJ', 'TBCXJSSJ']],
 };
 
-/** A field whose value must be a key of another table: [field, table, that table's field]. */
-const REFERENCES: Partial<Record<SpglTableName, [string, SpglTableName, string][]>> = {
+/** A field whose value must be a key of another table: [field, table, that table's field]. The stored exchange holds a row back while the row it names is refused. */
+export const REFERENCES: Partial<Record<SpglTableName, [string, SpglTableName, string][]>> = {
   DFXMSPLCJDXXB: [['SPLCBM', 'DFXMSPLCXXB', 'SPLCBM']],
   DFXMSPLCJDSXXXB: [['SPLCBM', 'DFXMSPLCXXB', 'SPLCBM']],
   XMJBXXB: [['SPLCBM', 'DFXMSPLCXXB', 'SPLCBM']],

@@ -3,9 +3,9 @@ import type { Pool, PoolClient } from 'pg';
 import { z } from 'zod';
 import { applicationFromStore } from '../../domain/projection';
 import { checkLimit, decodeCursor, encodeCursor, InvalidQueryError, projectedApplication, type Page } from '../queries';
-import { checkTables, type Finding } from './check';
+import { checkTables, REFERENCES, type Finding } from './check';
 import { exportApplication, type SpglExportOptions } from './export';
-import { spglDatetime, TABLES, type SpglRow, type SpglTableName } from './standard';
+import { spglDatetime, TABLES, type SpglRow, type SpglTableName, type SpglTables } from './standard';
 
 /**
  * The rows offered to the provincial platform, kept in `spgl_rows` (migration 009), and the
@@ -22,10 +22,10 @@ export const SPGL_TABLE_NAMES = Object.keys(TABLES) as SpglTableName[];
 /** The process version's tables: shared by every application on a snapshot, stored once. */
 const PROCESS_TABLES: ReadonlySet<SpglTableName> = new Set(['DFXMSPLCXXB', 'DFXMSPLCJDXXB', 'DFXMSPLCJDSXXXB']);
 
-/** The rows held back with their matter's row (XMSPSXBLXXB) while the checker refuses it. */
-const MATTER_CHILDREN: readonly SpglTableName[] = ['XMSPSXBLXXXXB', 'XMSPSXBLTBCXXXB'];
-/** The reason logged for a row held back with its matter's row. */
-export const MATTER_REFUSED_REASON = 'its matter row was refused';
+/** The reason logged for a row held back with a row it names (its project, its matter, its contract…). */
+export const heldBackReason = (table: SpglTableName) => (table === 'XMSPSXBLXXB' ? 'its matter row was refused' : `its ${table} row was refused`);
+/** The reason logged for a step, special procedure or approval document held back with its matter's row. */
+export const MATTER_REFUSED_REASON = heldBackReason('XMSPSXBLXXB');
 
 /** SJWXYY of a row invalidated because its content changed. */
 export const CORRECTION_REASON = '更正';
@@ -40,6 +40,28 @@ const SYNC_LOCK = 0x5350474c;
 
 /** Fields that say when and whether, not what: a change in them alone is no correction. */
 const VOLATILE = new Set(['DFSJZJ', 'GXSJ', 'SJYXBS', 'SJWXYY', 'SBYY']);
+
+/**
+ * A row that names a row the checker refused (its project XMJBXXB, its matter XMSPSXBLXXB, its
+ * contract ZJFWSXBLXXB, the process…) waits for it, however deep: the platform would find nothing to
+ * put it under. `problems` gains the held rows, keyed by table and DFSJZJ.
+ */
+function holdBackDependents(tables: SpglTables, problems: Map<string, string[]>): void {
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [table, refs] of Object.entries(REFERENCES) as [SpglTableName, [string, SpglTableName, string][]][])
+      for (const [field, target, targetField] of refs) {
+        const refused = new Set(tables[target].filter((r) => problems.has(slot(target, String(r.DFSJZJ)))).map((r) => r[targetField]));
+        if (refused.size === 0) continue;
+        for (const row of tables[table]) {
+          const at = slot(table, String(row.DFSJZJ));
+          if (row[field] === null || row[field] === undefined || !refused.has(row[field]) || problems.has(at)) continue;
+          problems.set(at, [heldBackReason(target)]);
+          changed = true;
+        }
+      }
+  }
+}
 
 /** What decides whether a row changed: its content without key, update time and validity. */
 export function contentHash(row: SpglRow): string {
@@ -118,10 +140,7 @@ export async function syncApplication(pool: Pool, applicationId: string, options
   const problems = new Map<string, string[]>();
   const refuse = (table: SpglTableName, key: string, reason: string) => problems.set(slot(table, key), [...(problems.get(slot(table, key)) ?? []), reason]);
   for (const f of findings) refuse(f.table, f.key, `${f.rule}: ${f.message}`);
-  // A step or special-procedure row of a matter whose row the checker refused waits for it: the platform would find no matter to put it under.
-  const refusedMatters = new Set(tables.XMSPSXBLXXB.filter((r) => problems.has(slot('XMSPSXBLXXB', String(r.DFSJZJ)))).map((r) => r.SPSXSLBM));
-  for (const table of MATTER_CHILDREN)
-    for (const row of tables[table]) if (refusedMatters.has(row.SPSXSLBM)) refuse(table, String(row.DFSJZJ), MATTER_REFUSED_REASON);
+  holdBackDependents(tables, problems);
   const clock = options.clock ?? Date.now;
   const batchId = randomUUID();
   const result: SyncResult = { batchId, applicationId, seq: projected.seq, sent: 0, corrected: 0, withdrawn: 0, refused: 0, resent: 0, unchanged: 0, findings };
@@ -143,7 +162,12 @@ export async function syncApplication(pool: Pool, applicationId: string, options
     );
     /** The latest version of each row the exporter produced before. */
     const latest = new Map<string, StoredRow>();
-    for (const r of stored) latest.set(slot(r.table_name, r.base_key), r);
+    /** The valid row the platform holds of each: the latest offered one, older than `latest` while a correction of it is refused. */
+    const standing = new Map<string, StoredRow>();
+    for (const r of stored) {
+      latest.set(slot(r.table_name, r.base_key), r);
+      if (r.status === 'offered' && r.sjyxbs === 1) standing.set(slot(r.table_name, r.base_key), r);
+    }
 
     const insert = async (table: SpglTableName, base: string, version: number, row: SpglRow, hash: string, refusal: string[] | undefined) => {
       const key = versionKey(base, version);
@@ -192,9 +216,10 @@ export async function syncApplication(pool: Pool, applicationId: string, options
           }
           // The process version's rows are keyed by its content hash: the same key is the same content.
           if (PROCESS_TABLES.has(table)) continue;
-          await invalidate(cur, CORRECTION_REASON);
+          // A correction the checker refuses waits with the row it corrects still valid: the platform keeps a row to put the others under.
+          if (!refusal) await invalidate(cur, CORRECTION_REASON);
           await insert(table, base, cur.version + 1, row, hash, refusal);
-          result.corrected++;
+          if (!refusal) result.corrected++;
         } else if (refusal) {
           // Still refused: the platform never had it. Keep the latest content and say why again only when it changed.
           if (cur.content_hash === hash) continue;
@@ -205,7 +230,12 @@ export async function syncApplication(pool: Pool, applicationId: string, options
           // The receiver refused this very content: sending it again would be refused again.
           result.unchanged++;
         } else {
-          // Refused before, passing now: offered under its key (the platform holds no valid row of it).
+          // Refused before, passing now: offered under its key (the platform never held this version); a correction now replaces the row it corrects.
+          const previous = standing.get(slot(table, base));
+          if (previous && previous.row_key !== cur.row_key) {
+            await invalidate(previous, CORRECTION_REASON);
+            result.corrected++;
+          }
           await client.query(
             `UPDATE spgl_rows SET row = $3, content_hash = $4, gxsj = $5, status = 'offered', refused_by = NULL, first_sent_at = coalesce(first_sent_at, $5)
              WHERE table_name = $1 AND row_key = $2`,
@@ -223,6 +253,12 @@ export async function syncApplication(pool: Pool, applicationId: string, options
         result.withdrawn++;
       } else {
         await client.query('DELETE FROM spgl_rows WHERE table_name = $1 AND row_key = $2', [r.table_name, r.row_key]);
+        // A refused correction of a row the platform still holds: that row goes too.
+        const previous = standing.get(k);
+        if (previous && previous.row_key !== r.row_key) {
+          await invalidate(previous, WITHDRAWN_REASON);
+          result.withdrawn++;
+        }
       }
     }
     await client.query(

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { writeSpglFiles } from '../../readmodel/spgl/files';
 import { checkTables } from '../../readmodel/spgl/check';
 import { emptyTables, TABLES, type SpglRow, type SpglTableName, type SpglTables } from '../../readmodel/spgl/standard';
-import { changesSince, CORRECTION_REASON, exchangeLog, MATTER_REFUSED_REASON, recordReceipts, syncApplication, syncPending, SPGL_TABLE_NAMES, type SpglScope } from '../../readmodel/spgl/store';
+import { changesSince, CORRECTION_REASON, exchangeLog, heldBackReason, MATTER_REFUSED_REASON, recordReceipts, syncApplication, syncPending, SPGL_TABLE_NAMES, type SpglScope } from '../../readmodel/spgl/store';
 import { writerDatabase } from '../helpers/postgres';
 import { scripted, STEPS } from './spgl-scenario';
 
@@ -42,6 +42,14 @@ async function setApplicantName(applicationId: string, name: string): Promise<vo
   const { rows } = await fixture.db.pool.query<{ state: any }>('SELECT state FROM applications WHERE application_id = $1', [applicationId]);
   const state = rows[0]!.state;
   state.input.applicant.name = name;
+  await fixture.db.pool.query('UPDATE applications SET state = $2::json, seq = seq + 1 WHERE application_id = $1', [applicationId, JSON.stringify(state)]);
+}
+
+/** Replaces the project's name in the read model's state, as a faulty projection (or a later fix) would; the seq moves. */
+async function setProjectName(applicationId: string, name: string): Promise<void> {
+  const { rows } = await fixture.db.pool.query<{ state: any }>('SELECT state FROM applications WHERE application_id = $1', [applicationId]);
+  const state = rows[0]!.state;
+  state.input.projectName = name;
   await fixture.db.pool.query('UPDATE applications SET state = $2::json, seq = seq + 1 WHERE application_id = $1', [applicationId, JSON.stringify(state)]);
 }
 
@@ -218,5 +226,58 @@ describe('the SPGL exchange: incremental export, corrections, refusals and the l
     expect(after.XMSPSXBLXXXXB.map((r) => r.DFSJZJ).sort()).toEqual([...held].sort());
     expect(after.XMSPSXBLTBCXXXB.map((r) => r.DFSJZJ)).toEqual([`${ly07}/stop-1`]);
     expect((await exchangeLog(fixture.db.pool, { limit: 5, key: `${ly07}/received` })).items.map((e) => e.action)).toEqual(['resent', 'refused']);
+  });
+
+  it('holds an approval document back with its refused matter row, and keeps the row the platform holds valid while its correction is refused', async () => {
+    await scripted(fixture, 'app-sync-6');
+    const ly08 = 'app-sync-6/LY08';
+    await setExtension('app-sync-6', 'LY08', 2.5);
+    const first = await syncApplication(fixture.db.pool, 'app-sync-6', { regionCode: REGION, clock: at('2026-10-01T00:00:00Z') });
+    expect(first!.findings.map((f) => [f.key, f.rule])).toEqual([[ly08, 'type']]);
+    const pulled = rowsOf(await pullAll(Date.parse('2026-09-30T00:00:00Z')), 'app-sync-6');
+    // The matter row, its steps and its approval document wait; the contract waiting on LY08 waits too (it names LY08), and so do its steps.
+    expect(pulled.XMSPSXBLXXB.map((r) => r.SPSXSLBM)).not.toContain(ly08);
+    expect(pulled.XMSPSXPFWJXXB.filter((r) => r.SPSXSLBM === ly08)).toEqual([]);
+    expect((await exchangeLog(fixture.db.pool, { limit: 5, key: `${ly08}/result` })).items.map((e) => [e.action, e.by, e.reason])).toEqual([['refused', 'checker', MATTER_REFUSED_REASON]]);
+    const contracts = pulled.ZJFWSXBLXXB.map((r) => r.SPSXSLBM);
+    expect(contracts).not.toContain(ly08);
+    const heldSteps = (await fixture.db.pool.query<{ row_key: string }>("SELECT row_key FROM spgl_rows WHERE table_name = 'ZJFWSXBLGCXXB' AND status = 'refused' AND application_id = $1", ['app-sync-6'])).rows;
+    for (const { row_key } of heldSteps)
+      expect((await exchangeLog(fixture.db.pool, { limit: 5, key: row_key })).items.map((e) => e.reason)).toEqual([heldBackReason('ZJFWSXBLXXB')]);
+
+    // Fixed: everything held goes; then a later correction the checker refuses leaves the platform's row valid.
+    await setExtension('app-sync-6', 'LY08', 3);
+    expect(await syncApplication(fixture.db.pool, 'app-sync-6', { regionCode: REGION, clock: at('2026-10-02T00:00:00Z') })).toMatchObject({ findings: [], refused: 0 });
+    expect(rowsOf(await pullAll(Date.parse('2026-10-01T12:00:00Z')), 'app-sync-6').XMSPSXPFWJXXB.map((r) => r.DFSJZJ)).toContain(`${ly08}/result`);
+    await setExtension('app-sync-6', 'LY08', 4.5);
+    const refusedCorrection = await syncApplication(fixture.db.pool, 'app-sync-6', { regionCode: REGION, clock: at('2026-10-03T00:00:00Z') });
+    expect(refusedCorrection).toMatchObject({ corrected: 0 });
+    expect(rowsOf(await pullAll(Date.parse('2026-10-02T12:00:00Z')), 'app-sync-6').XMSPSXBLXXB).toEqual([]);
+    const standing = (await changesSince(fixture.db.pool, 'XMSPSXBLXXB', { since: Date.parse('2026-10-01T12:00:00Z'), limit: 100 }, ALL)).items.filter((r) => r.SPSXSLBM === ly08);
+    expect(standing.map((r) => [r.DFSJZJ, r.SJYXBS, r.SXBLSX])).toEqual([[ly08, 1, 13]]);
+
+    // The correction passes: the platform's row is invalidated (更正) as the corrected one is offered under its new key.
+    await setExtension('app-sync-6', 'LY08', 4);
+    const corrected = await syncApplication(fixture.db.pool, 'app-sync-6', { regionCode: REGION, clock: at('2026-10-04T00:00:00Z') });
+    expect(corrected).toMatchObject({ findings: [], refused: 0, corrected: 1 });
+    const after = rowsOf(await pullAll(Date.parse('2026-10-03T12:00:00Z')), 'app-sync-6').XMSPSXBLXXB;
+    expect(after.map((r) => [r.DFSJZJ, r.SJYXBS, r.SJWXYY, r.SXBLSX])).toEqual([
+      [ly08, 0, CORRECTION_REASON, 13],
+      [`${ly08}~2`, 1, null, 14],
+    ]);
+  });
+
+  it('holds every row of an application back while its project row is refused', async () => {
+    await scripted(fixture, 'app-sync-7', STEPS.supplementRequested);
+    await setProjectName('app-sync-7', '');
+    const refused = await syncApplication(fixture.db.pool, 'app-sync-7', { regionCode: REGION, clock: at('2026-11-01T00:00:00Z') });
+    expect(refused!.findings.map((f) => [f.table, f.field, f.rule])).toEqual(expect.arrayContaining([['XMJBXXB', 'XMMC', 'required']]));
+    const pulled = rowsOf(await pullAll(Date.parse('2026-10-31T00:00:00Z')), 'app-sync-7');
+    expect(counts(pulled)).toEqual({});
+    expect((await exchangeLog(fixture.db.pool, { limit: 5, key: 'app-sync-7/applicant' })).items.map((e) => e.reason)).toEqual([heldBackReason('XMJBXXB')]);
+    await setProjectName('app-sync-7', '浏阳市第一中学扩建工程');
+    const fixed = await syncApplication(fixture.db.pool, 'app-sync-7', { regionCode: REGION, clock: at('2026-11-02T00:00:00Z') });
+    expect(fixed).toMatchObject({ findings: [], refused: 0 });
+    expect(counts(rowsOf(await pullAll(Date.parse('2026-11-01T12:00:00Z')), 'app-sync-7'))).toMatchObject({ XMJBXXB: 1, XMDWXXB: 1 });
   });
 });

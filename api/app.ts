@@ -52,6 +52,8 @@ export interface ApiDeps {
    * machine's clock; tests on the time-skipping server pass that server's.
    */
   clock?: () => number;
+  /** 行政区划代码 of this system in the SPGL exchange (SPGL_REGION_CODE). */
+  spglRegionCode?: string;
   /** Checks every JSON answer against its operation's declared schema and reports the result (tests). */
   onResponseChecked?: (c: ResponseCheck) => void;
   /** Where request durations are observed (api/metrics.ts); none when the metrics endpoint is off. */
@@ -102,7 +104,7 @@ export function createApi(deps: ApiDeps): express.Express & { operations: Operat
   registerCatalogue(api, deps.catalogue, clock);
   registerApplications(api, { ...deps, clock });
   registerReadModel(api, deps.pool, deps.catalogue, clock, deps.principals);
-  registerSpgl(api, deps.pool, clock);
+  registerSpgl(api, deps.pool, clock, deps.spglRegionCode);
   registerIntegrators(api, deps.pool, { allowlist: deps.webhookAllowlist ?? NO_ALLOWLIST, maxSubscriptions: deps.webhookMaxSubscriptions });
   registerAdmin(api, deps);
   // Live updates hold streams open: whoever serves the app ends them with `live.close()` before the server closes.

@@ -12,6 +12,7 @@ import { logger } from './log';
 import { listen } from './server';
 import { createApiMetrics, serveMetrics } from './metrics';
 import { readFileSync } from 'node:fs';
+import { startSpglSync } from '../readmodel/spgl/background';
 
 const log = logger.child({ name: 'api' });
 
@@ -43,16 +44,19 @@ async function main() {
     webDir: config.WEB_DIR,
     demoPrincipals,
     metrics,
+    spglRegionCode: config.SPGL_REGION_CODE,
   });
   const server = await listen(app, config.PORT, config.HOST, log);
   log.info(`listening on http://${config.HOST}:${config.PORT} (catalogue ${catalogue.current.hash.slice(0, 12)}; docs at /docs)`);
   // Its own loopback port: the public one never answers /metrics.
   const metricsServer = metrics ? await serveMetrics(metrics.registry, config.METRICS_PORT, config.METRICS_HOST) : undefined;
   if (metricsServer) log.info(`metrics at ${metricsServer.url}`);
+  const spglSync = config.SPGL_SYNC_INTERVAL_MS > 0 ? startSpglSync(pool, { intervalMs: config.SPGL_SYNC_INTERVAL_MS, regionCode: config.SPGL_REGION_CODE, logger: log.child({ name: 'spgl' }) }) : undefined;
   const stop = () => {
     metricsServer?.close();
     server.close(() => {
-      void Promise.allSettled([connection.close(), pool.end()]).finally(() => process.exit(0));
+      void Promise.allSettled([spglSync?.stop(), connection.close()])
+        .then(() => pool.end()).finally(() => process.exit(0));
     });
     // Open live streams would keep the server from closing: end them and release the LISTEN connection.
     void app.live.close();

@@ -52,6 +52,10 @@ export const configSchema = z.object({
   DEMO_SIGN_IN: z.enum(['0', '1', 'false', 'true']).default('0').transform((v) => v === '1' || v === 'true'),
   /** The built web pages served under /ui/ (default: web/dist of this checkout). */
   WEB_DIR: z.string().min(1).optional(),
+  /** 行政区划代码 of this system in the SPGL exchange (docs/spgl.md): six digits; default 430181 (浏阳市). */
+  SPGL_REGION_CODE: z.string().regex(/^\d{6}$/, 'must be a six-digit administrative division code, e.g. 430181').default('430181'),
+  /** How often the API exports what moved to the SPGL tables in the background, in milliseconds; 0: only when pulled. */
+  SPGL_SYNC_INTERVAL_MS: z.coerce.number().int('must be a whole number of milliseconds').min(0).max(3_600_000, 'must be at most 3600000 (an hour)').default(10_000),
   WEBHOOK_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(1000).default(20),
   /** Where the Prometheus endpoints listen (docs/operations.md): loopback unless a scraper elsewhere needs them. */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),

@@ -22,7 +22,7 @@ async function main() {
   const pool = createPool(config.DATABASE_URL, { applicationName: 'approvals-spgl-export' });
   try {
     await migrate(pool);
-    const written = await writeSpglFiles(pool, out, { since: since === undefined ? undefined : Date.parse(since) });
+    const written = await writeSpglFiles(pool, out, { since: since === undefined ? undefined : Date.parse(since), regionCode: config.SPGL_REGION_CODE });
     for (const [table, n] of Object.entries(written)) console.log(`SPGL_${table}: ${n} rows`);
   } finally {
     await pool.end();

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { z } from 'zod';
 import { freeText } from '../../contracts/fields';
 import { spglLogPageSchema, spglPageSchema, spglReceiptsAnswerSchema } from '../../contracts/responses';
-import { changesSince, exchangeLog, recordReceipts, SPGL_TABLE_NAMES, syncPending, type SpglScope } from '../../readmodel/spgl/store';
+import { changesSince, DEFAULT_REGION_CODE, exchangeLog, recordReceipts, SPGL_TABLE_NAMES, syncPending, type SpglScope } from '../../readmodel/spgl/store';
 import type { SpglTableName } from '../../readmodel/spgl/standard';
 import type { Principal } from '../auth';
 import type { OperationRegistry } from '../operation';
@@ -41,7 +41,7 @@ const logQuery = z.object({ after: cursor, limit: limit.default(50) });
 /** The applications whose rows the caller reads: an integrator's (those it started or whose applicant authorised it), or all. */
 const scopeOf = (p: Principal): SpglScope => (p.role === 'integrator' ? { kind: 'integrator', id: p.id, applicants: p.applicants } : { kind: 'all' });
 
-export function registerSpgl(api: OperationRegistry, pool: Pool, clock: () => number = Date.now): void {
+export function registerSpgl(api: OperationRegistry, pool: Pool, clock: () => number = Date.now, regionCode: string = DEFAULT_REGION_CODE): void {
   // Before /spgl/:table, which would take "log" for a table.
   api.add(
     { method: 'get', path: '/spgl/log', tag: 'integrators', summary: 'Read the SPGL exchange log', roles: ['admin', 'supervisor'], query: logQuery, response: spglLogPageSchema },
@@ -51,7 +51,7 @@ export function registerSpgl(api: OperationRegistry, pool: Pool, clock: () => nu
     { method: 'get', path: '/spgl/:table', tag: 'integrators', summary: 'Pull an SPGL table’s rows changed since an instant', roles: ['integrator', 'admin', 'supervisor'], params: tableParams, query: pullQuery, response: spglPageSchema },
     async ({ principal, params, query }) => {
       const scope = scopeOf(principal);
-      await syncPending(pool, scope, { clock });
+      await syncPending(pool, scope, { clock, regionCode });
       const page = await changesSince(pool, params.table, { since: query.since === undefined ? undefined : Date.parse(query.since), after: query.after, limit: query.limit }, scope);
       return { table: params.table, ...page };
     },

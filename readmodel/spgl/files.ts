@@ -23,9 +23,9 @@ export function tableCsv(table: SpglTableName, rows: readonly SpglRow[]): string
 }
 
 /** Every offered row of every table changed after `since` (all when absent), after exporting what moved; answers the rows written per table. */
-export async function writeSpglFiles(pool: Pool, dir: string, options: { since?: number; scope?: SpglScope; clock?: () => number } = {}): Promise<Record<SpglTableName, number>> {
+export async function writeSpglFiles(pool: Pool, dir: string, options: { since?: number; scope?: SpglScope; clock?: () => number; regionCode?: string } = {}): Promise<Record<SpglTableName, number>> {
   const scope = options.scope ?? { kind: 'all' };
-  await syncPending(pool, scope, { clock: options.clock });
+  await syncPending(pool, scope, { clock: options.clock, regionCode: options.regionCode });
   await mkdir(dir, { recursive: true });
   const written = {} as Record<SpglTableName, number>;
   for (const table of SPGL_TABLE_NAMES) {

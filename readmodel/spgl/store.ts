@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { z } from 'zod';
+import { configSchema } from '../../config/environment';
 import { applicationFromStore } from '../../domain/projection';
 import { checkLimit, decodeCursor, encodeCursor, InvalidQueryError, projectedApplication, type Page } from '../queries';
 import { checkTables, REFERENCES, type Finding } from './check';
@@ -32,8 +33,8 @@ export const CORRECTION_REASON = '更正';
 /** SJWXYY of a row invalidated because the exporter no longer produces it. */
 export const WITHDRAWN_REASON = '撤销：本系统不再报告此行';
 
-/** 行政区划代码 of this system: SPGL_REGION_CODE, else 浏阳市. */
-export const DEFAULT_REGION_CODE = process.env.SPGL_REGION_CODE ?? '430181';
+/** 行政区划代码 when none is given: SPGL_REGION_CODE's default (浏阳市); processes pass the configured one. */
+export const DEFAULT_REGION_CODE: string = configSchema.shape.SPGL_REGION_CODE.parse(undefined);
 
 /** All syncs and receipts take this lock, so GXSJ only grows in commit order and a pull's cursor never skips a row. */
 const SYNC_LOCK = 0x5350474c;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { code, freeText, identifier, isoDate, list, name, wholeNumber } from './fields';
+import { code, creditCode, documentRef, fileType, freeText, identifier, isoDate, list, name, projectCode, wholeNumber } from './fields';
+import { DOCUMENT_LIMITS } from '../domain/types';
 import { actorSchema } from './roles';
 import { calendarYearSchema, specialProcedureKind } from '../catalogue/schema';
 
@@ -12,6 +13,25 @@ export { actorSchema };
 
 const matter = code('matter', 'LY01');
 
+/** A file of a material the applicant hands in, by the reference a document store keeps it under. */
+export const documentSchema = z.object({
+  material: code('material', 'M_APPLICATION_FORM'),
+  name: name('name the file'),
+  ref: documentRef,
+  type: fileType.optional(),
+});
+const documentList = list(documentSchema, DOCUMENT_LIMITS.perRequest);
+
+/** Each document is of a material the same request hands in (`materials` at start, `items` when supplying). */
+function documentsOfMaterialsSent<K extends 'materials' | 'items'>(listed: K) {
+  return (body: { documents?: { material: string }[] } & Record<K, string[]>, ctx: z.RefinementCtx) => {
+    const sent = new Set(body[listed]);
+    (body.documents ?? []).forEach((d, i) => {
+      if (!sent.has(d.material)) ctx.addIssue({ code: 'custom', path: ['documents', i, 'material'], message: `material ${d.material} is not among the ${listed} of this request` });
+    });
+  };
+}
+
 /** What an applicant (or an agent, integrator or admin for one) sends to start an application. */
 export const startApplicationSchema = z.object({
   processCode: code('process', 'GOV_INVESTMENT'),
@@ -23,7 +43,13 @@ export const startApplicationSchema = z.object({
   zone: code('zone', 'LYEDZ').optional(),
   /** 告知承诺制: matters the applicant commits on (each must allow it), with its signed statement. */
   commitments: list(z.object({ matter: code('matter', 'SG03'), statement: freeText('a commitment needs the applicant’s signed statement') }), 40).default([]),
-});
+  /** 项目代码 from the investment-project online approval platform (投资项目在线审批监管平台). */
+  projectCode: projectCode.optional(),
+  /** The applicant's unified social credit code (统一社会信用代码), whoever starts the application. */
+  applicantCreditCode: creditCode.optional(),
+  /** Files of the materials handed in, by their document store's reference. */
+  documents: documentList.default([]),
+}).superRefine(documentsOfMaterialsSent('materials'));
 const reason = freeText('a reason is required');
 const note = freeText().default('');
 const materialCodes = list(code('material', 'M_APPLICATION_FORM'), 100, 1, 'list at least one material code');
@@ -65,7 +91,10 @@ export const extendSchema = z.object({
   approvedBy: name('name the department head who approved the extension', 100),
   reason,
 });
-export const supplySchema = z.object({ actor: actorSchema, items: materialCodes });
+const supplyFields = { items: materialCodes, documents: documentList.optional() };
+/** What the applicant sends to supply materials: the route's body; the action adds who. */
+export const supplyBodySchema = z.object(supplyFields).superRefine(documentsOfMaterialsSent('items'));
+export const supplySchema = z.object({ actor: actorSchema, ...supplyFields }).superRefine(documentsOfMaterialsSent('items'));
 export const withdrawSchema = z.object({ actor: actorSchema, reason });
 export const urgeSchema = z.object({ actor: actorSchema, matter, note: freeText('an urge needs a note') });
 export const escalateSchema = z.object({ actor: actorSchema, matter, reason });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { codePointLength, forbiddenCharacter, isWellFormed, TEXT_LIMITS, type TextKind } from '../domain/text';
+import { CREDIT_CODE_LENGTH, creditCodeProblem, isProjectCode, PROJECT_CODE_EXAMPLE } from '../domain/registry';
 import { isValidDate } from '../domain/time';
 
 /**
@@ -69,3 +70,27 @@ export const list = <T extends z.ZodType>(item: T, max: number = TEXT_LIMITS.lis
 /** A whole number in a range: counts of days, page sizes. */
 export const wholeNumber = (min: number, max: number) =>
   z.number().int('must be a whole number').min(min, `must be ${min}–${max}`).max(max, `must be ${min}–${max}`);
+
+/** 项目代码 from the national investment-project online approval platform: `YYYY-XXXXXX-NN-NN-NNNNNN`. */
+export const projectCode = z
+  .string()
+  .max(24, `must be a project code (项目代码) YYYY-XXXXXX-NN-NN-NNNNNN such as ${PROJECT_CODE_EXAMPLE}`)
+  .refine(isProjectCode, { message: `must be a project code (项目代码) YYYY-XXXXXX-NN-NN-NNNNNN such as ${PROJECT_CODE_EXAMPLE}: year, region, industry, type, serial` });
+
+/** 统一社会信用代码: 18 characters with the GB 32100-2015 check character. */
+export const creditCode = z
+  .string()
+  .max(CREDIT_CODE_LENGTH, 'must be the 18-character unified social credit code (统一社会信用代码)')
+  .superRefine((v, ctx) => {
+    const problem = creditCodeProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** Where a document store keeps a file: its id or URL, one line, at most 500 characters. */
+export const documentRef = text('line', 500, { min: 1, minMessage: 'give the document store’s id or URL of the file' });
+
+/** A short file type such as pdf, docx or jpg. */
+export const fileType = z
+  .string()
+  .max(16, 'must be a file type such as pdf')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9.+-]{0,15}$/, 'must be a file type such as pdf: letters, digits and . + -');

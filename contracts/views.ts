@@ -3,8 +3,8 @@ import { specialProcedureKind } from '../catalogue/schema';
 import { HOLDER_KINDS, SEGMENT_REASONS } from '../domain/attribution';
 import { CLOCK_LEVELS } from '../domain/clock';
 import { EVENT_KINDS, isEventKind } from '../domain/events';
-import { SERVICE_LEVELS } from '../domain/types';
-import { code, freeText, list, name } from './fields';
+import { DOCUMENT_LIMITS, SERVICE_LEVELS } from '../domain/types';
+import { code, creditCode, documentRef, fileType, freeText, list, name, projectCode } from './fields';
 import { actorRoleSchema } from './roles';
 
 /**
@@ -335,6 +335,10 @@ const startedBy = z.strictObject({ id: z.string(), role: actorRoleSchema }).null
 export const applicationViewSchema = z.strictObject({
   ...header,
   startedBy,
+  /** 项目代码 from the investment-project online approval platform, when given at start. */
+  projectCode: projectCode.nullable(),
+  /** The applicant's unified social credit code (统一社会信用代码), when given at start. */
+  applicantCreditCode: creditCode.nullable(),
   asOf: instant,
   /** The application's event count: how far this view has got. */
   seq: count,
@@ -351,6 +355,11 @@ export const applicationViewSchema = z.strictObject({
     .nullable(),
   currentStage: z.string().nullable(),
   materials: z.array(z.string()),
+  /** References to the files of the materials (a document store keeps the files), in the order they came. */
+  documents: list(
+    z.strictObject({ material: materialCode, name: name(), ref: documentRef, type: fileType.nullable(), suppliedAt: instant, matters: list(matterCode) }),
+    DOCUMENT_LIMITS.perApplication,
+  ),
   stages: z.array(z.strictObject({ ...stageFields, intake: stageIntake.optional() })),
   alongside: z.array(matterViewSchema),
   /** The development zone's code, when the project lies in one. */

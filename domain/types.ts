@@ -31,7 +31,38 @@ export interface ApplicationInput {
   startedBy?: { id: string; role: Actor['role'] } | null;
   /** 告知承诺制: matters the applicant opted into at start, with its signed statement. */
   commitments?: { matter: string; statement: string }[];
+  /** 项目代码 from the investment-project online approval platform (投资项目在线审批监管平台), when given at start. */
+  projectCode?: string;
+  /** The applicant's unified social credit code (统一社会信用代码), when given at start. */
+  applicantCreditCode?: string;
+  /**
+   * References to files of the materials handed in, kept by a document store: the workflow takes
+   * them into `ApplicationState.documents` (intake.ts `documentsAtStart`), not into the input.
+   */
+  documents?: DocumentRef[];
 }
+
+/** A file of a material, as a document store keeps it: we hold its reference, never the file. */
+export interface DocumentRef {
+  /** The material code the file is of. */
+  material: string;
+  /** The file name. */
+  name: string;
+  /** The document store's id or URL of the file. */
+  ref: string;
+  /** A short file type such as pdf. */
+  type?: string;
+}
+
+/** A document reference the applicant handed in, when, and the matters it went to if known. */
+export interface SuppliedDocument extends DocumentRef {
+  suppliedAt: number;
+  /** Matters that were owed the material (an open supplement, a 容缺 item) when it came; empty when none was. */
+  matters: string[];
+}
+
+/** Bounds on document references: per request, in one application, and of each field. */
+export const DOCUMENT_LIMITS = { perRequest: 50, perApplication: 1000, ref: 500, type: 16 } as const;
 
 export type MatterStatus =
   | 'pending'
@@ -291,7 +322,7 @@ export interface ServiceState {
 }
 
 export interface ApplicationState {
-  input: Omit<ApplicationInput, 'snapshot' | 'materials'>;
+  input: Omit<ApplicationInput, 'snapshot' | 'materials' | 'documents'>;
   startedAt: number;
   status: ApplicationStatusKind;
   outcome: Outcome | null;
@@ -311,5 +342,7 @@ export interface ApplicationState {
   /** Commitment, joint matters, assignment and remedies (patch `reform-instruments`; older histories ran without). */
   reformInstruments?: boolean;
   calendars: CalendarYear[];
+  /** References to the files of the materials handed in, in the order they came; absent on applications without any. */
+  documents?: SuppliedDocument[];
   events: AppEvent[];
 }

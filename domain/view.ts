@@ -312,6 +312,9 @@ export function viewApplication(app: Application, now: number) {
     projectName: s.input.projectName,
     applicant: s.input.applicant,
     startedBy: s.input.startedBy ?? null,
+    /** 项目代码 and the applicant's 统一社会信用代码, when given at start. */
+    projectCode: s.input.projectCode ?? null,
+    applicantCreditCode: s.input.applicantCreditCode ?? null,
     process: { code: app.snapshot.code, name: app.snapshot.name, definitionHash: app.snapshot.definitionHash },
     status: s.status,
     asOf: toShanghaiIso(now),
@@ -321,6 +324,8 @@ export function viewApplication(app: Application, now: number) {
     outcome: s.outcome && { ...s.outcome, at: iso(s.outcome.at) },
     currentStage: current?.code ?? null,
     materials: Object.keys(s.materials).sort(),
+    /** References to the files of the materials, as a document store keeps them, in the order they came. */
+    documents: (s.documents ?? []).map((d) => ({ material: d.material, name: d.name, ref: d.ref, type: d.type ?? null, suppliedAt: iso(d.suppliedAt)!, matters: d.matters })),
     stages: s.stages.map((st, i) => {
       const def = stageDefs[i]!;
       const intake = s.intakes[st.code];

@@ -4,10 +4,11 @@ import type { ProjectionActivities } from '../worker/activities';
 import { ChangedRows, ProjectionDelta, projectionBatch, projectionDeltaRead, projectionRead } from '../domain/projection';
 import { COMMAND_NAMES, commands, type Command, type CommandName } from '../domain/application/commands';
 import { Application } from '../domain/application/core';
+import { documentsAtStart } from '../domain/application/intake';
 import { escalateSignalled, publishCalendar, urgeSignalled } from '../domain/application/supervision';
 import { ActionRefused } from '../domain/errors';
 import { boundedText, sanitizeInput, TEXT_LIMITS } from '../domain/text';
-import type { ApplicationInput, Outcome } from '../domain/types';
+import { DOCUMENT_LIMITS, type ApplicationInput, type Outcome } from '../domain/types';
 import { viewApplication } from '../domain/view';
 import { commandUpdates, escalateSignal, projectionQuery, publishCalendarSignal, statusQuery, urgeSignal } from './messages';
 
@@ -62,7 +63,9 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
   // state, whatever the edge let through; older histories replay as they ran.
   const hygiene = patched('input-hygiene');
   const clean = <T>(a: T): T => (hygiene ? sanitizeInput(a) : a);
-  const app = new Application(hygiene ? cleanStart(input) : input, now(), {
+  // Document references go to the application's documents, not to its input (absent on older histories).
+  const { documents, ...started } = hygiene ? cleanStart(input) : input;
+  const app = new Application(started, now(), {
     // Intermediary deliverables gate matters since this patch; older histories replay without it.
     servicesGate: patched('intermediary-services'),
     // Since this patch an ending application (or a service no matter needs any more) closes its open
@@ -76,6 +79,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Outc
     // counts the open dates again and keeps an official year from a provisional one.
     provisionalCalendars: patched('provisional-calendars'),
   });
+  if (documents?.length) documentsAtStart(app, documents, started.materials, now());
   // Since this patch the application takes its first step (intake, the first stage opening)
   // before any handler is registered: an Update delivered with the start (buffered until its
   // handler exists) is judged on the application as started, not on the state before that.
@@ -198,6 +202,11 @@ function cleanStart(input: ApplicationInput): ApplicationInput {
     projectName: boundedText(input.projectName, TEXT_LIMITS.name),
     applicant: { id: boundedText(input.applicant.id, TEXT_LIMITS.id), name: boundedText(input.applicant.name, TEXT_LIMITS.name) },
     materials: input.materials.slice(0, 200).map((m) => boundedText(m, TEXT_LIMITS.code)),
+    // Registry codes: at most their own length (24 and 18 characters).
+    ...(input.projectCode !== undefined ? { projectCode: boundedText(input.projectCode, 24) } : {}),
+    ...(input.applicantCreditCode !== undefined ? { applicantCreditCode: boundedText(input.applicantCreditCode, 18) } : {}),
+    // Each document's texts are bounded where the application takes them (documentsAtStart).
+    ...(input.documents !== undefined ? { documents: input.documents.slice(0, DOCUMENT_LIMITS.perRequest) } : {}),
   };
 }
 

@@ -32,7 +32,7 @@ import {
   startSpecialProcedureSchema,
   submitRectificationSchema,
   supplementSchema,
-  supplySchema,
+  supplyBodySchema,
   urgeSchema,
   verifySchema,
   withdrawSchema,
@@ -326,6 +326,9 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
               zone,
               startedBy: p.role === 'applicant' ? null : { id: p.id, role: p.role },
               ...(body.commitments.length ? { commitments: body.commitments } : {}),
+              ...(body.projectCode !== undefined ? { projectCode: body.projectCode } : {}),
+              ...(body.applicantCreditCode !== undefined ? { applicantCreditCode: body.applicantCreditCode } : {}),
+              ...(body.documents.length ? { documents: body.documents } : {}),
             },
           ],
         });
@@ -364,7 +367,7 @@ export function registerApplications(api: OperationRegistry, { client, pool, cat
   // ---- applicant actions ----
 
   api.add(
-    { method: 'post', path: '/applications/:id/materials', tag: 'applicants', summary: 'Supply materials', roles: ['applicant', 'agent'], params: idParams, body: supplySchema.omit({ actor: true }), response: visibleApplicationSchema },
+    { method: 'post', path: '/applications/:id/materials', tag: 'applicants', summary: 'Supply materials', roles: ['applicant', 'agent'], params: idParams, body: supplyBodySchema, response: visibleApplicationSchema },
     ({ principal, params, body }) => applicationUpdate(principal, params.id, supplyMaterialsUpdate, (actor) => ({ actor, ...body })),
   );
 

@@ -3,8 +3,9 @@ import { allMatters } from '../../catalogue/snapshot';
 import { addWorkingDays } from '../calendar';
 import { clockDueOn, startClock } from '../clock';
 import { ActionRefused } from '../errors';
+import { boundedText, TEXT_LIMITS } from '../text';
 import { endOfDay, shanghaiDate } from '../time';
-import { SYSTEM, type IntakeState, type MatterState, type MissingItem, type ServiceState } from '../types';
+import { DOCUMENT_LIMITS, SYSTEM, type DocumentRef, type IntakeState, type MatterState, type MissingItem, type ServiceState, type SuppliedDocument } from '../types';
 import { actorLabel, officerMatter, requireApplicant, requireOfficerOf, requireRunning, requireStatus, requireText } from './checks';
 import type { Application } from './core';
 import { COMMITTED_LIMIT_DAYS } from './commitment';
@@ -57,13 +58,27 @@ export function checkSupply(app: Application, a: SupplyInput) {
   const known = new Set(allMatters(app.snapshot).flatMap((m) => m.materials.map((x) => x.code)));
   const unknown = a.items.filter((i) => !known.has(i));
   if (unknown.length) throw new ActionRefused('INVALID_INPUT', `materials ${unknown.join(', ')} are on no matter of process ${app.snapshot.code}`);
+  const docs = a.documents ?? [];
+  const stray = docs.filter((d) => !a.items.includes(d.material));
+  if (stray.length) throw new ActionRefused('INVALID_INPUT', `documents of materials ${[...new Set(stray.map((d) => d.material))].join(', ')} name materials this supply does not hand in`);
+  if (docs.length > DOCUMENT_LIMITS.perRequest) throw new ActionRefused('INVALID_INPUT', `a supply carries at most ${DOCUMENT_LIMITS.perRequest} documents`);
+  if ((app.state.documents?.length ?? 0) + docs.length > DOCUMENT_LIMITS.perApplication) {
+    throw new ActionRefused('INVALID_INPUT', `an application holds at most ${DOCUMENT_LIMITS.perApplication} document references`);
+  }
 }
 
 export function supply(app: Application, a: SupplyInput, now: number) {
   checkSupply(app, a);
   const items = [...new Set(a.items)];
+  // The matters owed these materials, before the supply settles them: where its documents went.
+  const owedBy = (material: string) =>
+    Object.values(app.state.matters)
+      .filter((m) => (m.status === 'suspended' && m.owedForSupplement.includes(material)) || m.deferred.some((d) => d.suppliedAt === null && d.material === material))
+      .map((m) => m.code);
+  const documents = (a.documents ?? []).map((d) => ({ ...documentRef(d), suppliedAt: now, matters: owedBy(d.material) }));
   for (const item of items) app.state.materials[item] = now;
-  app.record(now, 'materialsSupplied', a.actor, { data: { items } });
+  if (documents.length) app.state.documents = [...(app.state.documents ?? []), ...documents];
+  app.record(now, 'materialsSupplied', a.actor, { data: documents.length ? { items, documents: documents.map(documentRef) } : { items } });
   for (const service of Object.values(app.state.services)) {
     if (service.status === 'needed' && items.includes(service.deliverable)) {
       service.status = 'inHand';
@@ -78,6 +93,29 @@ export function supply(app: Application, a: SupplyInput, now: number) {
     for (const d of m.deferred) if (d.suppliedAt === null && items.includes(d.material)) d.suppliedAt = now;
   }
   app.advance(now);
+}
+
+/** A document reference as state keeps it: bounded and well-formed whatever the edge let through; no empty type. */
+function documentRef(d: DocumentRef): DocumentRef {
+  const type = d.type === undefined ? '' : boundedText(d.type, DOCUMENT_LIMITS.type);
+  return {
+    material: boundedText(d.material, TEXT_LIMITS.code),
+    name: boundedText(d.name, TEXT_LIMITS.name),
+    ref: boundedText(d.ref, DOCUMENT_LIMITS.ref),
+    ...(type ? { type } : {}),
+  };
+}
+
+/**
+ * The documents handed in with the application: kept with the start's instant, those of a
+ * material the start does not hand in left out (the edge refuses them). No matter was owed them yet.
+ */
+export function documentsAtStart(app: Application, documents: DocumentRef[], materials: string[], now: number) {
+  const kept = documents
+    .filter((d) => materials.includes(d.material))
+    .slice(0, DOCUMENT_LIMITS.perRequest)
+    .map((d): SuppliedDocument => ({ ...documentRef(d), suppliedAt: now, matters: [] }));
+  if (kept.length) app.state.documents = kept;
 }
 
 // ---- rules: receipt, intake, acceptance ----

@@ -51,6 +51,8 @@ export interface SpglExport {
 const STEP = { received: 1, accepted: 2, supplementStarted: 4, supplementEnded: 5, approved: 6, rejected: 7, procedureStarted: 8, procedureEnded: 9, extended: 10, ended: 11 } as const;
 const PROCEDURE_CODE: Record<string, number> = { siteInspection: 2, expertReview: 3, hearing: 4, publicNotice: 5 };
 const CONTRACT_STEP = { contracted: '1', delivered: '2', returned: '3', accepted: '4', terminated: '5', cancelled: '6' } as const;
+/** 附件分类 of an application material's file (aplan writes 1). */
+const APPLICATION_MATERIAL = 1;
 const WORKING_DAYS = 1;
 const CALENDAR_DAYS = 2;
 /** The stops the standard reports as special procedures; a rectification or a hold is another department's or the applicant's wait we do not report yet. */
@@ -72,10 +74,17 @@ export function exportApplication(app: Application, options: SpglExportOptions):
   const stops: ExportedStop[] = [];
   const contracts: ExportedContract[] = [];
   const base = { XZQHDM: options.regionCode };
-  const projectCode = id;
+  // 项目代码 from the investment-project platform when the application holds it, else its own id.
+  const projectCode = state.input.projectCode ?? id;
+  const unitCode = state.input.applicantCreditCode ?? state.input.applicant.id;
   const processVersion = 1;
   const definitions = new Map(allMatters(snapshot).map((d) => [d.code, d]));
   const departmentName = (code: string) => snapshot.departments[code]?.name ?? code;
+  /** 并联审批实例编码: the stage's instance, when the stage has several matters. */
+  const parallelInstance = (m: MatterState): string | null => {
+    const stageMatters = m.stage === null ? 0 : (snapshot.stages.find((s) => s.code === m.stage)?.matters.length ?? 0);
+    return stageMatters > 1 ? `${id}/${m.stage}` : null;
+  };
   /** Who did a thing the state records without its actor: the audit event of that kind, matter and instant. */
   const actorOf = (matter: string, kinds: readonly string[], at: number): string =>
     state.events.find((e) => e.matter === matter && e.at === at && kinds.includes(e.kind))?.actor ?? SYSTEM_LABEL;
@@ -123,7 +132,7 @@ export function exportApplication(app: Application, options: SpglExportOptions):
     ...base,
     GCDM: projectCode,
     XMDM: projectCode,
-    DWTYSHXYDM: state.input.applicant.id,
+    DWTYSHXYDM: unitCode,
     DWMC: state.input.applicant.name,
     DWLX: 1,
     ...valid(state.startedAt),
@@ -135,7 +144,6 @@ export function exportApplication(app: Application, options: SpglExportOptions):
     exported.add(m.code);
     const def = definitions.get(m.code);
     const instance = matterInstanceOf(id, m.code);
-    const stageMatters = m.stage === null ? 0 : (snapshot.stages.find((s) => s.code === m.stage)?.matters.length ?? 0);
     const steps = stepsOf(m, actorOf);
     tables.XMSPSXBLXXB.push({
       DFSJZJ: instance,
@@ -150,7 +158,7 @@ export function exportApplication(app: Application, options: SpglExportOptions):
       SPBMMC: departmentName(m.department),
       SLFS: 1,
       GKFS: 1,
-      BLSPSLBM: stageMatters > 1 ? `${id}/${m.stage}` : null,
+      BLSPSLBM: parallelInstance(m),
       SXBLSX: (def?.timeLimitDays ?? 0) + (m.extension?.days ?? 0),
       ...valid(Math.max(...steps.map((s) => s.at))),
     });
@@ -225,7 +233,7 @@ export function exportApplication(app: Application, options: SpglExportOptions):
         ZJJGDM: contract.provider,
         ZJJGMC: snapshot.providers.find((p) => p.code === contract.provider)?.name ?? contract.provider,
         WTR: service.commissionedBy === 'owner' ? state.input.applicant.name : '政府',
-        WTRDM: service.commissionedBy === 'owner' ? state.input.applicant.id : null,
+        WTRDM: service.commissionedBy === 'owner' ? unitCode : null,
         ...valid(Math.max(...steps.map((s) => s.at))),
       });
       for (const s of steps) {
@@ -245,6 +253,29 @@ export function exportApplication(app: Application, options: SpglExportOptions):
       }
     }
   }
+  // 项目其他附件: a document belongs to a matter instance (SPSXSLBM is required): the matter that was
+  // owed its material when it came, else the first received matter that lists the material. A
+  // document no received matter lists waits for one.
+  const received = Object.values(state.matters)
+    .filter((m) => m.receivedAt !== null)
+    .sort((a, b) => a.receivedAt! - b.receivedAt!);
+  (state.documents ?? []).forEach((doc, i) => {
+    const owed = doc.matters.map((code) => state.matters[code]).find((m) => m !== undefined && m.receivedAt !== null);
+    const matter = owed ?? received.find((m) => definitions.get(m.code)?.materials.some((x) => x.code === doc.material));
+    if (!matter) return;
+    tables.XMQTFJXXB.push({
+      DFSJZJ: `${id}/doc-${i + 1}`,
+      ...base,
+      GCDM: projectCode,
+      SPSXSLBM: matterInstanceOf(id, matter.code),
+      BLSPSLBM: parallelInstance(matter),
+      FJID: doc.ref,
+      FJMC: doc.name,
+      FJFL: APPLICATION_MATERIAL,
+      FJLX: doc.type ?? null,
+      ...valid(doc.suppliedAt),
+    });
+  });
   return { tables, stops, contracts };
 }
 

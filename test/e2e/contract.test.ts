@@ -113,7 +113,17 @@ describe('API contract: OpenAPI document, authorization matrix, idempotent start
 
     // LY04 waits in intake for its land report; the EIA report is not in hand, so LY07 waits for its deliverable.
     const materials = allMaterials('GOV_INVESTMENT').filter((m) => m !== 'M_LAND_REPORT' && m !== 'M_EIA_DOCUMENT');
-    const id = (await ok('POST', '/applications', TOKENS.applicant, { processCode: 'GOV_INVESTMENT', projectName: '契约检查项目', materials })).body.applicationId;
+    // With the registry codes and a document reference, so the view's and the SPGL rows' answers carry them.
+    const id = (
+      await ok('POST', '/applications', TOKENS.applicant, {
+        processCode: 'GOV_INVESTMENT',
+        projectName: '契约检查项目',
+        materials,
+        projectCode: '2026-430181-47-01-000123',
+        applicantCreditCode: '91350100M000100Y43',
+        documents: [{ material: 'M_APPLICATION_FORM', name: '申请表.pdf', ref: 'https://docs.liuyang.gov.cn/files/af-001', type: 'pdf' }],
+      })
+    ).body.applicationId;
     const at = (path: string) => `/applications/${id}/${path}`;
     await ok('POST', at('stages/S1/missing-notice'), officerToken('DRC'), { note: '请补齐土地报告' });
     await ok('POST', at('matters/LY04/accept'), officerToken('NRP'), { reason: '容后补正' });
@@ -121,7 +131,7 @@ describe('API contract: OpenAPI document, authorization matrix, idempotent start
     await ok('POST', at('matters/LY04/special-procedure/end'), officerToken('NRP'), { reason: '踏勘完毕' });
     await ok('POST', at('matters/LY08/extension'), officerToken('WRB'), { days: 5, approvedBy: '局长', reason: '情况复杂' });
     await ok('POST', at('matters/LY01/supplement'), officerToken('DRC'), { items: ['M_PROPOSAL'], reason: '补充建议书' });
-    await ok('POST', at('materials'), TOKENS.applicant, { items: ['M_PROPOSAL'] });
+    await ok('POST', at('materials'), TOKENS.applicant, { items: ['M_PROPOSAL'], documents: [{ material: 'M_PROPOSAL', name: '项目建议书.pdf', ref: 'DOC-2026-0002' }] });
     await ok('POST', at('matters/LY06/decision'), officerToken('DRC'), { decision: 'approve', result: { number: '浏发改〔2026〕6号' } });
     await ok('POST', at('matters/LY08/urge'), TOKENS.supervisor, { note: '请三日内办结' });
     await ok('POST', at('matters/LY08/escalate'), TOKENS.supervisor, { reason: '多次催办未果' });

@@ -230,6 +230,12 @@ function knownStrings(c: ValueCtx): string[] {
     case 'note':
     case 'for':
       return ['补充地下水影响评价', '请三日内办结', 'checked on site'];
+    case 'projectCode':
+      return ['2026-430181-47-01-000123'];
+    case 'applicantCreditCode':
+      return ['91350100M000100Y43'];
+    case 'ref':
+      return ['https://docs.liuyang.gov.cn/files/af-001', 'DOC-2026-000731'];
     case 'approvedBy':
       return ['张局长', 'head of department'];
     case 'after':

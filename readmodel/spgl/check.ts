@@ -1,5 +1,5 @@
 import type { ExportedContract, ExportedStop } from './export';
-import { CODE_LISTS, TABLES, type FieldSpec, type SpglRow, type SpglTableName, type SpglTables } from './standard';
+import { CODE_LISTS, HANDLING_STEP, stopStepCodes, TABLES, type FieldSpec, type SpglRow, type SpglTableName, type SpglTables } from './standard';
 
 /**
  * The conformance checker: what the provincial platform would refuse, found before sending.
@@ -40,7 +40,6 @@ const ORDERED: Partial<Record<SpglTableName, [string, string][]>> = {
     ['NKGSJ', 'NJCSJ'],
     ['SBSJ', 'XMWQBJSJ'],
   ],
-  XMSPSXBLTBCXXXB: [['TBCXKSSJ', 'TBCXJSSJ']],
 };
 
 /** A field whose value must be a key of another table: [field, table, that table's field]. The stored exchange holds a row back while the row it names is refused. */
@@ -154,33 +153,60 @@ export function checkTables(tables: Partial<SpglTables>, options: { stops?: read
   }
 
   if (tables.ZJFWSXBLGCXXB) findings.push(...contractSpans(validRows('ZJFWSXBLGCXXB')));
-  if (options.stops && tables.XMSPSXBLTBCXXXB) findings.push(...reconcileStops(validRows('XMSPSXBLTBCXXXB'), options.stops));
+  if (options.stops && (tables.XMSPSXBLTBCXXXB || tables.XMSPSXBLXXXXB))
+    findings.push(...reconcileStops(tables.XMSPSXBLTBCXXXB ? validRows('XMSPSXBLTBCXXXB') : null, tables.XMSPSXBLXXXXB ? validRows('XMSPSXBLXXXXB') : null, options.stops));
   if (options.contracts && tables.ZJFWSXBLXXB) findings.push(...reconcileContracts(validRows('ZJFWSXBLXXB'), validRows('ZJFWSXBLGCXXB'), options.contracts));
   return findings;
 }
 
-const stopKey = (matter: unknown, kind: string, from: unknown) => `${matter}|${kind}|${from}`;
+/** A multiset of strings: how many times each was seen. */
+function tally(values: Iterable<string>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return counts;
+}
 
-/** Each special-procedure row is one of its matter's clock stops, with the same start and end, and each stop has its row. */
-function reconcileStops(rows: SpglRow[], stops: readonly ExportedStop[]): Finding[] {
+/**
+ * The matters' clock stops as the rows report them. Every stop shows as its start step at its
+ * start and, once ended, its end step at its end (a supplement 补正 6 and 7, any other 特别程序 9
+ * and 10); every stop but a supplement has its special-procedure row starting at its start; and
+ * every such step and row is one of the stops (counted, so two stops at one instant need two of each).
+ */
+function reconcileStops(procedures: SpglRow[] | null, steps: SpglRow[] | null, stops: readonly ExportedStop[]): Finding[] {
   const findings: Finding[] = [];
-  const byKey = new Map(stops.map((s) => [stopKey(s.matterInstance, s.kind, s.from), s]));
-  const matched = new Set<string>();
-  for (const row of rows) {
-    const kind = row.TBCX === 1 ? 'supplement' : 'specialProcedure';
-    const k = stopKey(row.SPSXSLBM, kind, row.TBCXKSSJ);
-    const stop = byKey.get(k);
-    const add = (field: string | null, message: string) => findings.push({ table: 'XMSPSXBLTBCXXXB', key: keyOf(row), field, rule: 'stopReconciliation', message });
-    if (!stop) {
-      add('TBCXKSSJ', `no ${kind} stop of ${row.SPSXSLBM} starts at ${row.TBCXKSSJ}`);
-      continue;
+  const procedureRows = procedures ?? [];
+  const expectedSteps = stops.flatMap((s) => {
+    const codes = stopStepCodes(s.kind);
+    return [`${s.matterInstance}|${codes.start}|${s.from}`, ...(s.to === null ? [] : [`${s.matterInstance}|${codes.end}|${s.to}`])];
+  });
+  if (steps) {
+    const stopCodes = new Set([HANDLING_STEP.supplementStarted, HANDLING_STEP.supplementEnded, HANDLING_STEP.procedureStarted, HANDLING_STEP.procedureEnded].map(Number));
+    const stepRows = steps.filter((r) => stopCodes.has(Number(r.BLZT)));
+    const expected = tally(expectedSteps);
+    const found = tally(stepRows.map((r) => `${r.SPSXSLBM}|${r.BLZT}|${r.BLSJ}`));
+    for (const row of stepRows) {
+      const k = `${row.SPSXSLBM}|${row.BLZT}|${row.BLSJ}`;
+      if ((expected.get(k) ?? 0) > 0) expected.set(k, expected.get(k)! - 1);
+      else findings.push({ table: 'XMSPSXBLXXXXB', key: keyOf(row), field: 'BLSJ', rule: 'stopReconciliation', message: `no clock stop of ${row.SPSXSLBM} starts or ends with BLZT ${row.BLZT} at ${row.BLSJ}` });
     }
-    matched.add(k);
-    if ((row.TBCXJSSJ ?? null) !== stop.to) add('TBCXJSSJ', `the stop of ${row.SPSXSLBM} from ${stop.from} ends at ${stop.to ?? '(still open)'}, the row says ${row.TBCXJSSJ ?? '(still open)'}`);
+    for (const [k, n] of expected) {
+      if (n <= 0) continue;
+      const [matter, code, at] = k.split('|');
+      findings.push({ table: 'XMSPSXBLXXXXB', key: matter!, field: null, rule: 'stopReconciliation', message: `a clock stop of ${matter} has no step BLZT ${code} at ${at}${(found.get(k) ?? 0) > 0 ? ' (fewer steps than stops)' : ''}` });
+    }
   }
-  for (const s of stops) {
-    const k = stopKey(s.matterInstance, s.kind, s.from);
-    if (!matched.has(k)) findings.push({ table: 'XMSPSXBLTBCXXXB', key: `${s.matterInstance}`, field: null, rule: 'stopReconciliation', message: `the ${s.kind} stop of ${s.matterInstance} from ${s.from} has no row` });
+  if (procedures) {
+    const expected = tally(stops.filter((s) => s.kind !== 'supplement').map((s) => `${s.matterInstance}|${s.from}`));
+    for (const row of procedureRows) {
+      const k = `${row.SPSXSLBM}|${row.TBCXKSSJ}`;
+      if ((expected.get(k) ?? 0) > 0) expected.set(k, expected.get(k)! - 1);
+      else findings.push({ table: 'XMSPSXBLTBCXXXB', key: keyOf(row), field: 'TBCXKSSJ', rule: 'stopReconciliation', message: `no clock stop of ${row.SPSXSLBM} (other than a supplement) starts at ${row.TBCXKSSJ}` });
+    }
+    for (const [k, n] of expected) {
+      if (n <= 0) continue;
+      const [matter, from] = k.split('|');
+      findings.push({ table: 'XMSPSXBLTBCXXXB', key: matter!, field: null, rule: 'stopReconciliation', message: `the clock stop of ${matter} from ${from} has no special-procedure row` });
+    }
   }
   return findings;
 }

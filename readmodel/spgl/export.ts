@@ -3,9 +3,10 @@ import { allMatters } from '../../catalogue/snapshot';
 import type { Application } from '../../domain/application/core';
 import { applicationFromStore } from '../../domain/projection';
 import { actorLabel } from '../../domain/application/checks';
+import type { SpecialProcedureKind } from '../../catalogue/schema';
 import { SYSTEM, type ClockStop, type ContractState, type MatterState, type ServiceState } from '../../domain/types';
 import { projectedApplication } from '../queries';
-import { emptyTables, spglDate, spglDatetime, type SpglRow, type SpglTables } from './standard';
+import { HANDLING_STEP, stopStepCodes, emptyTables, spglDate, spglDatetime, type SpglRow, type SpglTables } from './standard';
 
 /**
  * Rows of the SPGL exchange tables for one application, from its state as the read model holds it
@@ -23,7 +24,7 @@ export interface SpglExportOptions {
 export interface ExportedStop {
   /** 审批事项实例编码 of the matter. */
   matterInstance: string;
-  kind: 'supplement' | 'specialProcedure';
+  kind: ClockStop['kind'];
   from: string;
   to: string | null;
 }
@@ -47,16 +48,25 @@ export interface SpglExport {
   contracts: ExportedContract[];
 }
 
-/** The handling-step codes (办理状态) we report; docs/spgl.md maps each to the engine's state. */
-const STEP = { received: 1, accepted: 2, supplementStarted: 4, supplementEnded: 5, approved: 6, rejected: 7, procedureStarted: 8, procedureEnded: 9, extended: 10, ended: 11 } as const;
-const PROCEDURE_CODE: Record<string, number> = { siteInspection: 2, expertReview: 3, hearing: 4, publicNotice: 5 };
+const PROCEDURE: Record<SpecialProcedureKind, { code: number; name: string }> = {
+  siteInspection: { code: 2, name: '现场勘查' },
+  expertReview: { code: 3, name: '专家评审' },
+  hearing: { code: 4, name: '听证' },
+  publicNotice: { code: 5, name: '公示' },
+};
+/** TBCX 其他: a hold or a rectification stops the clock as a special procedure does; the standard has no kind for either. */
+const OTHER_PROCEDURE = 8;
+/**
+ * 审批流程类型 (SPLCLX) of a process. The national list has ten kinds by what is built; ours are by who
+ * invests: government investment is reported as 1 (房屋建筑类), the social-investment processes as 3 (一般社会投资).
+ */
+const processType = (code: string) => (code.startsWith('GOV') ? 1 : 3);
+const OTHER_STOP_NAME: Record<'rectification' | 'hold', string> = { rectification: '整改', hold: '暂停（前置审批结果撤销）' };
 const CONTRACT_STEP = { contracted: '1', delivered: '2', returned: '3', accepted: '4', terminated: '5', cancelled: '6' } as const;
 /** 附件分类 of an application material's file (aplan writes 1). */
 const APPLICATION_MATERIAL = 1;
 const WORKING_DAYS = 1;
 const CALENDAR_DAYS = 2;
-/** The stops the standard reports as special procedures; a rectification or a hold is another department's or the applicant's wait we do not report yet. */
-const REPORTED_STOPS: readonly ClockStop['kind'][] = ['supplement', 'specialProcedure'];
 
 /** Actors as the engine labels them in its state and audit trail (`officer officer-eeb (EEB)`). */
 const SYSTEM_LABEL = actorLabel(SYSTEM);
@@ -103,7 +113,7 @@ export function exportApplication(app: Application, options: SpglExportOptions):
     TDHQFS: null,
     TDSFDSJFA: null,
     SFWCQYPG: Object.values(state.services ?? {}).some((s) => s.waiver !== null) ? 1 : 0,
-    SPLCLX: snapshot.code.startsWith('GOV') ? 1 : 2,
+    SPLCLX: processType(snapshot.code),
     LXLX: null,
     GCFL: null,
     JSXZ: null,
@@ -177,21 +187,21 @@ export function exportApplication(app: Application, options: SpglExportOptions):
       });
     }
     m.stops.forEach((stop, i) => {
-      if (!REPORTED_STOPS.includes(stop.kind)) return;
-      const kind = stop.kind as ExportedStop['kind'];
-      stops.push({ matterInstance: instance, kind, from: spglDatetime(stop.from), to: stop.to === null ? null : spglDatetime(stop.to) });
+      stops.push({ matterInstance: instance, kind: stop.kind, from: spglDatetime(stop.from), to: stop.to === null ? null : spglDatetime(stop.to) });
+      // A supplement is reported by its handling steps (补正 6 and 7) alone; every other stop of the clock is a special procedure.
+      if (stop.kind === 'supplement') return;
+      const procedure = stop.kind === 'specialProcedure' && stop.procedure ? PROCEDURE[stop.procedure] : null;
       tables.XMSPSXBLTBCXXXB.push({
         DFSJZJ: `${instance}/stop-${i + 1}`,
         ...base,
         GCDM: projectCode,
         SPSXSLBM: instance,
-        TBCX: kind === 'supplement' ? 1 : (PROCEDURE_CODE[stop.procedure ?? ''] ?? 9),
-        TBCXMC: `${kind === 'supplement' ? '补正' : (stop.procedure ?? '特别程序')}: ${stop.reason}`,
+        TBCX: procedure?.code ?? OTHER_PROCEDURE,
+        TBCXMC: `${procedure?.name ?? (stop.kind === 'specialProcedure' ? '特别程序' : OTHER_STOP_NAME[stop.kind])}：${stop.reason}`,
         TBCXKSSJ: spglDatetime(stop.from),
-        TBCXJSSJ: stop.to === null ? null : spglDatetime(stop.to),
         TBCXSXLX: WORKING_DAYS,
         TBCXSX: stop.expectedWorkingDays ?? null,
-        ...valid(stop.to ?? stop.from),
+        ...valid(stop.from),
       });
     });
     if (m.decision?.kind === 'approved' && m.decision.result && m.resultIssuedAt !== null) {
@@ -296,7 +306,7 @@ function exportProcess(tables: SpglTables, app: Application, options: SpglExport
     ...base,
     SPLCMC: snapshot.name,
     SPLCSXSJ: null,
-    SPLCLX: snapshot.code.startsWith('GOV') ? 1 : 2,
+    SPLCLX: processType(snapshot.code),
     SPLCSM: null,
     FJMC: null,
     FJLX: null,
@@ -342,6 +352,21 @@ function exportProcess(tables: SpglTables, app: Application, options: SpglExport
   }
 }
 
+/** 办结 as the standard codes it: approved (with 容缺 items when some were deferred), not approved, withdrawn by the applicant, or ended otherwise (撤销). */
+function decisionStep(m: MatterState): number {
+  switch (m.decision!.kind) {
+    case 'approved':
+      return m.deferred.length > 0 ? HANDLING_STEP.approvedWithDeferred : HANDLING_STEP.approved;
+    case 'rejected':
+      return HANDLING_STEP.rejected;
+    case 'withdrawn':
+      return HANDLING_STEP.withdrawn;
+    case 'terminated':
+    case 'cancelled':
+      return HANDLING_STEP.revoked;
+  }
+}
+
 interface Step<C> {
   /** Unique within its matter or contract, the same in every export of the same state. */
   key: string;
@@ -354,21 +379,17 @@ interface Step<C> {
 /** A matter's handling steps, in order, from its state. */
 function stepsOf(m: MatterState, actorOf: (matter: string, kinds: readonly string[], at: number) => string): Step<number>[] {
   const steps: Step<number>[] = [];
-  if (m.receivedAt !== null) steps.push({ key: 'received', code: STEP.received, at: m.receivedAt, by: actorOf(m.code, ['received'], m.receivedAt), note: '' });
+  if (m.receivedAt !== null) steps.push({ key: 'received', code: HANDLING_STEP.received, at: m.receivedAt, by: actorOf(m.code, ['received'], m.receivedAt), note: '' });
   if (m.acceptedAt !== null)
-    steps.push({ key: 'accepted', code: STEP.accepted, at: m.acceptedAt, by: actorOf(m.code, ['accepted', 'intakeConfirmed', 'intakeDeemedAccepted'], m.acceptedAt), note: m.acceptance ?? '' });
+    steps.push({ key: 'accepted', code: HANDLING_STEP.accepted, at: m.acceptedAt, by: actorOf(m.code, ['accepted', 'intakeConfirmed', 'intakeDeemedAccepted'], m.acceptedAt), note: m.acceptance ?? '' });
   m.stops.forEach((stop, i) => {
-    if (!REPORTED_STOPS.includes(stop.kind)) return;
-    const supplement = stop.kind === 'supplement';
-    steps.push({ key: `stop-${i + 1}-start`, code: supplement ? STEP.supplementStarted : STEP.procedureStarted, at: stop.from, by: stop.by, note: stop.reason });
+    const codes = stopStepCodes(stop.kind);
+    steps.push({ key: `stop-${i + 1}-start`, code: codes.start, at: stop.from, by: stop.by, note: stop.reason });
     if (stop.to !== null)
-      steps.push({ key: `stop-${i + 1}-end`, code: supplement ? STEP.supplementEnded : STEP.procedureEnded, at: stop.to, by: actorOf(m.code, ['clockRestarted', 'specialProcedureEnded', 'materialsSupplied'], stop.to), note: '' });
+      steps.push({ key: `stop-${i + 1}-end`, code: codes.end, at: stop.to, by: actorOf(m.code, ['clockRestarted', 'specialProcedureEnded', 'materialsSupplied', 'holdLifted', 'rectificationSubmitted'], stop.to), note: '' });
   });
-  if (m.extension) steps.push({ key: 'extended', code: STEP.extended, at: m.extension.at, by: m.extension.approvedBy, note: m.extension.reason });
-  if (m.decision) {
-    const code = m.decision.kind === 'approved' ? STEP.approved : m.decision.kind === 'rejected' ? STEP.rejected : STEP.ended;
-    steps.push({ key: 'decided', code, at: m.decision.at, by: m.decision.by, note: m.decision.reason || m.decision.kind });
-  }
+  // An extension has no handling step in the standard: the matter row's SXBLSX carries it.
+  if (m.decision) steps.push({ key: 'decided', code: decisionStep(m), at: m.decision.at, by: m.decision.by, note: m.decision.reason || m.decision.kind });
   return steps.sort((a, b) => a.at - b.at);
 }
 

@@ -34,9 +34,15 @@ export interface TableSpec {
 
 export interface CodeList {
   label: string;
-  /** Whether the values were seen in the aplan source (its views or entity comments) or are ours until checked against the standard's appendix. */
+  /**
+   * Whether the values were seen in the code of systems that report to the platform (aplan's views,
+   * enums and entity comments, corroborated where noted by other vendors' exporters; docs/spgl.md
+   * names the files) or are ours until checked against the standard's appendix.
+   */
   provenance: 'aplan' | 'provisional';
   values: Record<string, string>;
+  /** Values of a list seen in one source only, or whose label we inferred: to be checked against the appendix. */
+  unconfirmed?: readonly string[];
 }
 
 export const CODE_LISTS = {
@@ -48,31 +54,56 @@ export const CODE_LISTS = {
   },
   BLZT: {
     label: '办理状态',
-    provenance: 'provisional',
+    provenance: 'aplan',
     values: {
       '1': '收件',
-      '2': '受理',
-      '3': '一次性告知（补齐材料）',
-      '4': '补正（开始）',
-      '5': '补正（材料收齐）',
-      '6': '办结（通过）',
-      '7': '办结（不予许可）',
-      '8': '特别程序（开始）',
-      '9': '特别程序（结束）',
-      '10': '延期',
-      '11': '终止 / 撤回',
+      '2': '撤件',
+      '3': '受理',
+      '4': '不受理',
+      '5': '不予受理',
+      '6': '补正（开始）',
+      '7': '补正（结束）',
+      '8': '部门受理',
+      '9': '特别程序（开始）',
+      '10': '特别程序（结束）',
+      '11': '办结（通过）',
+      '12': '办结（容缺通过）',
+      '13': '办结（不通过）',
+      '14': '撤回',
+      '15': '撤销',
     },
+    unconfirmed: ['2', '4', '12', '14', '15'],
   },
   TBCX: {
     label: '特别程序（种类）',
     provenance: 'provisional',
-    values: { '1': '补正', '2': '现场勘查', '3': '专家评审', '4': '听证', '5': '公示', '9': '其他' },
+    values: { '2': '现场勘查', '3': '专家评审', '4': '听证', '5': '公示', '8': '其他' },
   },
-  SXLX: { label: '时限类型', provenance: 'provisional', values: { '1': '工作日', '2': '自然日' } },
+  SXLX: { label: '时限类型', provenance: 'aplan', values: { '1': '工作日', '2': '自然日' }, unconfirmed: ['2'] },
   SLFS: { label: '受理方式', provenance: 'aplan', values: { '1': '窗口受理', '4': '网上受理' } },
   GKFS: { label: '公开方式', provenance: 'provisional', values: { '1': '主动公开', '2': '依申请公开', '3': '不公开' } },
-  SPLCLX: { label: '审批流程类型', provenance: 'provisional', values: { '1': '政府投资工程建设项目', '2': '社会投资工程建设项目' } },
-  DWLX: { label: '项目单位类型', provenance: 'provisional', values: { '1': '建设单位', '2': '代建单位', '9': '其他' } },
+  SPLCLX: {
+    label: '审批流程类型',
+    provenance: 'aplan',
+    values: {
+      '1': '政府投资工程建设项目（房屋建筑类）',
+      '2': '政府投资工程建设项目（线性工程类）',
+      '3': '一般社会投资项目',
+      '4': '小型社会投资项目',
+      '5': '带方案出让用地的社会投资项目',
+      '6': '工业类投资项目',
+      '7': '交通工程类项目',
+      '8': '水利工程类项目',
+      '9': '能源工程类项目',
+      '10': '其他',
+    },
+  },
+  DWLX: {
+    label: '项目单位类型',
+    provenance: 'aplan',
+    values: { '1': '建设单位', '2': '施工单位', '3': '勘察单位', '4': '设计单位', '5': '监理单位', '6': '代建单位', '7': '其他（经办）单位' },
+    unconfirmed: ['1', '2', '3', '4', '5', '6', '7'],
+  },
   ZJFWBLZT: {
     label: '中介服务办理状态',
     provenance: 'provisional',
@@ -82,6 +113,25 @@ export const CODE_LISTS = {
 } as const satisfies Record<string, CodeList>;
 
 export type CodeListName = keyof typeof CODE_LISTS;
+
+/** The handling-step codes (BLZT) the exporter reports; docs/spgl.md maps each to the engine's state. */
+export const HANDLING_STEP = {
+  received: 1,
+  accepted: 3,
+  supplementStarted: 6,
+  supplementEnded: 7,
+  procedureStarted: 9,
+  procedureEnded: 10,
+  approved: 11,
+  approvedWithDeferred: 12,
+  rejected: 13,
+  withdrawn: 14,
+  revoked: 15,
+} as const;
+
+/** The steps a matter's clock stop shows as: 补正 6 and 7 for a supplement; 特别程序 9 and 10 for any other (a special procedure, a hold, a rectification). */
+export const stopStepCodes = (kind: 'supplement' | 'specialProcedure' | 'rectification' | 'hold') =>
+  kind === 'supplement' ? { start: HANDLING_STEP.supplementStarted, end: HANDLING_STEP.supplementEnded } : { start: HANDLING_STEP.procedureStarted, end: HANDLING_STEP.procedureEnded };
 
 const f = (name: string, label: string, type: FieldType, required: boolean, doc: string, codeList?: CodeListName): FieldSpec => ({
   name,
@@ -295,19 +345,18 @@ export const TABLES = {
   XMSPSXBLTBCXXXB: {
     name: 'XMSPSXBLTBCXXXB',
     label: '项目审批事项办理特别程序信息表',
-    source: `${APLAN}SpglXmspsxbltbcxxxb.java (TBCXJSSJ is not in that entity: ours, see doc)`,
+    source: `${APLAN}SpglXmspsxbltbcxxxb.java`,
     key: 'DFSJZJ',
     fields: [
       local,
       region,
       projectCode,
       matterInstance,
-      f('TBCX', '特别程序', 'integer', true, 'Kind of stop.', 'TBCX'),
+      f('TBCX', '特别程序', 'integer', true, 'Kind of special procedure; a hold or a rectification is 8 其他 (values not confirmed: see docs/spgl.md).', 'TBCX'),
       f('TBCXMC', '特别程序名称', 'string', true, 'Its name and the reason given.'),
       f('TBCXKSSJ', '特别程序开始时间', 'datetime', true, 'When the matter\'s clock stopped.'),
-      f('TBCXJSSJ', '特别程序结束时间', 'datetime', false, 'When it restarted; empty while it runs. Not in aplan\'s entity (which reports only the start): ours until checked against the standard.'),
       f('TBCXSXLX', '特别程序时限类型', 'integer', true, 'Working or calendar days.', 'SXLX'),
-      f('TBCXSX', '特别程序时限', 'integer', false, 'The expected working days the applicant was told (a special procedure); empty for a supplement.'),
+      f('TBCXSX', '特别程序时限', 'integer', false, 'The expected working days the applicant was told (a special procedure); empty for a hold or a rectification. Its end is the handling step BLZT 10.'),
       ...validity,
     ],
   },

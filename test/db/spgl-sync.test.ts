@@ -7,6 +7,7 @@ import { checkTables } from '../../readmodel/spgl/check';
 import { emptyTables, TABLES, type SpglRow, type SpglTableName, type SpglTables } from '../../readmodel/spgl/standard';
 import { changesSince, CORRECTION_REASON, exchangeLog, heldBackReason, MATTER_REFUSED_REASON, recordReceipts, syncApplication, syncPending, SPGL_TABLE_NAMES, type SpglScope } from '../../readmodel/spgl/store';
 import { writerDatabase } from '../helpers/postgres';
+import { officer } from '../unit/engine/driver';
 import { scripted, STEPS } from './spgl-scenario';
 
 const fixture = writerDatabase();
@@ -79,7 +80,7 @@ describe('the SPGL exchange: incremental export, corrections, refusals and the l
       XMSPSXBLXXB: 13,
       XMSPSXBLXXXXB: 35,
       XMSPSXPFWJXXB: 7,
-      XMSPSXBLTBCXXXB: 2,
+      XMSPSXBLTBCXXXB: 1,
       ZJFWSXBLXXB: 2,
       ZJFWSXBLGCXXB: 7,
     });
@@ -99,13 +100,19 @@ describe('the SPGL exchange: incremental export, corrections, refusals and the l
     expect(news.XMJBXXB.map((r) => r.DFSJZJ)).toEqual(['app-sync-1b']);
   });
 
-  it('carries only what changed after an incremental sync; an ended stop is a correction that invalidates the earlier row', async () => {
+  it('carries only what changed after an incremental sync; an extension is a correction that invalidates the earlier matter row', async () => {
     const run = await scripted(fixture, 'app-sync-2', STEPS.procedureStarted);
     await syncApplication(fixture.db.pool, 'app-sync-2', { regionCode: REGION, clock: at('2026-05-01T00:00:00Z') });
     const before = rowsOf(await pullAll(Date.parse('2026-04-30T00:00:00Z')), 'app-sync-2');
-    const openStop = before.XMSPSXBLTBCXXXB.find((r) => r.TBCX === 3)!;
-    expect(openStop).toMatchObject({ DFSJZJ: 'app-sync-2/LY07/stop-2', TBCXJSSJ: null, SJYXBS: 1 });
+    const ly07 = 'app-sync-2/LY07';
+    expect(before.XMSPSXBLTBCXXXB.map((r) => [r.DFSJZJ, r.TBCX, r.SJYXBS])).toEqual([[`${ly07}/stop-2`, 3, 1]]);
+    const ly08 = 'app-sync-2/LY08';
+    expect(before.XMSPSXBLXXB.find((r) => r.SPSXSLBM === ly08)).toMatchObject({ DFSJZJ: ly08, SXBLSX: 10 });
 
+    // The soil-and-water plan is accepted; the department head grants LY08 five more working days; the review ends and LY07 is approved.
+    await run.resume(STEPS.procedureEnded - 2);
+    run.perform('extend', { actor: officer('WRB'), matter: 'LY08', days: 5, approvedBy: '水保科科长', reason: '水土保持方案需现场核实' }, '2026-04-06T10:00:00+08:00');
+    await fixture.project(run.nextProjection());
     await run.resume();
     const result = await syncApplication(fixture.db.pool, 'app-sync-2', { regionCode: REGION, clock: at('2026-05-02T00:00:00Z') });
     expect(result!.findings).toEqual([]);
@@ -117,11 +124,16 @@ describe('the SPGL exchange: incremental export, corrections, refusals and the l
         if (firstKeys.has(`${t}|${r.DFSJZJ}`)) expect({ t, key: r.DFSJZJ, valid: r.SJYXBS, why: r.SJWXYY }).toEqual({ t, key: r.DFSJZJ, valid: 0, why: CORRECTION_REASON });
       }
     expect(after.XMDWXXB).toEqual([]);
-    expect(after.XMSPSXBLXXXXB.map((r) => r.BLZT).sort()).toEqual(expect.arrayContaining([6, 9]));
-    // The expert review's row: the open one invalidated (更正), the ended one valid under a new key.
-    expect(after.XMSPSXBLTBCXXXB.map((r) => [r.DFSJZJ, r.SJYXBS, r.SJWXYY, r.TBCXJSSJ])).toEqual([
-      ['app-sync-2/LY07/stop-2', 0, CORRECTION_REASON, null],
-      ['app-sync-2/LY07/stop-2~2', 1, null, '2026-04-08 10:00:00'],
+    // The review's row did not change: its end is a new step (特别程序结束, BLZT 10), as is the approval (11).
+    expect(after.XMSPSXBLTBCXXXB).toEqual([]);
+    expect(after.XMSPSXBLXXXXB.filter((r) => r.SPSXSLBM === ly07).map((r) => [r.BLZT, r.BLSJ]).sort((a, b) => String(a[1]).localeCompare(String(b[1])))).toEqual([
+      [10, '2026-04-08 10:00:00'],
+      [11, '2026-04-10 10:00:00'],
+    ]);
+    // LY08's row: the earlier one invalidated (更正), the extended one valid under a new key.
+    expect(after.XMSPSXBLXXB.filter((r) => r.SPSXSLBM === ly08).map((r) => [r.DFSJZJ, r.SJYXBS, r.SJWXYY, r.SXBLSX])).toEqual([
+      [ly08, 0, CORRECTION_REASON, 10],
+      [`${ly08}~2`, 1, null, 15],
     ]);
     expect(result!.corrected).toBe(SPGL_TABLE_NAMES.reduce((n, t) => n + after[t].filter((r) => r.SJYXBS === 0).length, 0));
     // Both pulls together are the application's whole export (its process rows came with app-sync-1's): the checker finds nothing.
@@ -132,7 +144,7 @@ describe('the SPGL exchange: incremental export, corrections, refusals and the l
       merged[t] = [...byKey.values()];
     }
     expect(checkTables(merged)).toEqual([]);
-    const log = await exchangeLog(fixture.db.pool, { limit: 10, key: 'app-sync-2/LY07/stop-2' });
+    const log = await exchangeLog(fixture.db.pool, { limit: 10, key: ly08 });
     expect(log.items.map((e) => [e.action, e.reason])).toEqual([
       ['invalidated', CORRECTION_REASON],
       ['sent', null],
@@ -192,7 +204,7 @@ describe('the SPGL exchange: incremental export, corrections, refusals and the l
         expect(csv[0]).toBe(TABLES[t].fields.map((f) => f.name).join(','));
         expect(csv).toHaveLength(written[t] + 1);
       }
-      const withdrawn = (await readFile(join(dir, 'SPGL_XMSPSXBLTBCXXXB.csv'), 'utf8')).split('\r\n').find((l) => l.startsWith('app-sync-2/LY07/stop-2,'));
+      const withdrawn = (await readFile(join(dir, 'SPGL_XMSPSXBLXXB.csv'), 'utf8')).split('\r\n').find((l) => l.startsWith('app-sync-2/LY08,'));
       expect(withdrawn).toContain(`,0,${CORRECTION_REASON},`);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -206,25 +218,25 @@ describe('the SPGL exchange: incremental export, corrections, refusals and the l
     const refused = await syncApplication(fixture.db.pool, 'app-sync-5', { regionCode: REGION, clock: at('2026-09-10T00:00:00Z') });
     const ly07 = 'app-sync-5/LY07';
     expect(refused!.findings.map((f) => [f.table, f.key, f.field, f.rule])).toEqual([['XMSPSXBLXXB', ly07, 'SXBLSX', 'type']]);
-    const held = ['received', 'accepted', 'stop-1-start', 'extended'].map((s) => `${ly07}/${s}`);
-    // The matter row, its four steps and its supplement's row.
-    expect(refused!.refused).toBe(1 + held.length + 1);
+    // Received, accepted, and the supplement's start (补正 6; a supplement has no special-procedure row).
+    const held = ['received', 'accepted', 'stop-1-start'].map((s) => `${ly07}/${s}`);
+    expect(refused!.refused).toBe(1 + held.length);
     const pulled = await pullAll(Date.parse('2026-09-09T00:00:00Z'));
     expect(pulled.XMSPSXBLXXB.filter((r) => r.SPSXSLBM === ly07)).toEqual([]);
     expect(pulled.XMSPSXBLXXXXB.filter((r) => r.SPSXSLBM === ly07)).toEqual([]);
     expect(pulled.XMSPSXBLTBCXXXB.filter((r) => r.SPSXSLBM === ly07)).toEqual([]);
     // Another matter's steps go.
     expect(pulled.XMSPSXBLXXXXB.filter((r) => r.SPSXSLBM === 'app-sync-5/LY08').length).toBeGreaterThan(0);
-    for (const key of [...held, `${ly07}/stop-1`])
+    for (const key of held)
       expect((await exchangeLog(fixture.db.pool, { limit: 5, key })).items.map((e) => [e.action, e.by, e.reason])).toEqual([['refused', 'checker', MATTER_REFUSED_REASON]]);
 
     await setExtension('app-sync-5', 'LY07', 3);
     const fixed = await syncApplication(fixture.db.pool, 'app-sync-5', { regionCode: REGION, clock: at('2026-09-11T00:00:00Z') });
-    expect(fixed).toMatchObject({ findings: [], refused: 0, resent: 1 + held.length + 1 });
+    expect(fixed).toMatchObject({ findings: [], refused: 0, resent: 1 + held.length });
     const after = await pullAll(Date.parse('2026-09-10T12:00:00Z'));
     expect(after.XMSPSXBLXXB.map((r) => [r.DFSJZJ, r.SXBLSX])).toEqual([[ly07, 18]]);
     expect(after.XMSPSXBLXXXXB.map((r) => r.DFSJZJ).sort()).toEqual([...held].sort());
-    expect(after.XMSPSXBLTBCXXXB.map((r) => r.DFSJZJ)).toEqual([`${ly07}/stop-1`]);
+    expect(after.XMSPSXBLTBCXXXB).toEqual([]);
     expect((await exchangeLog(fixture.db.pool, { limit: 5, key: `${ly07}/received` })).items.map((e) => e.action)).toEqual(['resent', 'refused']);
   });
 

@@ -29,21 +29,20 @@ describe('the SPGL export from the read model', () => {
     expect(tables.XMSPSXBLXXB.find((r) => r.SPSXSLBM === ly07)).toMatchObject({ SPBMBM: 'EEB', SXBLSX: 15, SJYXBS: 1, GXSJ: '2026-04-10 10:00:00' });
     expect(
       tables.XMSPSXBLXXXXB.filter((r) => r.SPSXSLBM === ly07)
-        .filter((r) => r.BLZT !== 1 && r.BLZT !== 2)
+        .filter((r) => r.BLZT !== 1 && r.BLZT !== 3)
         .map((r) => [r.BLZT, r.BLSJ]),
     ).toEqual([
-      [4, '2026-03-05 10:00:00'],
-      [5, '2026-03-19 10:00:00'],
-      [8, '2026-03-24 10:00:00'],
-      [9, '2026-04-08 10:00:00'],
-      [6, '2026-04-10 10:00:00'],
+      // 补正 (开始, 结束), 特别程序 (开始, 结束), 办结 (通过).
+      [6, '2026-03-05 10:00:00'],
+      [7, '2026-03-19 10:00:00'],
+      [9, '2026-03-24 10:00:00'],
+      [10, '2026-04-08 10:00:00'],
+      [11, '2026-04-10 10:00:00'],
     ]);
     // Each step's update time is the instant of the change it reports.
     for (const r of tables.XMSPSXBLXXXXB) expect(r.GXSJ).toBe(r.BLSJ);
-    expect(tables.XMSPSXBLTBCXXXB.filter((r) => r.SPSXSLBM === ly07).map((r) => [r.TBCX, r.TBCXKSSJ, r.TBCXJSSJ, r.TBCXSX])).toEqual([
-      [1, '2026-03-05 10:00:00', '2026-03-19 10:00:00', null],
-      [3, '2026-03-24 10:00:00', '2026-04-08 10:00:00', 10],
-    ]);
+    // The supplement is its steps alone; the expert review is a special procedure, its end the step BLZT 10.
+    expect(tables.XMSPSXBLTBCXXXB.filter((r) => r.SPSXSLBM === ly07).map((r) => [r.TBCX, r.TBCXMC, r.TBCXKSSJ, r.TBCXSX])).toEqual([[3, '专家评审：组织专家技术评审', '2026-03-24 10:00:00', 10]]);
     expect(tables.XMSPSXPFWJXXB.find((r) => r.SPSXSLBM === ly07)).toMatchObject({ PFRQ: '2026-04-10', PFWH: '浏审〔2026〕LY07号', PFWJYXQX: '9999-01-01' });
     expect(tables.ZJFWSXBLXXB.map((r) => [r.ZJFWSXSLBM, r.ZJJGDM, r.SPSXSLBM, r.SXLX, r.BLSX])).toEqual([
       ['app-spgl-1/SOIL_WATER_PLAN', 'P_HENGYUAN_WATER', 'app-spgl-1/LY08', 2, 20],
@@ -65,38 +64,39 @@ describe('the SPGL export from the read model', () => {
     }
   });
 
-  it('finds a corrupted row: a special procedure ending before it starts, an unknown step code, a step of a matter not exported', async () => {
+  it('finds a corrupted row: a special procedure moved off its stop, an unknown step code, a step of a matter not exported, dates out of order', async () => {
     const { tables, stops } = await exported('app-spgl-2');
     const corrupted = structuredClone(tables);
     const review = corrupted.XMSPSXBLTBCXXXB.find((r) => r.TBCX === 3)!;
-    review.TBCXJSSJ = '2026-03-20 10:00:00';
-    const step = corrupted.XMSPSXBLXXXXB.find((r) => r.BLZT === 8)!;
-    step.BLZT = 99;
+    review.TBCXKSSJ = '2026-03-20 10:00:00';
+    const ended = corrupted.XMSPSXBLXXXXB.find((r) => r.BLZT === 10)!;
+    ended.BLZT = 99;
     const orphan = { ...corrupted.XMSPSXBLXXXXB[0]!, DFSJZJ: 'app-spgl-2/LY99/received', SPSXSLBM: 'app-spgl-2/LY99' };
     corrupted.XMSPSXBLXXXXB.push(orphan);
     corrupted.XMJBXXB[0]!.SBSJ = null;
+    Object.assign(corrupted.XMJBXXB[0]!, { NKGSJ: '2026-09-01', NJCSJ: '2026-08-31' });
 
     const findings = checkTables(corrupted, { stops });
-    expect(rules(findings)).toEqual(
-      expect.arrayContaining([
-        ['XMSPSXBLTBCXXXB', 'TBCXJSSJ', 'dateOrder'],
-        ['XMSPSXBLTBCXXXB', 'TBCXJSSJ', 'stopReconciliation'],
-        ['XMSPSXBLXXXXB', 'BLZT', 'codeList'],
-        ['XMSPSXBLXXXXB', 'SPSXSLBM', 'reference'],
-        ['XMJBXXB', 'SBSJ', 'required'],
-      ]),
-    );
-    expect(findings).toHaveLength(5);
-    expect(findings.find((f) => f.rule === 'dateOrder')).toMatchObject({ key: review.DFSJZJ, message: 'TBCXJSSJ (2026-03-20 10:00:00) is before TBCXKSSJ (2026-03-24 10:00:00)' });
+    expect(findings.map((f) => [f.table, f.key, f.field, f.rule, f.message])).toEqual([
+      ['XMJBXXB', 'app-spgl-2', 'SBSJ', 'required', 'SBSJ (申报时间) is required'],
+      ['XMJBXXB', 'app-spgl-2', 'NJCSJ', 'dateOrder', 'NJCSJ (2026-08-31) is before NKGSJ (2026-09-01)'],
+      ['XMSPSXBLXXXXB', ended.DFSJZJ, 'BLZT', 'codeList', 'BLZT = 99 is not in the code list 办理状态'],
+      ['XMSPSXBLXXXXB', 'app-spgl-2/LY99/received', 'SPSXSLBM', 'reference', 'SPSXSLBM = app-spgl-2/LY99 has no valid row in SPGL_XMSPSXBLXXB'],
+      // The review's end step is gone (its code is no code), and its row starts when no stop does.
+      ['XMSPSXBLXXXXB', 'app-spgl-2/LY07', null, 'stopReconciliation', 'a clock stop of app-spgl-2/LY07 has no step BLZT 10 at 2026-04-08 10:00:00'],
+      ['XMSPSXBLTBCXXXB', review.DFSJZJ, 'TBCXKSSJ', 'stopReconciliation', 'no clock stop of app-spgl-2/LY07 (other than a supplement) starts at 2026-03-20 10:00:00'],
+      ['XMSPSXBLTBCXXXB', 'app-spgl-2/LY07', null, 'stopReconciliation', 'the clock stop of app-spgl-2/LY07 from 2026-03-24 10:00:00 has no special-procedure row'],
+    ]);
     // The original export still passes: the checker read a copy.
     expect(checkTables(tables, { stops })).toEqual([]);
   });
 
-  it('reconciles special-procedure rows with the clock stops: a stop without its row is found', async () => {
+  it('reconciles the clock stops with the rows: a supplement without its end step and a special procedure without its row are found', async () => {
     const { tables, stops } = await exported('app-spgl-3');
-    const missing = { ...tables, XMSPSXBLTBCXXXB: tables.XMSPSXBLTBCXXXB.filter((r) => r.TBCX !== 1) };
+    const missing = { ...tables, XMSPSXBLTBCXXXB: tables.XMSPSXBLTBCXXXB.filter((r) => r.TBCX !== 3), XMSPSXBLXXXXB: tables.XMSPSXBLXXXXB.filter((r) => r.BLZT !== 7) };
     expect(checkTables(missing, { stops }).map((f) => [f.rule, f.message])).toEqual([
-      ['stopReconciliation', 'the supplement stop of app-spgl-3/LY07 from 2026-03-05 10:00:00 has no row'],
+      ['stopReconciliation', 'a clock stop of app-spgl-3/LY07 has no step BLZT 7 at 2026-03-19 10:00:00'],
+      ['stopReconciliation', 'the clock stop of app-spgl-3/LY07 from 2026-03-24 10:00:00 has no special-procedure row'],
     ]);
   });
 

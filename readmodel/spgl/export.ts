@@ -61,6 +61,8 @@ const OTHER_PROCEDURE = 8;
  * invests: government investment is reported as 1 (房屋建筑类), the social-investment processes as 3 (一般社会投资).
  */
 const processType = (code: string) => (code.startsWith('GOV') ? 1 : 3);
+/** TBCXMC: the procedure's name, then the reason (without the name again where the reason starts with it). */
+const procedureName = (name: string, reason: string) => `${name}：${reason.startsWith(name) ? reason.slice(name.length).replace(/^[:：]\s*/, '') : reason}`;
 const OTHER_STOP_NAME: Record<'rectification' | 'hold', string> = { rectification: '整改', hold: '暂停（前置审批结果撤销）' };
 const CONTRACT_STEP = { contracted: '1', delivered: '2', returned: '3', accepted: '4', terminated: '5', cancelled: '6' } as const;
 /** 附件分类 of an application material's file (aplan writes 1). */
@@ -96,8 +98,10 @@ export function exportApplication(app: Application, options: SpglExportOptions):
     return stageMatters > 1 ? `${id}/${m.stage}` : null;
   };
   /** Who did a thing the state records without its actor: the audit event of that kind, matter and instant. */
-  const actorOf = (matter: string, kinds: readonly string[], at: number): string =>
-    state.events.find((e) => e.matter === matter && e.at === at && kinds.includes(e.kind))?.actor ?? SYSTEM_LABEL;
+  const eventOf = (matter: string, kinds: readonly string[], at: number) => state.events.find((e) => e.matter === matter && e.at === at && kinds.includes(e.kind));
+  const actorOf = (matter: string, kinds: readonly string[], at: number): string => eventOf(matter, kinds, at)?.actor ?? SYSTEM_LABEL;
+  /** Why a thing the state records without its reason happened: that audit event's reason. */
+  const noteOf = (matter: string, kinds: readonly string[], at: number): string => eventOf(matter, kinds, at)?.reason ?? '';
 
   exportProcess(tables, app, options);
   const ended = state.outcome;
@@ -154,7 +158,7 @@ export function exportApplication(app: Application, options: SpglExportOptions):
     exported.add(m.code);
     const def = definitions.get(m.code);
     const instance = matterInstanceOf(id, m.code);
-    const steps = stepsOf(m, actorOf);
+    const steps = stepsOf(m, actorOf, noteOf);
     tables.XMSPSXBLXXB.push({
       DFSJZJ: instance,
       ...base,
@@ -197,7 +201,7 @@ export function exportApplication(app: Application, options: SpglExportOptions):
         GCDM: projectCode,
         SPSXSLBM: instance,
         TBCX: procedure?.code ?? OTHER_PROCEDURE,
-        TBCXMC: `${procedure?.name ?? (stop.kind === 'specialProcedure' ? '特别程序' : OTHER_STOP_NAME[stop.kind])}：${stop.reason}`,
+        TBCXMC: procedureName(procedure?.name ?? (stop.kind === 'specialProcedure' ? '特别程序' : OTHER_STOP_NAME[stop.kind]), stop.reason),
         TBCXKSSJ: spglDatetime(stop.from),
         TBCXSXLX: WORKING_DAYS,
         TBCXSX: stop.expectedWorkingDays ?? null,
@@ -377,7 +381,12 @@ interface Step<C> {
 }
 
 /** A matter's handling steps, in order, from its state. */
-function stepsOf(m: MatterState, actorOf: (matter: string, kinds: readonly string[], at: number) => string): Step<number>[] {
+type EventLookup = (matter: string, kinds: readonly string[], at: number) => string;
+
+/** The audit events that end a clock stop: a supply, the end of a special procedure, a lifted hold, a rectification handed in. */
+const STOP_ENDS = ['clockRestarted', 'specialProcedureEnded', 'materialsSupplied', 'holdLifted', 'rectificationSubmitted'] as const;
+
+function stepsOf(m: MatterState, actorOf: EventLookup, noteOf: EventLookup): Step<number>[] {
   const steps: Step<number>[] = [];
   if (m.receivedAt !== null) steps.push({ key: 'received', code: HANDLING_STEP.received, at: m.receivedAt, by: actorOf(m.code, ['received'], m.receivedAt), note: '' });
   if (m.acceptedAt !== null)
@@ -386,7 +395,7 @@ function stepsOf(m: MatterState, actorOf: (matter: string, kinds: readonly strin
     const codes = stopStepCodes(stop.kind);
     steps.push({ key: `stop-${i + 1}-start`, code: codes.start, at: stop.from, by: stop.by, note: stop.reason });
     if (stop.to !== null)
-      steps.push({ key: `stop-${i + 1}-end`, code: codes.end, at: stop.to, by: actorOf(m.code, ['clockRestarted', 'specialProcedureEnded', 'materialsSupplied', 'holdLifted', 'rectificationSubmitted'], stop.to), note: '' });
+      steps.push({ key: `stop-${i + 1}-end`, code: codes.end, at: stop.to, by: actorOf(m.code, STOP_ENDS, stop.to), note: noteOf(m.code, STOP_ENDS, stop.to) });
   });
   // An extension has no handling step in the standard: the matter row's SXBLSX carries it.
   if (m.decision) steps.push({ key: 'decided', code: decisionStep(m), at: m.decision.at, by: m.decision.by, note: m.decision.reason || m.decision.kind });

@@ -37,18 +37,6 @@ async function tasksOf(applicationId: string) {
   return rows;
 }
 
-/** Approves every matter under way (the joint participants' passing opinions first) until `stage` is the current one. */
-function through(run: Run, stage: string) {
-  for (let round = 0; round < 50 && run.view().currentStage !== stage; round++) {
-    for (const m of run.matters().filter((x) => x.status === 'inProgress')) {
-      for (const p of m.joint?.participants.filter((x) => x.waiting) ?? []) {
-        run.perform('giveOpinion', { actor: officer(p.department), matter: m.code, opinion: 'pass', items: [], note: '' });
-      }
-      run.approve(m.code);
-    }
-  }
-  expect(run.view().currentStage).toBe(stage);
-}
 
 describe('projection of the reform instruments from the engine’s batches', () => {
   it('projects a commitment’s verification as a DRC task that levels, appears among the alerts when late, is done when found false, and records the credit entry once', async () => {
@@ -129,7 +117,7 @@ describe('projection of the reform instruments from the engine’s batches', () 
   it('projects a joint matter’s opinions as tasks of the participants’ departments; after the rectification only the failing one’s re-inspection remains', async () => {
     const run = start('2026-04-29T09:00:00+08:00', { processCode: 'SOCIAL_REFORM', applicationId: 'app-reform-joint' });
     await project(run);
-    through(run, 'S4');
+    run.approveThrough('S4');
     await project(run);
     // From acceptance on 29 Apr: MET's 4 working days end Fri 8 May, NRP's and CAD's 5 on the make-up Saturday 9 May.
     // SG07's opinions of S3 were given: done rows. JG07's are open.

@@ -31,18 +31,6 @@ const stopSteps = ({ tables }: SpglExport, instance: string) =>
 const procedures = ({ tables }: SpglExport, instance: string) =>
   tables.XMSPSXBLTBCXXXB.filter((r) => r.SPSXSLBM === instance).map((r) => [r.TBCX, r.TBCXMC, r.TBCXKSSJ, r.TBCXSXLX, r.TBCXSX]);
 
-/** Approves every matter under way (the joint participants' passing opinions first) until `stage` is the current one. */
-function through(run: Run, stage: string) {
-  for (let round = 0; round < 50 && run.view().currentStage !== stage; round++) {
-    for (const m of run.matters().filter((x) => x.status === 'inProgress')) {
-      for (const p of m.joint?.participants.filter((x) => x.waiting) ?? []) {
-        run.perform('giveOpinion', { actor: officer(p.department), matter: m.code, opinion: 'pass', items: [], note: '' });
-      }
-      run.approve(m.code);
-    }
-  }
-  expect(run.view().currentStage).toBe(stage);
-}
 
 describe('the SPGL export of holds and rectifications', () => {
   it('exports a hold (LY06 found false while LY02 runs) as 特别程序 其他 with steps 9 and 10, open and then lifted, with no checker finding; a copy without the lift’s step is found', async () => {
@@ -83,7 +71,8 @@ describe('the SPGL export of holds and rectifications', () => {
     expect(procedures(lifted, ly02)).toEqual([row]);
     expect(stopSteps(lifted, ly02)).toEqual([
       [9, '2026-03-25 10:00:00', 'system system', heldBecause],
-      [10, '2026-03-30 10:00:00', 'officer officer-drc (DRC)', null],
+      // The lift's reason, from its audit event.
+      [10, '2026-03-30 10:00:00', 'officer officer-drc (DRC)', '已重新审查节能措施，可继续办理'],
     ]);
     expect(lifted.stops).toEqual([{ matterInstance: ly02, kind: 'hold', from: '2026-03-25 10:00:00', to: '2026-03-30 10:00:00' }]);
     expect(checkTables(lifted.tables, { stops: lifted.stops, contracts: lifted.contracts })).toEqual([]);
@@ -104,7 +93,7 @@ describe('the SPGL export of holds and rectifications', () => {
     const jg07 = `${id}/JG07`;
     const run = start('2026-04-29T09:00:00+08:00', { processCode: 'SOCIAL_REFORM', applicationId: id });
     await project(run);
-    through(run, 'S4');
+    run.approveThrough('S4');
     await project(run);
     const opinion = (department: string, kind: 'pass' | 'fail', items: string[] = [], note = '') => ({ actor: officer(department), matter: 'JG07', opinion: kind, items, note });
     run.perform('giveOpinion', opinion('NRP', 'pass', [], '规划条件核实通过'), '2026-05-07T11:00:00+08:00');
@@ -115,9 +104,9 @@ describe('the SPGL export of holds and rectifications', () => {
     run.passUntil('2026-05-11T09:00:00+08:00');
     await project(run);
     const requested = await exported(id);
-    // The engine's reason already starts with 整改 (domain/application/joint.ts), hence the name twice.
+    // The engine's reason already starts with 整改 (domain/application/joint.ts): the name is not said twice.
     const because = '整改: 2 item(s) from CAD';
-    const row = [8, `整改：${because}`, '2026-05-09 00:00:00', 1, null];
+    const row = [8, '整改：2 item(s) from CAD', '2026-05-09 00:00:00', 1, null];
     expect(procedures(requested, jg07)).toEqual([row]);
     expect(requested.tables.XMSPSXBLTBCXXXB.find((r) => r.SPSXSLBM === jg07)).toMatchObject({ DFSJZJ: `${jg07}/stop-1`, GCDM: id, SJYXBS: 1 });
     expect(stopSteps(requested, jg07)).toEqual([[9, '2026-05-09 00:00:00', 'system system', because]]);
@@ -134,7 +123,7 @@ describe('the SPGL export of holds and rectifications', () => {
     // Requested as MET's silence ended the round (9 May 00:00), ended by the applicant's submission on 13 May.
     expect(stopSteps(done, jg07)).toEqual([
       [9, '2026-05-09 00:00:00', 'system system', because],
-      [10, '2026-05-13 10:00:00', 'applicant ent-001', null],
+      [10, '2026-05-13 10:00:00', 'applicant ent-001', '人防门已更换，通风系统已调试合格'],
     ]);
     expect(done.stops.filter((s) => s.matterInstance === jg07)).toEqual([{ matterInstance: jg07, kind: 'rectification', from: '2026-05-09 00:00:00', to: '2026-05-13 10:00:00' }]);
     // The matter went on to its approval: its steps after the rectification are in order.

@@ -199,6 +199,19 @@ export class Run {
     return running.map((m) => m.code);
   }
 
+  /** Approves every matter under way (giving each joint participant's passing opinion first) until `stage` is the current one. */
+  approveThrough(stage: string): void {
+    for (let round = 0; round < 50 && this.view().currentStage !== stage; round++) {
+      for (const m of this.matters().filter((x) => x.status === 'inProgress')) {
+        for (const p of m.joint?.participants.filter((x) => x.waiting) ?? []) {
+          this.perform('giveOpinion', { actor: officer(p.department), matter: m.code, opinion: 'pass', items: [], note: '' });
+        }
+        this.approve(m.code);
+      }
+    }
+    if (this.view().currentStage !== stage) throw new Error(`stage ${stage} was not reached: the application is at ${this.view().currentStage}`);
+  }
+
   /** The status view as of `asOf` (the engine's clock by default; a later instant reads without waking the engine, as the status query does). */
   view(asOf?: Instant): ApplicationView {
     return viewApplication(this.app, Math.max(this.now, asOf === undefined ? 0 : ms(asOf)));

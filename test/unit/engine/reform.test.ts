@@ -13,18 +13,6 @@ const older = { ...CURRENT_RULES, reformInstruments: false };
 const at = (date: string, time = '00:00:00') => `${date}T${time}.000+08:00`;
 const energyCommitment = catalogue.matters.find((m) => m.code === 'LY06')!.commitment!.text;
 
-/** Approves every matter under way (giving each joint participant's passing opinion first) until `stage` is the current one. */
-function through(run: Run, stage: string) {
-  for (let round = 0; round < 50 && run.view().currentStage !== stage; round++) {
-    for (const m of run.matters().filter((x) => x.status === 'inProgress')) {
-      for (const p of m.joint?.participants.filter((x) => x.waiting) ?? []) {
-        run.perform('giveOpinion', { actor: officer(p.department), matter: m.code, opinion: 'pass', items: [], note: '' });
-      }
-      run.approve(m.code);
-    }
-  }
-  expect(run.view().currentStage).toBe(stage);
-}
 
 /** Events of some kinds on one matter, as [instant, kind, data]. */
 function trail(run: Run, matter: string, ...kinds: string[]) {
@@ -70,7 +58,7 @@ describe('告知承诺制: approval on the applicant’s commitment (government 
     });
     expect(run.refusal('commit', commit(applicant, 'GC03')).message).toMatch(/already committed/);
 
-    through(run, 'S2');
+    run.approveThrough('S2');
     const acceptedOn = run.matter('GC03').acceptedAt!.slice(0, 10);
     expect(acceptedOn).toBe('2026-03-02');
     expect(run.matter('GC03')).toMatchObject({ status: 'inProgress', timeLimitDays: 1, dueOn: '2026-03-03' });
@@ -180,11 +168,11 @@ describe('告知承诺制: approval on the applicant’s commitment (government 
 
   it('lets a dependent not yet started carry on with its flag where the catalogue says flag (GC03 found false before the completion stage)', () => {
     const run = start('2026-03-02T09:00:00+08:00', { commitments: [{ matter: 'GC03', statement: '本单位承诺防雷设计符合GB 50057' }] });
-    through(run, 'S3');
+    run.approveThrough('S3');
     expect(run.matter('JG03').status).toBe('pending');
     run.perform('verifyCommitment', { actor: officer('MET'), matter: 'GC03', outcome: 'false', reason: '防雷装置未按图施工' }, '2026-03-04T10:00:00+08:00');
     expect(run.matter('JG03').flags).toEqual([expect.objectContaining({ source: 'GC03' })]);
-    through(run, 'S4');
+    run.approveThrough('S4');
     expect(run.matter('JG03')).toMatchObject({ status: 'inProgress', clockRunning: true, flags: [expect.objectContaining({ source: 'GC03' })] });
     for (let i = 0; i < 5 && run.view().status === 'running'; i++) run.approveRunning();
     expect(run.view().status).toBe('completed');
@@ -192,7 +180,7 @@ describe('告知承诺制: approval on the applicant’s commitment (government 
 
   it('flags the dependents of a matter whose catalogue says flag (GC03 → JG03): they go on with their clocks running', () => {
     const run = start('2026-03-02T09:00:00+08:00', { commitments: [{ matter: 'GC03', statement: '本单位承诺防雷设计符合GB 50057' }] });
-    through(run, 'S4');
+    run.approveThrough('S4');
     expect(run.matter('GC03').verification).toMatchObject({ startedAt: at('2026-03-02', '09:00:00'), dueOn: '2026-03-30' });
     expect(run.matter('JG03')).toMatchObject({ status: 'inProgress', dueOn: '2026-03-09' });
     run.perform('verifyCommitment', { actor: officer('MET'), matter: 'GC03', outcome: 'false', reason: '防雷装置未按图施工' }, '2026-03-05T10:00:00+08:00');
@@ -245,7 +233,7 @@ describe('joint acceptance JG07 (social investment reform; S4 from Wednesday 29 
   /** Everything before S4 approved on 29 Apr: JG07 is accepted then. */
   function inS4(): Run {
     const run = start('2026-04-29T09:00:00+08:00', { processCode: 'SOCIAL_REFORM' });
-    through(run, 'S4');
+    run.approveThrough('S4');
     return run;
   }
   const hud = officer('HUD');
@@ -374,7 +362,7 @@ describe('joint acceptance JG07 (social investment reform; S4 from Wednesday 29 
 describe('joint drawing review SG07, where silence escalates (social investment reform; S3 from Monday 30 March 2026, across 清明)', () => {
   function inS3(): Run {
     const run = start('2026-03-30T09:00:00+08:00', { processCode: 'SOCIAL_REFORM' });
-    through(run, 'S3');
+    run.approveThrough('S3');
     return run;
   }
 

@@ -189,7 +189,8 @@ describe('the officer workbench and the admin page (chromium)', () => {
     await page.locator('#act-special-reason').fill('组织专家评审项目建议书');
     await special.getByRole('button', { name: '启动特别程序' }).click();
     await status('suspended');
-    expect(await page.getByRole('tab', { name: '结束特别程序' }).getAttribute('aria-selected')).toBe('true');
+    // The page moves to the ending form once it has re-read the matter: wait for it, as a user would.
+    await expect.poll(() => page.getByRole('tab', { name: '结束特别程序' }).getAttribute('aria-selected')).toBe('true');
     await page.locator('#act-end-reason').fill('专家评审通过');
     await page.getByTestId('form-end-special').getByRole('button', { name: /结束特别程序/ }).click();
     await status('inProgress');

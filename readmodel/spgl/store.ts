@@ -150,8 +150,11 @@ export async function syncApplication(pool: Pool, applicationId: string, options
     const at = await lockAndStamp(client, clock);
     const stamp = new Date(at);
     const gxsj = spglDatetime(at);
+    // New rows and log lines are written once, at the end, in one statement each (in the order made): an application's first export is ~140 rows.
+    const newRows: Record<string, unknown>[] = [];
+    const logLines: Record<string, unknown>[] = [];
     const log = (table: string, key: string, action: 'sent' | 'refused' | 'resent' | 'invalidated', by: 'checker' | 'receiver' | null, reason: string | null) =>
-      client.query('INSERT INTO spgl_exchange_log (batch_id, table_name, row_key, action, by, reason, at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [batchId, table, key, action, by, reason, stamp]);
+      void logLines.push({ n: logLines.length, table_name: table, row_key: key, action, by, reason });
 
     const processKeys = SPGL_TABLE_NAMES.filter((t) => PROCESS_TABLES.has(t)).flatMap((t) => tables[t].map((r) => slot(t, String(r.DFSJZJ))));
     const { rows: stored } = await client.query<StoredRow>(
@@ -170,19 +173,25 @@ export async function syncApplication(pool: Pool, applicationId: string, options
       if (r.status === 'offered' && r.sjyxbs === 1) standing.set(slot(r.table_name, r.base_key), r);
     }
 
-    const insert = async (table: SpglTableName, base: string, version: number, row: SpglRow, hash: string, refusal: string[] | undefined) => {
+    const insert = (table: SpglTableName, base: string, version: number, row: SpglRow, hash: string, refusal: string[] | undefined) => {
       const key = versionKey(base, version);
       const offered: SpglRow = { ...row, DFSJZJ: key, SJYXBS: 1, SJWXYY: null, SBYY: null, GXSJ: gxsj };
-      await client.query(
-        `INSERT INTO spgl_rows (table_name, row_key, base_key, version, application_id, row, content_hash, gxsj, sjyxbs, status, refused_by, first_sent_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $11)`,
-        [table, key, base, version, PROCESS_TABLES.has(table) ? null : applicationId, offered, hash, stamp, refusal ? 'refused' : 'offered', refusal ? 'checker' : null, refusal ? null : stamp],
-      );
+      newRows.push({
+        table_name: table,
+        row_key: key,
+        base_key: base,
+        version,
+        application_id: PROCESS_TABLES.has(table) ? null : applicationId,
+        row: offered,
+        content_hash: hash,
+        status: refusal ? 'refused' : 'offered',
+        refused_by: refusal ? 'checker' : null,
+      });
       if (refusal) {
         result.refused++;
-        await log(table, key, 'refused', 'checker', refusal.join('; '));
+        log(table, key, 'refused', 'checker', refusal.join('; '));
       } else {
-        await log(table, key, 'sent', null, null);
+        log(table, key, 'sent', null, null);
       }
     };
     const invalidate = async (r: StoredRow, reason: string) => {
@@ -192,7 +201,7 @@ export async function syncApplication(pool: Pool, applicationId: string, options
         { ...r.row, SJYXBS: 0, SJWXYY: reason, GXSJ: gxsj },
         stamp,
       ]);
-      await log(r.table_name, r.row_key, 'invalidated', null, reason);
+      log(r.table_name, r.row_key, 'invalidated', null, reason);
     };
 
     const produced = new Set<string>();
@@ -204,11 +213,11 @@ export async function syncApplication(pool: Pool, applicationId: string, options
         const refusal = problems.get(slot(table, base));
         const cur = latest.get(slot(table, base));
         if (!cur) {
-          await insert(table, base, 1, row, hash, refusal);
+          insert(table, base, 1, row, hash, refusal);
           if (!refusal) result.sent++;
         } else if (cur.sjyxbs === 0) {
           // Withdrawn before, produced again: a new row.
-          await insert(table, base, cur.version + 1, row, hash, refusal);
+          insert(table, base, cur.version + 1, row, hash, refusal);
           if (!refusal) result.sent++;
         } else if (cur.status === 'offered') {
           if (cur.content_hash === hash) {
@@ -219,14 +228,14 @@ export async function syncApplication(pool: Pool, applicationId: string, options
           if (PROCESS_TABLES.has(table)) continue;
           // A correction the checker refuses waits with the row it corrects still valid: the platform keeps a row to put the others under.
           if (!refusal) await invalidate(cur, CORRECTION_REASON);
-          await insert(table, base, cur.version + 1, row, hash, refusal);
+          insert(table, base, cur.version + 1, row, hash, refusal);
           if (!refusal) result.corrected++;
         } else if (refusal) {
           // Still refused: the platform never had it. Keep the latest content and say why again only when it changed.
           if (cur.content_hash === hash) continue;
           await client.query('UPDATE spgl_rows SET row = $3, content_hash = $4 WHERE table_name = $1 AND row_key = $2', [table, cur.row_key, { ...row, DFSJZJ: cur.row_key, GXSJ: gxsj }, hash]);
           result.refused++;
-          await log(table, cur.row_key, 'refused', 'checker', refusal.join('; '));
+          log(table, cur.row_key, 'refused', 'checker', refusal.join('; '));
         } else if (cur.refused_by === 'receiver' && cur.content_hash === hash) {
           // The receiver refused this very content: sending it again would be refused again.
           result.unchanged++;
@@ -243,7 +252,7 @@ export async function syncApplication(pool: Pool, applicationId: string, options
             [table, cur.row_key, { ...row, DFSJZJ: cur.row_key, SJYXBS: 1, SJWXYY: null, SBYY: null, GXSJ: gxsj }, hash, stamp],
           );
           result.resent++;
-          await log(table, cur.row_key, 'resent', null, null);
+          log(table, cur.row_key, 'resent', null, null);
         }
       }
     }
@@ -262,6 +271,20 @@ export async function syncApplication(pool: Pool, applicationId: string, options
         }
       }
     }
+    if (newRows.length)
+      await client.query(
+        `INSERT INTO spgl_rows (table_name, row_key, base_key, version, application_id, row, content_hash, gxsj, sjyxbs, status, refused_by, first_sent_at)
+         SELECT x.table_name, x.row_key, x.base_key, x.version, x.application_id, x.row, x.content_hash, $2, 1, x.status, x.refused_by, CASE WHEN x.status = 'offered' THEN $2::timestamptz END
+         FROM jsonb_to_recordset($1::jsonb) AS x(table_name text, row_key text, base_key text, version integer, application_id text, row jsonb, content_hash text, status text, refused_by text)`,
+        [JSON.stringify(newRows), stamp],
+      );
+    if (logLines.length)
+      await client.query(
+        `INSERT INTO spgl_exchange_log (batch_id, table_name, row_key, action, by, reason, at)
+         SELECT $2, x.table_name, x.row_key, x.action, x.by, x.reason, $3
+         FROM jsonb_to_recordset($1::jsonb) AS x(n integer, table_name text, row_key text, action text, by text, reason text) ORDER BY x.n`,
+        [JSON.stringify(logLines), batchId, stamp],
+      );
     await client.query(
       `INSERT INTO spgl_synced (application_id, seq, synced_at) VALUES ($1, $2, $3)
        ON CONFLICT (application_id) DO UPDATE SET seq = excluded.seq, synced_at = excluded.synced_at`,

@@ -393,7 +393,9 @@ function stepsOf(m: MatterState, actorOf: EventLookup, noteOf: EventLookup): Ste
     steps.push({ key: 'accepted', code: HANDLING_STEP.accepted, at: m.acceptedAt, by: actorOf(m.code, ['accepted', 'intakeConfirmed', 'intakeDeemedAccepted'], m.acceptedAt), note: m.acceptance ?? '' });
   m.stops.forEach((stop, i) => {
     const codes = stopStepCodes(stop.kind);
-    steps.push({ key: `stop-${i + 1}-start`, code: codes.start, at: stop.from, by: stop.by, note: stop.reason });
+    // A hold is the engine's own act; who found the prerequisite's commitment false, at that instant, is who caused it.
+    const causedBy = stop.kind === 'hold' && stop.source ? actorOf(stop.source, ['commitmentFalse'], stop.from) : SYSTEM_LABEL;
+    steps.push({ key: `stop-${i + 1}-start`, code: codes.start, at: stop.from, by: causedBy !== SYSTEM_LABEL ? causedBy : stop.by, note: stop.reason });
     if (stop.to !== null)
       steps.push({ key: `stop-${i + 1}-end`, code: codes.end, at: stop.to, by: actorOf(m.code, STOP_ENDS, stop.to), note: noteOf(m.code, STOP_ENDS, stop.to) });
   });

@@ -57,7 +57,8 @@ describe('the SPGL export of holds and rectifications', () => {
     expect(procedures(open, ly02)).toEqual([row]);
     expect(String(open.tables.XMSPSXBLTBCXXXB.find((r) => r.SPSXSLBM === ly02)!.TBCXMC)).toMatch(/^暂停（前置审批结果撤销）：/);
     expect(open.tables.XMSPSXBLTBCXXXB.find((r) => r.SPSXSLBM === ly02)).toMatchObject({ DFSJZJ: `${ly02}/stop-1`, GCDM: id, XZQHDM: REGION, SJYXBS: 1, GXSJ: '2026-03-25 10:00:00' });
-    expect(stopSteps(open, ly02)).toEqual([[9, '2026-03-25 10:00:00', 'system system', heldBecause]]);
+    // The hold is the engine's, caused by the DRC officer who found LY06's commitment false at that instant.
+    expect(stopSteps(open, ly02)).toEqual([[9, '2026-03-25 10:00:00', 'officer officer-drc (DRC)', heldBecause]]);
     expect(open.stops).toEqual([{ matterInstance: ly02, kind: 'hold', from: '2026-03-25 10:00:00', to: null }]);
     // LY02's row reports the hold as its latest step.
     expect(open.tables.XMSPSXBLXXB.find((r) => r.SPSXSLBM === ly02)).toMatchObject({ GXSJ: '2026-03-25 10:00:00' });
@@ -70,7 +71,7 @@ describe('the SPGL export of holds and rectifications', () => {
     // The same row (the standard has no end time on it: the end is the step BLZT 10), and the lift's step by the DRC.
     expect(procedures(lifted, ly02)).toEqual([row]);
     expect(stopSteps(lifted, ly02)).toEqual([
-      [9, '2026-03-25 10:00:00', 'system system', heldBecause],
+      [9, '2026-03-25 10:00:00', 'officer officer-drc (DRC)', heldBecause],
       // The lift's reason, from its audit event.
       [10, '2026-03-30 10:00:00', 'officer officer-drc (DRC)', '已重新审查节能措施，可继续办理'],
     ]);

@@ -734,7 +734,9 @@ export function buildRequest(g: Gen, op: Operation, caller: Caller, build: Omit<
       mutations.push({ kind: m.kind, where: whereOf(slot) });
     } else if (kind === 'extra-field' || kind === 'proto-key') {
       const target = pick(g, objects);
-      const [k, v] = pick(g, kind === 'extra-field' ? UNKNOWN_FIELDS : PROTO_FIELDS);
+      const [k, shared] = pick(g, kind === 'extra-field' ? UNKNOWN_FIELDS : PROTO_FIELDS);
+      // A copy: the list's objects are shared, and a later mutation may add a field to the one inserted here (the same object into itself is a cycle).
+      const v = isPlain(shared) ? structuredClone(shared) : shared;
       if (target.part === 'query') defineKey(query.value as object, k, isPlain(v) ? toJsonText(v) : v);
       else defineKey(target.value as object, k, v);
       mutations.push({ kind, where: `${whereOf(target)}.${k}` });

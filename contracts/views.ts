@@ -4,7 +4,7 @@ import { HOLDER_KINDS, SEGMENT_REASONS } from '../domain/attribution';
 import { CLOCK_LEVELS } from '../domain/clock';
 import { EVENT_KINDS, isEventKind } from '../domain/events';
 import { DOCUMENT_LIMITS, SERVICE_LEVELS } from '../domain/types';
-import { code, creditCode, documentRef, fileType, freeText, list, name, projectCode } from './fields';
+import { code, CODE_PATTERN, creditCode, documentRef, fileType, freeText, list, name, projectCode } from './fields';
 import { actorRoleSchema } from './roles';
 
 /**
@@ -171,17 +171,25 @@ function reformFields() {
   };
 }
 
+/** A contract of a service: its service type's code, then `#n` from the second contract on (a replaced provider). */
+const contractId = z
+  .string()
+  .max(40)
+  .regex(new RegExp(`${CODE_PATTERN.source.slice(0, -1)}(#\\d{1,4})?$`), 'a service type code, then #n from the second contract on');
+const providerCode = code('provider', 'P_HUAZHONG_ENV');
+
 const contractView = z.strictObject({
-  contractId: z.string(),
-  provider: z.string(),
-  providerName: z.string(),
-  regulator: z.string(),
+  contractId,
+  provider: providerCode,
+  providerName: name(),
+  regulator: code('department', 'WRB'),
   selection: z.strictObject({
     method: z.enum(['direct', 'randomDraw', 'bidding']),
-    candidates: z.array(z.string()).optional(),
-    seed: z.string().optional(),
+    candidates: list(providerCode).optional(),
+    /** The draw's seed: `<application>/<service type>/<n>`. */
+    seed: name().optional(),
     drawn: z.number().optional(),
-    bids: z.array(z.strictObject({ provider: z.string(), quoteYuan: z.number() })).optional(),
+    bids: list(z.strictObject({ provider: providerCode, quoteYuan: z.number() })).optional(),
   }),
   status: z.enum(['open', 'delivered', 'accepted', 'terminated', 'cancelled']),
   level: serviceLevelSchema,
@@ -192,10 +200,10 @@ const contractView = z.strictObject({
   dueOn: date.nullable(),
   /** 暂定: the open due date is counted in working days through a provisional calendar year. */
   provisional: z.boolean(),
-  deliveries: z.array(z.strictObject({ at: instant, by: z.string(), note: z.string() })),
-  returns: z.array(z.strictObject({ at: instant, by: z.string(), reasons: z.array(z.string()), reworkDays: z.number() })),
+  deliveries: z.array(z.strictObject({ at: instant, by: name(), note: freeText() })),
+  returns: z.array(z.strictObject({ at: instant, by: name(), reasons: list(freeText()), reworkDays: z.number() })),
   closedAt: instant.nullable(),
-  closeReason: z.string().nullable(),
+  closeReason: freeText().nullable(),
   calendarDays: days,
   deliveredOnTime: z.boolean().nullable(),
 });
@@ -204,13 +212,13 @@ const serviceStatus = z.enum(['needed', 'inHand', 'waived', 'contracted', 'deliv
 const commissionedBy = z.enum(['government', 'owner']);
 
 export const serviceViewSchema = z.strictObject({
-  serviceType: z.string(),
-  name: z.string(),
-  deliverable: z.string(),
-  matters: z.array(z.string()),
+  serviceType: code('service type', 'SOIL_WATER_PLAN'),
+  name: name(),
+  deliverable: code('material', 'M_SOIL_WATER_PLAN'),
+  matters: list(code('matter', 'LY08')),
   commissionedBy,
   status: serviceStatus,
-  waiver: z.strictObject({ zone: z.string(), zoneName: z.string(), completedOn: date, validUntil: date }).nullable(),
+  waiver: z.strictObject({ zone: code('zone', 'LYEDZ'), zoneName: name(), completedOn: date, validUntil: date }).nullable(),
   acceptedAt: instant.nullable(),
   contracts: z.array(contractView),
   reworkCount: count,
